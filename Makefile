@@ -1,0 +1,41 @@
+# The two commands of the README: `make demo` runs the main job on the embedded defaults,
+# `make test` runs every check CI runs. Both install what they need into .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_HOME ?= .demo
+
+.PHONY: install demo test lint typecheck pytest bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# A fresh data folder each time, so the demo can be run again and again.
+demo: install
+	rm -rf $(DEMO_HOME)
+	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --now 2016-09-01 start plan-2016-2020
+	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --now 2016-12-23 status --cycle 2016
+	@echo "Data: $(DEMO_HOME)/sxsh-flow.db (SQLite). Try: SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --help"
+
+test: lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	bash .ci/typecheck
+
+pytest: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""The agency directory format: a province's agencies, their validity periods, successors, contacts.
+
+Agencies change over time (the 2025 mergers of departments, the end of the district level): an
+agency has a validity period and successors, and ``Directory.resolve`` answers "who does this on
+that day", following successors when an agency no longer exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sxsh_flow.workflows.spec import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
+
+DIRECTORY_FORMAT = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ContactRole(StrEnum):
+    FOCAL_POINT = "focal_point"  # đầu mối: receives the requests and the links
+    HEAD = "head"  # thủ trưởng: hears about escalations
+    COPY = "copy"  # in copy of every message to the agency
+
+
+class Contact(_Frozen):
+    name: str = Field(min_length=1)
+    title: str = ""
+    email: str
+    role: ContactRole = ContactRole.FOCAL_POINT
+    active: bool = True
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise ValueError(f"'{value}' is not a usable email address: {exc}") from exc
+
+
+class Agency(_Frozen):
+    code: str = Field(pattern=AGENCY_CODE_PATTERN)
+    name: str = Field(min_length=1, description="Full Vietnamese name")
+    short_name: str = ""
+    kind: AgencyKind
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successors: tuple[str, ...] = ()
+    address: str = ""
+    contacts: tuple[Contact, ...] = ()
+
+    def valid_on(self, day: date) -> bool:
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
+
+    def contacts_in(self, role: ContactRole) -> list[Contact]:
+        return [c for c in self.contacts if c.role is role and c.active]
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Province(_Frozen):
+    code: str = Field(pattern=r"^[A-Z]{2,8}$")
+    name: str = Field(min_length=1)
+
+
+class DirectorySpec(_Frozen):
+    """A whole directory file."""
+
+    format: Literal[1]
+    province: Province
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+
+
+class Directory:
+    """A province's agencies, queried by code, kind and date."""
+
+    def __init__(self, province: Province, agencies: tuple[Agency, ...]) -> None:
+        self.province = province
+        self.agencies = agencies
+        self._by_code = {agency.code: agency for agency in agencies}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def get(self, code: str) -> Agency | None:
+        return self._by_code.get(code)
+
+    def resolve(self, selector: str, on: date) -> list[Agency]:
+        """The agencies a plan selector names on ``on``; successors stand in for dissolved ones.
+
+        Returns an empty list when nothing answers to the selector on that day.
+        """
+        if selector.startswith(KIND_SELECTOR_PREFIX):
+            kind = AgencyKind(selector.removeprefix(KIND_SELECTOR_PREFIX))
+            return [a for a in self.agencies if a.kind is kind and a.valid_on(on)]
+        return list(self._successors_on(selector, on, seen=set()))
+
+    def _successors_on(self, code: str, on: date, seen: set[str]) -> Iterator[Agency]:
+        agency = self._by_code.get(code)
+        if agency is None or code in seen:
+            return
+        seen.add(code)
+        if agency.valid_on(on):
+            yield agency
+        elif agency.valid_to is not None and agency.valid_to < on:
+            for successor in agency.successors:
+                yield from self._successors_on(successor, on, seen)

@@ -1,0 +1,223 @@
+"""Load an agency directory from YAML or CSV: every problem at once, with its line; never half-load.
+
+CSV has one row per contact, the agency's columns repeated on each of its rows (a spreadsheet
+export is easy to make that way); an agency without contacts has one row with empty contact cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sxsh_flow.engine.datafile import LoadedDocument, read_yaml, validate_document
+from sxsh_flow.engine.errors import InvalidDirectory, Problem, UnknownProvince
+
+from .directory import Directory, DirectorySpec
+
+_Path = tuple[int | str, ...]
+
+CSV_COLUMNS = (
+    "province_code",
+    "province_name",
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "successors",
+    "address",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_role",
+)
+_AGENCY_COLUMNS = ("code", "name", "short_name", "kind", "parent", "valid_from", "valid_to", "address")
+
+
+def load_directory_text(text: str, source: str, *, csv_format: bool = False) -> Directory:
+    document = _read_csv(text, source) if csv_format else read_yaml(text, source)
+    if isinstance(document, Problem):
+        raise InvalidDirectory(source, [document])
+    structural = validate_document(document, DirectorySpec)
+    cross_field = [document.problem(p, m, h) for p, m, h in _cross_field_problems(document.data)]
+    problems = (structural if isinstance(structural, list) else []) + cross_field
+    if problems or isinstance(structural, list):
+        raise InvalidDirectory(source, sorted(problems, key=lambda p: (p.line or 0, p.path)))
+    return Directory(structural.province, structural.agencies)
+
+
+def load_directory_file(path: Path) -> Directory:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidDirectory(
+            str(path), [Problem(str(path), "", None, f"cannot read the file: {exc.strerror}")]
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidDirectory(
+            str(path), [Problem(str(path), "", None, "the file is not UTF-8 text", "save it as UTF-8")]
+        ) from exc
+    return load_directory_text(text, str(path), csv_format=path.suffix.lower() == ".csv")
+
+
+def builtin_directory(province_code: str) -> Directory:
+    """The sample directory shipped for a province (addresses under a reserved .example domain)."""
+    folder = resources.files("sxsh_flow.agencies") / "directories"
+    known: list[str] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        directory = load_directory_text(entry.read_text(encoding="utf-8"), f"{entry.name} (built-in)")
+        if directory.province.code == province_code:
+            return directory
+        known.append(directory.province.code)
+    raise UnknownProvince(province_code, known)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+class _CsvPositions:
+    def __init__(self, agency_lines: list[int], contact_lines: dict[tuple[int, int], int]) -> None:
+        self._agency_lines = agency_lines
+        self._contact_lines = contact_lines
+
+    def line_of(self, path: Sequence[int | str]) -> int | None:
+        if len(path) >= 2 and path[0] == "agencies" and isinstance(path[1], int):
+            index = path[1]
+            if len(path) >= 4 and path[2] == "contacts" and isinstance(path[3], int):
+                return self._contact_lines.get((index, path[3]))
+            return self._agency_lines[index] if index < len(self._agency_lines) else None
+        return 2 if self._agency_lines else 1
+
+
+def _read_csv(text: str, source: str) -> LoadedDocument | Problem:
+    reader = csv.DictReader(io.StringIO(text))
+    columns = reader.fieldnames or []
+    missing = [c for c in ("province_code", "province_name", "code", "name", "kind") if c not in columns]
+    if missing:
+        return Problem(
+            source,
+            "",
+            1,
+            f"missing column(s): {', '.join(missing)}",
+            f"the header row names the columns: {','.join(CSV_COLUMNS)}",
+        )
+    unknown = [c for c in columns if c not in CSV_COLUMNS]
+    if unknown:
+        return Problem(
+            source, "", 1, f"unknown column(s): {', '.join(unknown)}", f"allowed columns: {','.join(CSV_COLUMNS)}"
+        )
+    agencies: dict[str, dict[str, Any]] = {}
+    agency_lines: list[int] = []
+    contact_lines: dict[tuple[int, int], int] = {}
+    province: dict[str, str] = {}
+    for row in reader:
+        line = reader.line_num
+        cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
+        province = province or {"code": cells.get("province_code", ""), "name": cells.get("province_name", "")}
+        code = cells.get("code", "")
+        if code not in agencies:
+            agency: dict[str, Any] = {key: cells[key] for key in _AGENCY_COLUMNS if cells.get(key)}
+            agency["code"] = code
+            if cells.get("successors"):
+                agency["successors"] = [s.strip() for s in cells["successors"].split(";") if s.strip()]
+            agency["contacts"] = []
+            agencies[code] = agency
+            agency_lines.append(line)
+        if cells.get("contact_email") or cells.get("contact_name"):
+            contact = {
+                "name": cells.get("contact_name", ""),
+                "title": cells.get("contact_title", ""),
+                "email": cells.get("contact_email", ""),
+                "role": cells.get("contact_role") or "focal_point",
+            }
+            index = list(agencies).index(code)
+            contact_lines[(index, len(agencies[code]["contacts"]))] = line
+            agencies[code]["contacts"].append(contact)
+    data = {"format": 1, "province": province, "agencies": list(agencies.values())}
+    return LoadedDocument(source, data, _CsvPositions(agency_lines, contact_lines))
+
+
+# --- cross-field checks --------------------------------------------------------------------------
+
+
+def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
+    agencies = data.get("agencies") if isinstance(data, dict) else None
+    if not isinstance(agencies, list):
+        return
+    codes = Counter(a.get("code") for a in agencies if isinstance(a, dict))
+    known = {code for code in codes if isinstance(code, str)}
+    reported: set[object] = set()
+    for index, agency in enumerate(agencies):
+        if not isinstance(agency, dict):
+            continue
+        code = agency.get("code")
+        if codes[code] > 1 and code in reported:
+            yield (
+                ("agencies", index, "code"),
+                f"duplicate agency code '{code}'",
+                "each code must be unique in a province",
+            )
+        reported.add(code)
+        parent = agency.get("parent")
+        if isinstance(parent, str) and parent and parent not in known:
+            yield (
+                ("agencies", index, "parent"),
+                f"unknown parent agency '{parent}'",
+                "use the code of an agency in this file",
+            )
+        successors = agency.get("successors")
+        for position, successor in enumerate(successors if isinstance(successors, list) else []):
+            if successor not in known:
+                yield (
+                    ("agencies", index, "successors", position),
+                    f"unknown successor agency '{successor}'",
+                    "use the code of an agency in this file",
+                )
+            elif successor == code:
+                yield ("agencies", index, "successors", position), "an agency cannot succeed itself", "remove it"
+        valid_from, valid_to = _as_date(agency.get("valid_from")), _as_date(agency.get("valid_to"))
+        if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_from > valid_to:
+            yield (
+                ("agencies", index, "valid_to"),
+                f"valid_to {valid_to.isoformat()} is before valid_from {valid_from.isoformat()}",
+                "swap the dates",
+            )
+        contacts = agency.get("contacts")
+        emails = Counter(
+            str(c.get("email", "")).lower()
+            for c in (contacts if isinstance(contacts, list) else [])
+            if isinstance(c, dict)
+        )
+        seen: set[str] = set()
+        for position, contact in enumerate(contacts if isinstance(contacts, list) else []):
+            if not isinstance(contact, dict):
+                continue
+            email = str(contact.get("email", "")).lower()
+            if email and emails[email] > 1 and email in seen:
+                yield (
+                    ("agencies", index, "contacts", position, "email"),
+                    f"{email} is listed twice for {code}",
+                    "list each contact once; one contact has one role",
+                )
+            seen.add(email)
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None  # the structural pass reports it
+    return None

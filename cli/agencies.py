@@ -1,0 +1,177 @@
+"""``agencies``: list the registry, import a province's directory from YAML or CSV."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .output import emit_json, shorten, table, vn_date
+
+app = typer.Typer(
+    help="Agencies: list the directory, import a province's directory (YAML or CSV).", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_agencies(
+    ctx: typer.Context,
+    province: Annotated[str | None, typer.Option("--province", "-p", help="Only this province code, e.g. HD.")] = None,
+    contacts: Annotated[bool, typer.Option("--contacts", help="Also list each agency's contacts.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """List the agencies in the store, in the province's directory order.
+
+    When the store is empty, the sample directories that ship with sxsh-flow are shown instead
+    (marked as samples): sxsh-flow start imports the one it needs.
+    """
+    from sxsh_flow.agencies.loader import builtin_directory
+    from sxsh_flow.engine.services.agencies import agency_records
+
+    from .context import AppContext
+
+    app_context: AppContext = ctx.obj
+    code = province.upper() if province else None
+    with app_context.store.session() as session:
+        rows = [
+            AgencyListing(
+                r.province_code,
+                r.code,
+                r.name,
+                r.short_name,
+                r.kind,
+                r.parent_code,
+                r.valid_from,
+                r.valid_to,
+                list(r.successor_codes),
+                [ContactListing(c.name, c.title, c.email, c.role, c.active) for c in r.contacts],
+            )
+            for r in agency_records(session, code)
+        ]
+    sample = not rows
+    if sample:
+        directory = builtin_directory(code or "HD")
+        rows = [
+            AgencyListing(
+                directory.province.code,
+                a.code,
+                a.name,
+                a.short_name,
+                a.kind.value,
+                a.parent,
+                a.valid_from,
+                a.valid_to,
+                list(a.successors),
+                [ContactListing(c.name, c.title, c.email, c.role.value, c.active) for c in a.contacts],
+            )
+            for a in directory.agencies
+        ]
+    if as_json:
+        emit_json({"sample": sample, "agencies": rows})
+        return
+    say = app_context.text
+    if sample:
+        typer.echo(
+            say(
+                "Kho chưa có danh bạ; đây là danh bạ MẪU đi kèm (chưa nạp):",
+                "The store holds no directory; this is the bundled SAMPLE (not imported):",
+            )
+        )
+    typer.echo(
+        table(
+            [
+                say("Tỉnh", "Prov."),
+                say("Mã", "Code"),
+                say("Loại", "Kind"),
+                say("Hiệu lực", "Valid"),
+                say("Tên", "Name"),
+            ],
+            [[r.province, r.code, r.kind, _validity(r), shorten(r.name, 60)] for r in rows],
+            indent=0,
+        )
+    )
+    if contacts:
+        for r in rows:
+            for c in r.contacts:
+                mark = "" if c.active else say(" (đã thôi)", " (retired)")
+                typer.echo(f"  {r.code:<16} {c.role:<12} {c.name} <{c.email}>{mark}")
+
+
+@dataclass(frozen=True)
+class ContactListing:
+    name: str
+    title: str
+    email: str
+    role: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class AgencyListing:
+    province: str
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent: str | None
+    valid_from: date | None
+    valid_to: date | None
+    successors: list[str]
+    contacts: list[ContactListing]
+
+
+def _validity(agency: AgencyListing) -> str:
+    if agency.valid_from is None and agency.valid_to is None:
+        return ""
+    start = vn_date(agency.valid_from) if agency.valid_from else "…"
+    end = vn_date(agency.valid_to) if agency.valid_to else "…"
+    return f"{start}–{end} → {', '.join(agency.successors)}" if agency.successors else f"{start}–{end}"
+
+
+@app.command("import")
+def import_agencies(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="Directory file: .yaml/.yml or .csv (UTF-8).", dir_okay=False)
+    ] = None,
+    sample: Annotated[
+        str | None, typer.Option("--sample", help="Import the bundled sample of this province (HD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import (create or update) a province's agencies and contacts.
+
+    The whole file is checked first; any problem (unknown or duplicate code, bad email, ...) is
+    listed with its line and nothing is written. Contacts no longer in the file are retired,
+    not deleted, so history keeps pointing at real people.
+    """
+    from sxsh_flow.agencies.loader import builtin_directory, load_directory_file
+    from sxsh_flow.engine.services.agencies import import_directory
+
+    from .context import AppContext
+
+    app_context: AppContext = ctx.obj
+    if (file is None) == (sample is None):
+        raise typer.BadParameter(
+            app_context.text(
+                "cần đúng một trong: TỆP hoặc --sample TỈNH", "give exactly one of FILE or --sample PROVINCE"
+            )
+        )
+    directory = load_directory_file(file) if file is not None else builtin_directory((sample or "").upper())
+    with app_context.store.session() as session:
+        summary = import_directory(session, directory, now=app_context.now())
+    if as_json:
+        emit_json({"imported": summary})
+        return
+    typer.echo(
+        app_context.text(
+            f"Tỉnh {summary.province}: {summary.created} cơ quan mới, {summary.updated} cập nhật, "
+            f"{summary.unchanged} không đổi; {summary.contacts_added} liên hệ mới, {summary.contacts_retired} thôi.",
+            f"Province {summary.province}: {summary.created} agencies created, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged; {summary.contacts_added} contacts added, "
+            f"{summary.contacts_retired} retired.",
+        )
+    )

@@ -1,0 +1,89 @@
+"""The ``sxsh-flow`` command: global options, the command groups, and the one error boundary.
+
+Imports of the engine stay inside the commands, so ``--help`` and small commands start fast and
+nothing here imports Prefect.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from . import agencies as agencies_commands
+from . import plans as plans_commands
+from . import runs as runs_commands
+
+app = typer.Typer(
+    name="sxsh-flow",
+    help=(
+        "Run a provincial multi-agency plan: tasks per agency, annual reporting cycles, deadlines, "
+        "reminders and consolidation.\n\n"
+        "Start with: sxsh-flow --now 2016-09-01 start plan-2016-2020, then: sxsh-flow status.\n\n"
+        "Configuration: SXSH_HOME (data folder), SXSH_DATABASE_URL (PostgreSQL instead of the "
+        "embedded SQLite), SXSH_NOW (a fixed 'now' for replays), SXSH_LANG (vi or en)."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(plans_commands.app, name="plans")
+app.add_typer(agencies_commands.app, name="agencies")
+runs_commands.register(app)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="Act as if it were this day (2016-09-01, the start of that office day in Vietnam) "
+            "or instant (2016-09-01T14:30+07:00). Overrides SXSH_NOW. For replays and tests.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    from .context import AppContext
+
+    ctx.obj = AppContext.build(now)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def execute(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` and return its exit code.
+
+    Typer reports usage mistakes itself (exit 2); every SxshError becomes one line on stderr,
+    with the problems of a data file listed below it, and the error's exit code.
+    """
+    from sxsh_flow.engine.errors import InvalidDataFile, SxshError
+
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="sxsh-flow")
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except SxshError as error:
+        typer.echo(f"sxsh-flow: {error.message(_language())}", err=True)
+        if isinstance(error, InvalidDataFile):
+            for problem in error.problems:
+                typer.echo(f"  {problem}", err=True)
+        return error.exit_code
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(execute())
+
+
+def _language() -> str:
+    import os
+
+    return "en" if os.environ.get("SXSH_LANG") == "en" else "vi"
+
+
+if __name__ == "__main__":
+    run()

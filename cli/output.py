@@ -1,0 +1,48 @@
+"""Printing for people (aligned tables, Vietnamese dates) and for scripts (one JSON document)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, default=_default, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+def vn_date(day: date | None) -> str:
+    """dd/mm/yyyy, as Vietnamese documents write dates."""
+    return day.strftime("%d/%m/%Y") if day is not None else "-"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, indent: int = 2) -> str:
+    """A plain aligned table: readable in any terminal, in a pipe and in a log file."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    pad = " " * indent
+    lines = [pad + "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append(pad + "  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append(pad + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

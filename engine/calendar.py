@@ -1,0 +1,69 @@
+"""Working days in Vietnam: Monday to Friday, less the public holidays (Tết included).
+
+The holiday list comes from the maintained ``holidays`` package, which computes the lunar dates
+(Tết, Giỗ Tổ Hùng Vương) for any year; a plan may add days the government swaps or declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+class WorkingCalendar:
+    """Answers "is this a working day" and counts working days; pure, no clock."""
+
+    def __init__(self, extra_holidays: Iterable[date] = (), extra_working_days: Iterable[date] = ()):
+        self._extra_holidays = frozenset(extra_holidays)
+        # Compensatory Saturdays the government sometimes declares when it bridges a holiday.
+        self._extra_working_days = frozenset(extra_working_days)
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self._extra_holidays or day in _public_holidays(day.year)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._extra_working_days:
+            return True
+        return day.weekday() < 5 and not self.is_holiday(day)
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The day ``count`` working days after ``start`` (before it when negative).
+
+        ``count == 0`` gives ``start`` itself when it is a working day, else the next working day.
+        """
+        step = 1 if count >= 0 else -1
+        day = start
+        if count == 0:
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+            return day
+        remaining = abs(count)
+        while remaining:
+            day += timedelta(days=step)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` if it is a working day, else the first working day after it."""
+        return self.add_working_days(day, 0)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in ``(start, end]``; negative when ``end`` is before ``start``."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count

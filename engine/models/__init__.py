@@ -1,0 +1,18 @@
+"""SQLAlchemy 2.0 models of the store; see each module for the aggregate it holds."""
+
+from .agency import AgencyRecord, ContactRecord, ProvinceRecord
+from .base import Base, UTCDateTime
+from .history import HistoryEntry
+from .plan_run import PlanRun, ReportingCycle, TaskRun
+
+__all__ = [
+    "AgencyRecord",
+    "Base",
+    "ContactRecord",
+    "HistoryEntry",
+    "PlanRun",
+    "ProvinceRecord",
+    "ReportingCycle",
+    "TaskRun",
+    "UTCDateTime",
+]

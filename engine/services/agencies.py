@@ -1,0 +1,167 @@
+"""The agency registry in the store: import a directory, read it back as a ``Directory``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
+from sxsh_flow.workflows.spec import AgencyKind
+
+from ..errors import UnknownProvince
+from ..models import AgencyRecord, ContactRecord, ProvinceRecord
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    province: str
+    created: int
+    updated: int
+    unchanged: int
+    contacts_added: int
+    contacts_retired: int
+
+
+def import_directory(session: Session, directory: Directory, *, now: datetime) -> ImportSummary:
+    """Create or update the province's agencies from ``directory``; retire contacts no longer listed.
+
+    Agencies absent from the file are kept (task runs and history point at them); a province
+    closes an agency with ``valid_to`` and ``successors`` instead.
+    """
+    province = session.get(ProvinceRecord, directory.province.code)
+    if province is None:
+        province = ProvinceRecord(code=directory.province.code, name=directory.province.name)
+        session.add(province)
+    else:
+        province.name = directory.province.name
+    existing = {
+        record.code: record
+        for record in session.scalars(
+            select(AgencyRecord)
+            .where(AgencyRecord.province_code == directory.province.code)
+            .options(selectinload(AgencyRecord.contacts))
+        )
+    }
+    created = updated = unchanged = added = retired = 0
+    for position, agency in enumerate(directory.agencies):
+        record = existing.get(agency.code)
+        if record is None:
+            record = AgencyRecord(province_code=directory.province.code, code=agency.code, contacts=[])
+            session.add(record)
+            created += 1
+            changed = True
+        else:
+            changed = False
+        changed |= _assign(record, agency, position)
+        contact_changes = _sync_contacts(record, agency.contacts, now)
+        added += contact_changes[0]
+        retired += contact_changes[1]
+        if record.id is not None:
+            if changed or any(contact_changes):
+                updated += 1
+            else:
+                unchanged += 1
+    session.flush()
+    return ImportSummary(directory.province.code, created, updated, unchanged, added, retired)
+
+
+def _assign(record: AgencyRecord, agency: Agency, position: int) -> bool:
+    values = {
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "kind": agency.kind.value,
+        "parent_code": agency.parent,
+        "valid_from": agency.valid_from,
+        "valid_to": agency.valid_to,
+        "successor_codes": list(agency.successors),
+        "address": agency.address,
+        "position": position,
+    }
+    changed = False
+    for field, value in values.items():
+        if getattr(record, field, None) != value:
+            setattr(record, field, value)
+            changed = True
+    return changed
+
+
+def _sync_contacts(record: AgencyRecord, contacts: tuple[Contact, ...], now: datetime) -> tuple[int, int]:
+    by_email = {contact.email.lower(): contact for contact in record.contacts}
+    listed = {contact.email.lower() for contact in contacts}
+    added = retired = 0
+    for contact in contacts:
+        stored = by_email.get(contact.email.lower())
+        if stored is None:
+            record.contacts.append(
+                ContactRecord(
+                    name=contact.name,
+                    title=contact.title,
+                    email=contact.email,
+                    role=contact.role.value,
+                    active=contact.active,
+                    retired_at=None if contact.active else now,
+                )
+            )
+            added += 1
+            continue
+        stored.name, stored.title, stored.role = contact.name, contact.title, contact.role.value
+        if contact.active and not stored.active:
+            stored.active, stored.retired_at = True, None
+        elif not contact.active and stored.active:
+            stored.active, stored.retired_at = False, now
+            retired += 1
+    for email, stored in by_email.items():
+        if email not in listed and stored.active:
+            stored.active, stored.retired_at = False, now
+            retired += 1
+    return added, retired
+
+
+def has_directory(session: Session, province_code: str) -> bool:
+    return session.get(ProvinceRecord, province_code) is not None
+
+
+def known_provinces(session: Session) -> list[str]:
+    return list(session.scalars(select(ProvinceRecord.code).order_by(ProvinceRecord.code)))
+
+
+def load_directory(session: Session, province_code: str) -> Directory:
+    """The stored directory of a province as the domain object plans are resolved against."""
+    province = session.get(ProvinceRecord, province_code)
+    if province is None:
+        raise UnknownProvince(province_code, known_provinces(session))
+    records = session.scalars(
+        select(AgencyRecord)
+        .where(AgencyRecord.province_code == province_code)
+        .order_by(AgencyRecord.position, AgencyRecord.code)
+        .options(selectinload(AgencyRecord.contacts))
+    )
+    agencies = tuple(
+        Agency(
+            code=record.code,
+            name=record.name,
+            short_name=record.short_name,
+            kind=AgencyKind(record.kind),
+            parent=record.parent_code,
+            valid_from=record.valid_from,
+            valid_to=record.valid_to,
+            successors=tuple(record.successor_codes),
+            address=record.address,
+            contacts=tuple(
+                Contact(name=c.name, title=c.title, email=c.email, role=ContactRole(c.role), active=c.active)
+                for c in record.contacts
+            ),
+        )
+        for record in records
+    )
+    return Directory(Province(code=province.code, name=province.name), agencies)
+
+
+def agency_records(session: Session, province_code: str | None = None) -> list[AgencyRecord]:
+    query = select(AgencyRecord).options(selectinload(AgencyRecord.contacts))
+    if province_code is not None:
+        query = query.where(AgencyRecord.province_code == province_code)
+    return list(session.scalars(query.order_by(AgencyRecord.province_code, AgencyRecord.position)))

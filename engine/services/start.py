@@ -1,0 +1,188 @@
+"""Start a plan for a province: one transaction writes the run, its cycles, task runs and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sxsh_flow.agencies.directory import Agency, Directory
+from sxsh_flow.workflows.loader import LoadedPlan
+from sxsh_flow.workflows.spec import PlanSpec
+
+from ..calendar import WorkingCalendar
+from ..clock import local_date
+from ..errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
+from ..models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
+from ..schedule import CycleDates, PlanCalendar, TaskDates, build_calendar
+from ..states import CycleState, PlanRunState, TaskRunState
+from .transitions import fire, record_creation
+
+
+@dataclass(frozen=True)
+class StartedPlan:
+    run_id: int
+    plan_key: str
+    province: str
+    cycles: tuple[str, ...]
+    skipped_cycles: tuple[str, ...]  # already closed when the run started
+    task_runs: int
+    agencies: tuple[str, ...]
+    opened_task_runs: int
+    first_due_on: date | None
+
+
+def replay_date(spec: PlanSpec) -> date:
+    """The day to replay a past plan from: when it took effect, else the start of its period."""
+    return spec.effective_from or date(spec.period.first_year, 1, 1)
+
+
+def start_plan(
+    session: Session,
+    plan: LoadedPlan,
+    directory: Directory,
+    *,
+    now: datetime,
+    actor: str,
+    calendar: WorkingCalendar | None = None,
+) -> StartedPlan:
+    """Create the run of ``plan`` for ``directory``'s province, as of ``now``.
+
+    Refuses a plan already started for the province, and one whose every cycle has closed (it
+    can be replayed with a simulated clock). Cycles and task runs whose opening day has come are
+    opened at once. Nothing is written unless everything is.
+    """
+    spec = plan.spec
+    province = directory.province.code
+    existing = session.scalar(select(PlanRun).where(PlanRun.plan_key == spec.key, PlanRun.province_code == province))
+    if existing is not None:
+        raise PlanAlreadyStarted(spec.key, province, existing.id)
+    plan_calendar = build_calendar(spec, calendar or WorkingCalendar())
+    today = local_date(now)
+    live = [c for c in plan_calendar.cycles if c.closes_on >= today]
+    if not live:
+        last_due = max(t.due_on for t in plan_calendar.tasks)
+        command = f"sxsh-flow --now {replay_date(spec).isoformat()} start {spec.key} --province {province}"
+        raise PlanPeriodOver(spec.key, last_due.strftime("%d/%m/%Y"), command)
+    assignments = _assignments(spec, directory, plan_calendar, live)
+    records = {
+        record.code: record
+        for record in session.scalars(select(AgencyRecord).where(AgencyRecord.province_code == province))
+    }
+    run = PlanRun(
+        plan_key=spec.key,
+        plan_version=spec.version,
+        plan_hash=plan.content_hash,
+        plan_title=spec.title,
+        plan_source=plan.source,
+        spec=spec.model_dump(mode="json"),
+        province_code=province,
+        started_at=now,
+        started_by=actor,
+        _state=PlanRunState.ACTIVE,
+    )
+    session.add(run)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another coordinator started it a moment ago
+        raise PlanAlreadyStarted(spec.key, province, None) from exc
+    record_creation(
+        session, run, actor=actor, now=now, reason=f"plan {spec.key} {spec.version} ({plan.content_hash[:12]})"
+    )
+    opened = 0
+    task_runs: list[TaskRun] = []
+    for cycle_dates in live:
+        cycle = ReportingCycle(
+            plan_run_id=run.id,
+            cadence=cycle_dates.cadence.value,
+            label=cycle_dates.label,
+            year=cycle_dates.year,
+            cutoff_start=cycle_dates.cutoff_start,
+            cutoff_end=cycle_dates.cutoff_end,
+            opens_on=cycle_dates.opens_on,
+            due_on=cycle_dates.due_on,
+            closes_on=cycle_dates.closes_on,
+            _state=CycleState.SCHEDULED,
+        )
+        session.add(cycle)
+        for task_dates, agency in assignments[cycle_dates.label, cycle_dates.cadence.value]:
+            task_run = TaskRun(
+                plan_run_id=run.id,
+                cycle=cycle,
+                task_key=task_dates.task_key,
+                task_title=spec.task(task_dates.task_key).title,
+                agency_id=records[agency.code].id,
+                agency_code=agency.code,
+                agency_name=agency.name,
+                opens_on=task_dates.opens_on,
+                due_on=task_dates.due_on,
+                _state=TaskRunState.SCHEDULED,
+            )
+            session.add(task_run)
+            task_runs.append(task_run)
+    session.flush()
+    for cycle in run.cycles:
+        record_creation(session, cycle, actor=actor, now=now)
+        if cycle.opens_on <= today:
+            fire(
+                session,
+                cycle,
+                "open",
+                actor=actor,
+                now=now,
+                reason=f"opening day {cycle.opens_on.isoformat()} has come",
+            )
+    for task_run in task_runs:
+        record_creation(session, task_run, actor=actor, now=now)
+        if task_run.opens_on <= today:
+            fire(
+                session,
+                task_run,
+                "open",
+                actor=actor,
+                now=now,
+                reason=f"opening day {task_run.opens_on.isoformat()} has come",
+            )
+            opened += 1
+    session.flush()
+    dues = [t.due_on for t in task_runs]
+    return StartedPlan(
+        run_id=run.id,
+        plan_key=spec.key,
+        province=province,
+        cycles=tuple(c.label for c in live),
+        skipped_cycles=tuple(c.label for c in plan_calendar.cycles if c not in live),
+        task_runs=len(task_runs),
+        agencies=tuple(sorted({t.agency_code for t in task_runs})),
+        opened_task_runs=opened,
+        first_due_on=min(dues) if dues else None,
+    )
+
+
+def _assignments(
+    spec: PlanSpec, directory: Directory, plan_calendar: PlanCalendar, cycles: list[CycleDates]
+) -> dict[tuple[str, str], list[tuple[TaskDates, Agency]]]:
+    """Which agencies lead each task in each cycle, resolved on the cycle's cut-off end.
+
+    Resolving per cycle lets a five-year plan follow the reorganisations of agencies: a merged
+    department's later duties go to its successor; earlier ones stay with it.
+    """
+    result: dict[tuple[str, str], list[tuple[TaskDates, Agency]]] = {}
+    for cycle in cycles:
+        entries: list[tuple[TaskDates, Agency]] = []
+        for task_dates in plan_calendar.tasks_in(cycle):
+            task = spec.task(task_dates.task_key)
+            seen: set[str] = set()
+            for selector in task.lead:
+                agencies = directory.resolve(selector, min(cycle.cutoff_end, task_dates.due_on))
+                if not agencies:
+                    raise NoAgencyForTask(spec.key, task.key, selector, directory.province.code)
+                for agency in agencies:
+                    if agency.code not in seen:
+                        seen.add(agency.code)
+                        entries.append((task_dates, agency))
+        result[cycle.label, cycle.cadence.value] = entries
+    return result

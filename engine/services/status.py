@@ -1,0 +1,138 @@
+"""Where a run stands: per agency and cycle, each task run's state, deadline and lateness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import UnknownRun
+from ..models import PlanRun, ReportingCycle, TaskRun
+from ..states import CycleState, PlanRunState, TaskRunState
+
+
+@dataclass(frozen=True)
+class TaskRunStatus:
+    id: int
+    run_id: int
+    plan_key: str
+    province: str
+    cycle: str
+    cycle_year: int
+    task_key: str
+    task_title: str
+    agency_code: str
+    agency_name: str
+    opens_on: date
+    due_on: date
+    extended_until: date | None
+    state: TaskRunState
+    overdue: bool
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class CycleStatus:
+    id: int
+    label: str
+    cadence: str
+    year: int
+    state: CycleState
+    cutoff_start: date
+    cutoff_end: date
+    opens_on: date
+    due_on: date
+    closes_on: date
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    id: int
+    plan_key: str
+    plan_version: str
+    plan_hash: str
+    plan_title: str
+    province: str
+    state: PlanRunState
+    cycles: tuple[CycleStatus, ...]
+    task_runs: tuple[TaskRunStatus, ...]
+
+    def count(self, state: TaskRunState) -> int:
+        return sum(1 for t in self.task_runs if t.state is state)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for t in self.task_runs if t.overdue)
+
+
+def run_status(session: Session, *, today: date, run_id: int | None = None) -> list[RunStatus]:
+    """Every run (or the one asked for), in two queries whatever its size."""
+    runs_query = select(PlanRun).order_by(PlanRun.id)
+    if run_id is not None:
+        runs_query = runs_query.where(PlanRun.id == run_id)
+    runs = list(session.scalars(runs_query))
+    if run_id is not None and not runs:
+        raise UnknownRun(str(run_id))
+    ids = [run.id for run in runs]
+    cycles = list(session.scalars(select(ReportingCycle).where(ReportingCycle.plan_run_id.in_(ids))))
+    cycles_by_id = {cycle.id: cycle for cycle in cycles}
+    task_runs = session.scalars(
+        select(TaskRun)
+        .where(TaskRun.plan_run_id.in_(ids))
+        .order_by(TaskRun.due_on, TaskRun.agency_code, TaskRun.task_key)
+    )
+    runs_by_id = {run.id: run for run in runs}
+    rows: dict[int, list[TaskRunStatus]] = {run.id: [] for run in runs}
+    for task_run in task_runs:
+        run = runs_by_id[task_run.plan_run_id]
+        cycle = cycles_by_id[task_run.cycle_id]
+        rows[run.id].append(
+            TaskRunStatus(
+                id=task_run.id,
+                run_id=run.id,
+                plan_key=run.plan_key,
+                province=run.province_code,
+                cycle=cycle.label,
+                cycle_year=cycle.year,
+                task_key=task_run.task_key,
+                task_title=task_run.task_title,
+                agency_code=task_run.agency_code,
+                agency_name=task_run.agency_name,
+                opens_on=task_run.opens_on,
+                due_on=task_run.effective_due_on,
+                extended_until=task_run.extended_until,
+                state=task_run.state,
+                overdue=task_run.is_overdue(today),
+                days_overdue=task_run.days_overdue(today),
+            )
+        )
+    return [
+        RunStatus(
+            id=run.id,
+            plan_key=run.plan_key,
+            plan_version=run.plan_version,
+            plan_hash=run.plan_hash,
+            plan_title=run.plan_title,
+            province=run.province_code,
+            state=run.state,
+            cycles=tuple(
+                CycleStatus(
+                    c.id,
+                    c.label,
+                    c.cadence,
+                    c.year,
+                    c.state,
+                    c.cutoff_start,
+                    c.cutoff_end,
+                    c.opens_on,
+                    c.due_on,
+                    c.closes_on,
+                )
+                for c in sorted((c for c in cycles if c.plan_run_id == run.id), key=lambda c: (c.due_on, c.label))
+            ),
+            task_runs=tuple(rows[run.id]),
+        )
+        for run in runs
+    ]

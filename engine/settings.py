@@ -1,0 +1,48 @@
+"""Settings, built once at the edge (CLI, web app, worker) from an environment mapping.
+
+Tests pass a plain dict; nothing reads ``os.environ`` but the process entry points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .clock import parse_instant
+from .errors import ConfigurationError
+
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    now: datetime | None
+    language: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        home = Path(environ.get("SXSH_HOME") or _default_home(environ)).expanduser()
+        database_url = environ.get("SXSH_DATABASE_URL") or f"sqlite:///{home / 'sxsh-flow.db'}"
+        now_text = environ.get("SXSH_NOW")
+        try:
+            now = parse_instant(now_text) if now_text else None
+        except ValueError as exc:
+            raise ConfigurationError("SXSH_NOW", now_text or "", "cần một ngày như 2016-09-01", str(exc)) from exc
+        language = environ.get("SXSH_LANG", "vi")
+        if language not in LANGUAGES:
+            raise ConfigurationError("SXSH_LANG", language, "dùng vi hoặc en", "use vi or en")
+        return cls(home=home, database_url=database_url, now=now, language=language)
+
+    @property
+    def uses_default_database(self) -> bool:
+        return self.database_url.startswith("sqlite:///") and str(self.home) in self.database_url
+
+
+def _default_home(environ: Mapping[str, str]) -> Path:
+    data_home = environ.get("XDG_DATA_HOME")
+    base = Path(data_home) if data_home else Path(environ.get("HOME", "~")) / ".local" / "share"
+    return base / "sxsh-flow"

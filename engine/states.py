@@ -1,0 +1,126 @@
+"""The state machines: one enum and one transition table per aggregate.
+
+Nothing assigns a state by hand. Services ask a machine for the target of a named transition
+(``machine.target(state, "submit")``), which refuses illegal moves with ``TransitionNotAllowed``;
+``engine.services.transitions.fire`` applies it and writes the history row. "Overdue" is not a
+state: it is derived from the deadline and the state (``TaskRunState.awaits_report``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from .errors import TransitionNotAllowed
+
+S = TypeVar("S", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class Transition(Generic[S]):
+    name: str
+    sources: frozenset[S]
+    target: S
+
+
+class StateMachine(Generic[S]):
+    """A transition table: named moves from a set of source states to one target."""
+
+    def __init__(self, name: str, states: type[S], transitions: Iterable[Transition[S]]) -> None:
+        self.name = name
+        self.states = states
+        self._transitions: Mapping[str, Transition[S]] = {t.name: t for t in transitions}
+
+    @property
+    def transitions(self) -> tuple[Transition[S], ...]:
+        return tuple(self._transitions.values())
+
+    def can(self, state: S, transition: str) -> bool:
+        move = self._transitions.get(transition)
+        return move is not None and state in move.sources
+
+    def available_transitions(self, state: S) -> list[str]:
+        return [t.name for t in self._transitions.values() if state in t.sources]
+
+    def target(self, state: S, transition: str, *, entity_id: object = None) -> S:
+        if not self.can(state, transition):
+            raise TransitionNotAllowed(self.name, entity_id, str(state), transition)
+        return self._transitions[transition].target
+
+
+def _move(name: str, sources: Iterable[S], target: S) -> Transition[S]:
+    return Transition(name, frozenset(sources), target)
+
+
+class PlanRunState(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+PLAN_RUN = StateMachine(
+    "plan_run",
+    PlanRunState,
+    [
+        _move("complete", [PlanRunState.ACTIVE], PlanRunState.COMPLETED),
+        _move("cancel", [PlanRunState.ACTIVE], PlanRunState.CANCELLED),
+    ],
+)
+
+
+class CycleState(StrEnum):
+    SCHEDULED = "scheduled"  # its opening date has not come
+    OPEN = "open"  # requests to report are out; reports are being collected
+    CLOSED = "closed"  # consolidated; late reports are still accepted but counted late
+    CANCELLED = "cancelled"
+
+
+CYCLE = StateMachine(
+    "cycle",
+    CycleState,
+    [
+        _move("open", [CycleState.SCHEDULED], CycleState.OPEN),
+        _move("close", [CycleState.OPEN], CycleState.CLOSED),
+        _move("cancel", [CycleState.SCHEDULED, CycleState.OPEN], CycleState.CANCELLED),
+    ],
+)
+
+
+class TaskRunState(StrEnum):
+    SCHEDULED = "scheduled"  # its cycle has not opened yet
+    OPEN = "open"  # the agency has been asked to report
+    SUBMITTED = "submitted"  # a report is in, waiting for the coordinator's review
+    RETURNED = "returned"  # the coordinator sent it back for changes
+    ACCEPTED = "accepted"
+    CANCELLED = "cancelled"
+
+    @property
+    def awaits_report(self) -> bool:
+        """True while the agency still owes a report: such a task run can be overdue."""
+        return self in TASK_RUN_AWAITING_REPORT
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TASK_RUN_TERMINAL
+
+
+TASK_RUN_AWAITING_REPORT = frozenset({TaskRunState.OPEN, TaskRunState.RETURNED})
+TASK_RUN_TERMINAL = frozenset({TaskRunState.ACCEPTED, TaskRunState.CANCELLED})
+
+TASK_RUN = StateMachine(
+    "task_run",
+    TaskRunState,
+    [
+        _move("open", [TaskRunState.SCHEDULED], TaskRunState.OPEN),
+        _move("submit", [TaskRunState.OPEN, TaskRunState.RETURNED], TaskRunState.SUBMITTED),
+        _move("return", [TaskRunState.SUBMITTED], TaskRunState.RETURNED),
+        _move("accept", [TaskRunState.SUBMITTED], TaskRunState.ACCEPTED),
+        _move(
+            "cancel",
+            [TaskRunState.SCHEDULED, TaskRunState.OPEN, TaskRunState.SUBMITTED, TaskRunState.RETURNED],
+            TaskRunState.CANCELLED,
+        ),
+    ],
+)

@@ -175,3 +175,19 @@ def import_agencies(
             f"{summary.contacts_retired} retired.",
         )
     )
+
+
+@app.command("schema")
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of agency directory files (YAML)."""
+    import json
+
+    from sxsh_flow.workflows.schema import directory_json_schema
+
+    text = json.dumps(directory_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

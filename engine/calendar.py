@@ -18,6 +18,13 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
+@lru_cache(maxsize=64)
+def _swapped_working_days(year: int) -> frozenset[date]:
+    """Weekend days worked in exchange for a bridge day off (04/05/2019 for 29/04/2019)."""
+    calendar = holidays.country_holidays("VN", years=year)
+    return frozenset(day for day in getattr(calendar, "weekend_workdays", ()) if day.year == year)
+
+
 class WorkingCalendar:
     """Answers "is this a working day" and counts working days; pure, no clock."""
 
@@ -30,7 +37,7 @@ class WorkingCalendar:
         return day in self._extra_holidays or day in _public_holidays(day.year)
 
     def is_working_day(self, day: date) -> bool:
-        if day in self._extra_working_days:
+        if day in self._extra_working_days or day in _swapped_working_days(day.year):
             return True
         return day.weekday() < 5 and not self.is_holiday(day)
 

@@ -56,7 +56,7 @@ def parse_instant(text: str) -> datetime:
     """
     value = text.strip()
     try:
-        if len(value) == 10:
+        if not any(mark in value for mark in "T :"):  # a date alone, in extended or basic form
             return datetime.combine(date.fromisoformat(value), OFFICE_DAY_START, VIETNAM)
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:

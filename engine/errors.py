@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 
 class SxshError(Exception):
@@ -187,14 +188,18 @@ class PlanPeriodOver(SxshError):
 class NoAgencyForTask(SxshError):
     exit_code = 65
 
-    def __init__(self, plan_key: str, task_key: str, selector: str, province: str) -> None:
+    def __init__(self, plan_key: str, task_key: str, selector: str, province: str, on: date) -> None:
         self.plan_key = plan_key
         self.task_key = task_key
+        self.on = on
+        day = on.strftime("%d/%m/%Y")
         super().__init__(
             f"Nhiệm vụ {task_key} của kế hoạch {plan_key} giao cho '{selector}', nhưng danh bạ "
-            f"tỉnh {province} không có cơ quan nào như vậy.",
+            f"tỉnh {province} không có cơ quan nào như vậy còn hoạt động ngày {day}. "
+            "Bổ sung danh bạ (sxsh-flow agencies import TỆP) hoặc sửa kế hoạch.",
             f"Task {task_key} of plan {plan_key} is assigned to '{selector}', but the directory "
-            f"of province {province} has no such agency.",
+            f"of province {province} has no such agency in existence on {day}. "
+            "Complete the directory (sxsh-flow agencies import FILE) or correct the plan.",
         )
 
 

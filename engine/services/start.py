@@ -177,9 +177,10 @@ def _assignments(
             task = spec.task(task_dates.task_key)
             seen: set[str] = set()
             for selector in task.lead:
-                agencies = directory.resolve(selector, min(cycle.cutoff_end, task_dates.due_on))
+                day = min(cycle.cutoff_end, task_dates.due_on)
+                agencies = directory.resolve(selector, day)
                 if not agencies:
-                    raise NoAgencyForTask(spec.key, task.key, selector, directory.province.code)
+                    raise NoAgencyForTask(spec.key, task.key, selector, directory.province.code, day)
                 for agency in agencies:
                     if agency.code not in seen:
                         seen.add(agency.code)

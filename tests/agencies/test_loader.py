@@ -184,7 +184,9 @@ def test_a_bad_email(directory_data: dict[str, Any]) -> None:
 
 
 def test_a_contact_listed_twice_for_one_agency(directory_data: dict[str, Any]) -> None:
-    directory_data["agencies"][1]["contacts"].append({"name": "Lê Văn Cường", "email": "Cuong@SCT.hd.example", "role": "copy"})
+    directory_data["agencies"][1]["contacts"].append(
+        {"name": "Lê Văn Cường", "email": "Cuong@SCT.hd.example", "role": "copy"}
+    )
     text = yaml_text(directory_data)
     [problem] = yaml_problems(text)
     assert problem.path == "agencies[1].contacts[2].email"
@@ -304,8 +306,13 @@ def test_a_csv_row_without_a_role_is_a_focal_point(write_csv: Callable[..., Path
 def test_csv_successors_are_separated_by_semicolons(write_csv: Callable[..., Path], rows: list[Row]) -> None:
     rows.append({"code": "STC", "name": "Sở Tài chính", "kind": "department"})
     rows.append(
-        {"code": "SKHDT", "name": "Sở Kế hoạch và Đầu tư", "kind": "department", "valid_to": "2025-02-28",
-         "successors": " STC ; SCT "}
+        {
+            "code": "SKHDT",
+            "name": "Sở Kế hoạch và Đầu tư",
+            "kind": "department",
+            "valid_to": "2025-02-28",
+            "successors": " STC ; SCT ",
+        }
     )
     loaded = load_directory_file(write_csv(rows))
     skhdt = loaded.get("SKHDT")
@@ -376,8 +383,15 @@ def test_csv_contact_listed_twice_points_at_the_second_row(write_csv: Callable[.
 
 
 def test_csv_validity_that_ends_before_it_starts(write_csv: Callable[..., Path], rows: list[Row]) -> None:
-    rows.append({"code": "SNNMT", "name": "Sở NN&MT", "kind": "department", "valid_from": "2025-03-01",
-                 "valid_to": "2025-02-28"})
+    rows.append(
+        {
+            "code": "SNNMT",
+            "name": "Sở NN&MT",
+            "kind": "department",
+            "valid_from": "2025-03-01",
+            "valid_to": "2025-02-28",
+        }
+    )
     [problem] = csv_problems(write_csv(rows))
     assert (problem.line, problem.path) == (5, "agencies[2].valid_to")
     assert problem.message == "valid_to 2025-02-28 is before valid_from 2025-03-01"
@@ -397,12 +411,22 @@ def test_csv_date_in_the_wrong_form(write_csv: Callable[..., Path], rows: list[R
     assert problem.hint == "write the date as YYYY-MM-DD"
 
 
-def test_a_csv_with_many_problems_reports_them_all_sorted_by_line(write_csv: Callable[..., Path], rows: list[Row]) -> None:
+def test_a_csv_with_many_problems_reports_them_all_sorted_by_line(
+    write_csv: Callable[..., Path], rows: list[Row]
+) -> None:
     rows[0]["kind"] = "province"  # line 2
     rows[2]["contact_email"] = "dung@"  # line 4
     rows.append({"code": "TTKC", "name": "Trung tâm", "kind": "center", "parent": "SCTT"})  # line 5
-    rows.append({"code": "SNNMT", "name": "Sở NN&MT", "kind": "department", "valid_from": "2025-03-01",
-                 "valid_to": "2025-02-28", "successors": "SXX"})  # line 6
+    rows.append(
+        {
+            "code": "SNNMT",
+            "name": "Sở NN&MT",
+            "kind": "department",
+            "valid_from": "2025-03-01",
+            "valid_to": "2025-02-28",
+            "successors": "SXX",
+        }
+    )  # line 6
     problems = csv_problems(write_csv(rows))
     assert [(problem.line, problem.path) for problem in problems] == [
         (2, "agencies[0].kind"),
@@ -420,8 +444,15 @@ def test_a_csv_with_many_problems_reports_them_all_sorted_by_line(write_csv: Cal
     strict=True,
 )
 def test_csv_duplicate_agency_code_is_reported_at_its_row(write_csv: Callable[..., Path], rows: list[Row]) -> None:
-    rows.append({"code": "SCT", "name": "Trung tâm Khuyến công", "kind": "center", "contact_name": "Hoàng Văn Đức",
-                 "contact_email": "duc@ttkc.hd.example"})
+    rows.append(
+        {
+            "code": "SCT",
+            "name": "Trung tâm Khuyến công",
+            "kind": "center",
+            "contact_name": "Hoàng Văn Đức",
+            "contact_email": "duc@ttkc.hd.example",
+        }
+    )
     problems = csv_problems(write_csv(rows))
     assert [problem.line for problem in problems] == [5]
     assert "SCT" in problems[0].message
@@ -432,11 +463,20 @@ def test_csv_duplicate_agency_code_is_reported_at_its_row(write_csv: Callable[..
     "another province are silently loaded into it",
     strict=True,
 )
-def test_csv_rows_of_another_province_are_reported(write_csv: Callable[..., Path], rows: list[Row], tmp_path: Path) -> None:
+def test_csv_rows_of_another_province_are_reported(
+    write_csv: Callable[..., Path], rows: list[Row], tmp_path: Path
+) -> None:
     path = write_csv(rows)
     with path.open("a", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writerow({"province_code": "QN", "province_name": "Quảng Ninh", "code": "SCT-QN",
-                         "name": "Sở Công Thương tỉnh Quảng Ninh", "kind": "department"})
+        writer.writerow(
+            {
+                "province_code": "QN",
+                "province_name": "Quảng Ninh",
+                "code": "SCT-QN",
+                "name": "Sở Công Thương tỉnh Quảng Ninh",
+                "kind": "department",
+            }
+        )
     problems = csv_problems(path)
     assert [problem.line for problem in problems] == [5]

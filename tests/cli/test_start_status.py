@@ -23,11 +23,31 @@ Cli = Callable[..., Any]
 
 DEPARTMENTS = {"SCT", "SKHCN", "STC", "STNMT", "SKHDT", "BQLKCN"}
 DISTRICTS = {
-    "UBND-TPHD", "UBND-CHILINH", "UBND-KINHMON", "UBND-BINHGIANG", "UBND-CAMGIANG", "UBND-GIALOC",
-    "UBND-KIMTHANH", "UBND-NAMSACH", "UBND-NINHGIANG", "UBND-THANHHA", "UBND-THANHMIEN", "UBND-TUKY",
+    "UBND-TPHD",
+    "UBND-CHILINH",
+    "UBND-KINHMON",
+    "UBND-BINHGIANG",
+    "UBND-CAMGIANG",
+    "UBND-GIALOC",
+    "UBND-KIMTHANH",
+    "UBND-NAMSACH",
+    "UBND-NINHGIANG",
+    "UBND-THANHHA",
+    "UBND-THANHMIEN",
+    "UBND-TUKY",
 }
 ANNUAL_TASK_RUNS_PER_YEAR = 26
-TASK_RUN_FIELDS = {"id", "run_id", "plan_key", "task_key", "agency_code", "agency_name", "cycle_year", "due_on", "state"}
+TASK_RUN_FIELDS = {
+    "id",
+    "run_id",
+    "plan_key",
+    "task_key",
+    "agency_code",
+    "agency_name",
+    "cycle_year",
+    "due_on",
+    "state",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +161,11 @@ def test_every_task_run_says_which_run_task_agency_cycle_deadline_and_state(star
 
 
 def test_2016_reports_are_due_5_working_days_after_the_14_december_cut_off(started: dict[str, Any]) -> None:
-    due = {t["due_on"] for t in started["task_runs"] if t["cycle_year"] == 2016 and t["task_key"] != "sct-consolidated-report"}
+    due = {
+        t["due_on"]
+        for t in started["task_runs"]
+        if t["cycle_year"] == 2016 and t["task_key"] != "sct-consolidated-report"
+    }
 
     assert due == {"2016-12-21"}
 
@@ -373,7 +397,9 @@ def test_status_speaks_english_with_sxsh_lang_en(
     assert "Chu kỳ" not in result.out
 
 
-def test_human_status_lists_each_task_run_with_its_deadline_in_vietnamese_form(cli: Cli, started: dict[str, Any]) -> None:
+def test_human_status_lists_each_task_run_with_its_deadline_in_vietnamese_form(
+    cli: Cli, started: dict[str, Any]
+) -> None:
     out = cli("--now", "2016-09-01", "status", "--cycle", "2016", "--agency", "UBND-TUKY").out
 
     assert "UBND-TUKY" in out

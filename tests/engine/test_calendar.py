@@ -151,12 +151,6 @@ def test_extra_days_apply_only_to_the_calendar_that_was_given_them(calendar: Wor
     assert not calendar.is_working_day(date(2016, 9, 10))
 
 
-@pytest.mark.xfail(
-    reason="BUG: engine/calendar.py takes the substituted days off from `holidays` (29/04/2019, "
-    "02/05/2025) but ignores its weekend_workdays, so the Saturdays worked in exchange "
-    "(04/05/2019, 26/04/2025) count as days off",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("day_off", "working_saturday"),
     [(date(2019, 4, 29), date(2019, 5, 4)), (date(2025, 5, 2), date(2025, 4, 26))],
@@ -165,6 +159,13 @@ def test_extra_days_apply_only_to_the_calendar_that_was_given_them(calendar: Wor
 def test_the_saturday_swapped_for_a_bridge_day_off_is_a_working_day(
     calendar: WorkingCalendar, day_off: date, working_saturday: date
 ) -> None:
+    # The government bridged the holiday with a day off and had a Saturday worked in exchange.
     assert not calendar.is_working_day(day_off)
     assert working_saturday.weekday() == 5
     assert calendar.is_working_day(working_saturday)
+
+
+def test_a_deadline_count_includes_a_swapped_working_saturday(calendar: WorkingCalendar) -> None:
+    # Friday 03/05/2019, then Saturday 04/05/2019 was worked in exchange for Monday 29/04/2019.
+    assert calendar.add_working_days(date(2019, 5, 3), 1) == date(2019, 5, 4)
+    assert calendar.working_days_between(date(2019, 4, 26), date(2019, 5, 6)) == 4  # 2, 3, 4 and 6 May

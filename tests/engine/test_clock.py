@@ -52,11 +52,6 @@ def test_text_that_is_neither_a_date_nor_a_datetime_raises_value_error(text: str
         parse_instant(text)
 
 
-@pytest.mark.xfail(
-    reason="BUG: engine/clock.py parse_instant treats only 10-character text as a date alone; the ISO "
-    "basic date '20160901' (accepted by datetime.fromisoformat) becomes midnight, not 08:00",
-    strict=True,
-)
 def test_a_date_alone_in_iso_basic_form_also_means_eight_in_the_morning() -> None:
     assert parse_instant("20160901") == datetime(2016, 9, 1, 8, 0, tzinfo=VIETNAM)
 

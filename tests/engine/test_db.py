@@ -40,7 +40,9 @@ def test_instants_come_back_aware_and_equal(store: Store) -> None:
 
 def test_naive_instants_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"), store.session() as session:
-        session.add(HistoryEntry(entity="x", entity_id=1, transition="t", to_state="s", actor="a", at=datetime(2016, 9, 1)))
+        session.add(
+            HistoryEntry(entity="x", entity_id=1, transition="t", to_state="s", actor="a", at=datetime(2016, 9, 1))
+        )
 
 
 def test_postgresql_urls_use_the_psycopg_driver() -> None:

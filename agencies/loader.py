@@ -48,7 +48,7 @@ def load_directory_text(text: str, source: str, *, csv_format: bool = False) -> 
         raise InvalidDirectory(source, [document])
     structural = validate_document(document, DirectorySpec)
     cross_field = [document.problem(p, m, h) for p, m, h in _cross_field_problems(document.data)]
-    problems = (structural if isinstance(structural, list) else []) + cross_field
+    problems = document.reading_problems + (structural if isinstance(structural, list) else []) + cross_field
     if problems or isinstance(structural, list):
         raise InvalidDirectory(source, sorted(problems, key=lambda p: (p.line or 0, p.path)))
     return Directory(structural.province, structural.agencies)
@@ -116,35 +116,58 @@ def _read_csv(text: str, source: str) -> LoadedDocument | Problem:
         return Problem(
             source, "", 1, f"unknown column(s): {', '.join(unknown)}", f"allowed columns: {','.join(CSV_COLUMNS)}"
         )
-    agencies: dict[str, dict[str, Any]] = {}
+    agencies: list[dict[str, Any]] = []
+    signatures: list[tuple[str, ...]] = []
     agency_lines: list[int] = []
     contact_lines: dict[tuple[int, int], int] = {}
     province: dict[str, str] = {}
+    problems: list[Problem] = []
     for row in reader:
         line = reader.line_num
         cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
-        province = province or {"code": cells.get("province_code", ""), "name": cells.get("province_name", "")}
-        code = cells.get("code", "")
-        if code not in agencies:
+        row_province = {"code": cells.get("province_code", ""), "name": cells.get("province_name", "")}
+        if not province:
+            province = row_province
+        elif row_province != province:
+            problems.append(Problem(
+                source, "province_code", line,
+                f"this row is for province {row_province['code']} ({row_province['name']}), "
+                f"the file for {province['code']} ({province['name']})",
+                "import one file per province",
+            ))  # fmt: skip
+            continue
+        signature = tuple(cells.get(column, "") for column in (*_AGENCY_COLUMNS, "successors"))
+        # Rows of one agency repeat its cells; a row with the same code and other cells is another
+        # agency, which the duplicate-code check then reports.
+        index = next(
+            (
+                i
+                for i, agency in enumerate(agencies)
+                if agency["code"] == cells.get("code", "") and signatures[i] == signature
+            ),
+            None,
+        )
+        if index is None:
             agency: dict[str, Any] = {key: cells[key] for key in _AGENCY_COLUMNS if cells.get(key)}
-            agency["code"] = code
+            agency["code"] = cells.get("code", "")
             if cells.get("successors"):
                 agency["successors"] = [s.strip() for s in cells["successors"].split(";") if s.strip()]
             agency["contacts"] = []
-            agencies[code] = agency
+            agencies.append(agency)
+            signatures.append(signature)
             agency_lines.append(line)
+            index = len(agencies) - 1
         if cells.get("contact_email") or cells.get("contact_name"):
-            contact = {
+            contacts = agencies[index]["contacts"]
+            contact_lines[(index, len(contacts))] = line
+            contacts.append({
                 "name": cells.get("contact_name", ""),
                 "title": cells.get("contact_title", ""),
                 "email": cells.get("contact_email", ""),
                 "role": cells.get("contact_role") or "focal_point",
-            }
-            index = list(agencies).index(code)
-            contact_lines[(index, len(agencies[code]["contacts"]))] = line
-            agencies[code]["contacts"].append(contact)
-    data = {"format": 1, "province": province, "agencies": list(agencies.values())}
-    return LoadedDocument(source, data, _CsvPositions(agency_lines, contact_lines))
+            })  # fmt: skip
+    data = {"format": 1, "province": province, "agencies": agencies}
+    return LoadedDocument(source, data, _CsvPositions(agency_lines, contact_lines), problems)
 
 
 # --- cross-field checks --------------------------------------------------------------------------

@@ -101,6 +101,7 @@ def status(
 ) -> None:
     """Show, per cycle and agency, each task run's state and deadline, and what is overdue."""
     from sxsh_flow.engine.clock import local_date
+    from sxsh_flow.engine.errors import UnknownAgency
     from sxsh_flow.engine.labels import state_label
     from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, run_status
 
@@ -111,6 +112,8 @@ def status(
     today = local_date(now)
     with app_context.store.session() as session:
         runs: list[RunStatus] = run_status(session, today=today, run_id=run)
+    if agency is not None and not any(t.agency_code == agency.upper() for r in runs for t in r.task_runs):
+        raise UnknownAgency(agency.upper())
 
     def keep(row: TaskRunStatus) -> bool:
         return (
@@ -162,12 +165,12 @@ def status(
         counts: dict[str, int] = defaultdict(int)
         for row in rows:
             counts[state_label(row.state, language)] += 1
-        summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+        summary = f" ({', '.join(f'{n} {label}' for label, n in counts.items())})" if counts else ""
         late = sum(1 for row in rows if row.overdue)
         typer.echo(
             say(
-                f"  Ngày {vn_date(today)}: {len(rows)} nhiệm vụ ({summary}); {late} quá hạn.",
-                f"  On {vn_date(today)}: {len(rows)} task runs ({summary}); {late} overdue.",
+                f"  Ngày {vn_date(today)}: {len(rows)} nhiệm vụ{summary}; {late} quá hạn.",
+                f"  On {vn_date(today)}: {len(rows)} task runs{summary}; {late} overdue.",
             )
         )
         for cycle_status in run_status_.cycles:

@@ -35,37 +35,54 @@ class _YamlPositions:
         node = self._root
         best: int | None = node.start_mark.line + 1 if node is not None else None
         for part in path:
-            child = _child(node, part)
-            if child is None:
+            step = _child(node, part)
+            if step is None:
                 break
-            node = child
-            best = node.start_mark.line + 1
+            # A mapping entry points at its key: that is where the reader looks for a field.
+            marker, node = step
+            best = marker.start_mark.line + 1
         return best
 
+    def boolean_keys(self, path: Sequence[int | str]) -> list[str]:
+        """The keys YAML 1.1 read as booleans (a bare on:, yes:, off:) in the mapping at ``path``."""
+        node = self._root
+        for part in path:
+            step = _child(node, part)
+            if step is None:
+                return []
+            node = step[1]
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        return [str(key.value) for key, _value in node.value if key.tag == "tag:yaml.org,2002:bool"]
 
-def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+
+def _child(node: yaml.Node | None, part: int | str) -> tuple[yaml.Node, yaml.Node] | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if str(key_node.value) == str(part):
-                # Point at the key: that is where the reader looks for a field.
-                found: yaml.Node = value_node if not isinstance(value_node, yaml.ScalarNode) else key_node
-                return found
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        child: yaml.Node = node.value[part]
-        return child
+                return key_node, value_node
+    if isinstance(node, yaml.SequenceNode) and type(part) is int and 0 <= part < len(node.value):
+        item: yaml.Node = node.value[part]
+        return item, item
     return None
 
 
 class LoadedDocument:
     """Parsed data (from YAML or CSV) with the line each part came from."""
 
-    def __init__(self, source: str, data: Any, positions: Positions) -> None:
+    def __init__(self, source: str, data: Any, positions: Positions, problems: Sequence[Problem] = ()) -> None:
         self.source = source
         self.data = data
         self._positions = positions
+        # Problems found while reading (a CSV row that contradicts another), reported with the rest.
+        self.reading_problems = list(problems)
 
     def line_of(self, path: Sequence[int | str]) -> int | None:
         return self._positions.line_of(path)
+
+    def boolean_keys(self, path: Sequence[int | str]) -> list[str]:
+        finder = getattr(self._positions, "boolean_keys", None)
+        return list(finder(path)) if finder is not None else []
 
     def problem(self, path: Sequence[int | str], message: str, hint: str = "") -> Problem:
         return Problem(self.source, format_path(path), self.line_of(path), message, hint)
@@ -117,6 +134,7 @@ _HINTS: dict[str, str] = {
     "too_short": "give at least one item",
     "bool_parsing": "write true or false",
     "list_type": "write a list (items starting with '- ')",
+    "tuple_type": "write a list (items starting with '- ')",
     "dict_type": "write a mapping (key: value lines)",
     "model_type": "write a mapping (key: value lines)",
     "string_type": "write text (quote it if it looks like a number or date)",
@@ -136,6 +154,10 @@ def problems_from_validation(
         if kind == "too_short" and _non_empty_list_at(document.data, location):
             continue  # pydantic's echo of failed items: the items' own problems are reported
         hint = _HINTS.get(kind, "")
+        if kind == "invalid_key" and document.boolean_keys(location[:-1]):
+            # pydantic names such a key 1 or 0; show it as written and say what happened.
+            location = (*location[:-1], document.boolean_keys(location[:-1])[0])
+            hint = "YAML reads a bare on/off/yes/no key as true/false: quote it, or use the field's name (on_day)"
         if kind == "extra_forbidden" and known_fields is not None and location:
             candidates = known_fields(location[:-1])
             close = difflib.get_close_matches(str(location[-1]), candidates, n=1)

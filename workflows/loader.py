@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 from sxsh_flow.engine.datafile import LoadedDocument, read_text, read_yaml, validate_document
 from sxsh_flow.engine.errors import InvalidPlan, Problem
 
-from .spec import DEFAULT_ANNUAL_CUTOFF, Cadence, Cutoff, PlanSpec
+from .spec import DEFAULT_ANNUAL_CUTOFF, MONTH_DAY_PATTERN, Cadence, Cutoff, PlanSpec
 
 _Path = tuple[int | str, ...]
 
@@ -100,7 +101,7 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
             yield from _check_task(
                 task, ("tasks", index), known_indicators, _reporting_span(data, first_year, last_year)
             )
-    yield from _check_effective_from(data.get("effective_from"), first_year, last_year)
+    yield from _check_effective_from(_as_date(data.get("effective_from")), first_year, last_year)
     reminders = data.get("reminders")
     if isinstance(reminders, dict):
         yield from _check_reminders(reminders)
@@ -141,6 +142,18 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _as_date(value: object) -> date | None:
+    """A date as YAML gives it, or quoted; None when it is no date (the structural pass says so)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def _one_or_many(value: object) -> list[Any]:
     return [value] if isinstance(value, str) else _list(value)
 
@@ -170,7 +183,7 @@ def _check_month_days(data: dict[str, Any]) -> Iterator[tuple[_Path, str, str]]:
 
 
 def _check_month_day(value: object, path: _Path) -> Iterator[tuple[_Path, str, str]]:
-    if not isinstance(value, str) or len(value) != 5:
+    if not isinstance(value, str) or not re.match(MONTH_DAY_PATTERN, value):
         return  # the structural pass reports the form
     try:
         month, day = int(value[:2]), int(value[3:])
@@ -214,7 +227,7 @@ def _check_task(
     span: tuple[date, date] | None,
 ) -> Iterator[tuple[_Path, str, str]]:
     cadence = task.get("cadence", Cadence.ANNUAL.value)
-    due = task.get("due")
+    due = _as_date(task.get("due")) or task.get("due")
     if cadence == Cadence.ONCE.value:
         if due is None:
             yield (*path, "cadence"), "a task done once needs its 'due' date", "add due: YYYY-MM-DD"

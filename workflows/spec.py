@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 PLAN_FORMAT = 1
 
@@ -63,7 +63,7 @@ _SELECTOR_SCHEMA = {"type": "string", "description": "An agency code (SCT) or a 
 
 # A task's lead or partners: one selector, or a list of them.
 AgencySelectors = Annotated[
-    tuple[str, ...],
+    tuple[Annotated[str, AfterValidator(lambda value: _check_selector(value))], ...],
     BeforeValidator(_one_or_many),
     WithJsonSchema({"anyOf": [_SELECTOR_SCHEMA, {"type": "array", "items": _SELECTOR_SCHEMA}]}),
 ]
@@ -222,11 +222,6 @@ class Task(_Frozen):
     deadline: Deadline | None = None
     report: ReportForm = ReportForm()
     source: str = ""
-
-    @field_validator("lead", "partners")
-    @classmethod
-    def _selectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_selector(item) for item in value)
 
     @field_validator("recipient")
     @classmethod

@@ -62,7 +62,10 @@ def start_plan(
         raise PlanAlreadyStarted(spec.key, province, existing.id)
     plan_calendar = build_calendar(spec, calendar or WorkingCalendar())
     today = local_date(now)
-    live = [c for c in plan_calendar.cycles if c.closes_on >= today]
+    # A cycle is behind us once it has closed and its last deadline (the lead's own report) passed.
+    live = [
+        c for c in plan_calendar.cycles if max(c.closes_on, *(t.due_on for t in plan_calendar.tasks_in(c))) >= today
+    ]
     if not live:
         last_due = max(t.due_on for t in plan_calendar.tasks)
         command = f"sxsh-flow --now {replay_date(spec).isoformat()} start {spec.key} --province {province}"

@@ -45,7 +45,7 @@ def codes(agencies: list[Agency]) -> list[str]:
     return [agency.code for agency in agencies]
 
 
-# --- the built-in directory of Hải Dương ------------------------------------------------------------
+# --- the built-in directory of Hải Dương ----------------------------------------------------------
 
 
 def test_the_builtin_directory_is_hai_duongs(hai_duong: Directory) -> None:
@@ -86,7 +86,7 @@ def test_an_unknown_province_names_the_ones_there_are() -> None:
     assert isinstance(error.value, LookupError)
 
 
-# --- resolving selectors on a day --------------------------------------------------------------------------
+# --- resolving selectors on a day -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("day", [date(2016, 9, 1), BEFORE_MERGERS, LAST_DAY_OF_DISTRICTS], ids=str)
@@ -129,12 +129,14 @@ def test_an_unknown_code_answers_nobody(hai_duong: Directory) -> None:
 def test_a_kind_selector_names_only_the_agencies_valid_that_day(hai_duong: Directory) -> None:
     before = set(codes(hai_duong.resolve("kind:department", BEFORE_MERGERS)))
     after = set(codes(hai_duong.resolve("kind:department", AFTER_DEPARTMENT_MERGERS)))
-    assert {"SKHDT", "STNMT"} <= before and "SNNMT" not in before
-    assert {"SKHDT", "STNMT"}.isdisjoint(after) and "SNNMT" in after
+    assert {"SKHDT", "STNMT"} <= before
+    assert "SNNMT" not in before
+    assert {"SKHDT", "STNMT"}.isdisjoint(after)
+    assert "SNNMT" in after
     assert {"SCT", "SKHCN", "STC"} <= before & after
 
 
-# --- successors, validity and contacts, on a small directory --------------------------------------------------
+# --- successors, validity and contacts, on a small directory --------------------------------------
 
 
 def agency(code: str, **fields: object) -> Agency:
@@ -190,7 +192,12 @@ def test_a_dissolved_agency_without_successors_answers_nobody() -> None:
 
 @pytest.mark.parametrize(
     ("day", "valid"),
-    [(date(2020, 12, 31), False), (date(2021, 1, 1), True), (date(2024, 12, 31), True), (date(2025, 1, 1), False)],
+    [
+        (date(2020, 12, 31), False),
+        (date(2021, 1, 1), True),
+        (date(2024, 12, 31), True),
+        (date(2025, 1, 1), False),
+    ],
     ids=str,
 )
 def test_both_ends_of_the_validity_period_are_included(day: date, valid: bool) -> None:

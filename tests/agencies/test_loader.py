@@ -125,7 +125,7 @@ def csv_problems(path: Path) -> list[Problem]:
     return list(error.value.problems)
 
 
-# --- YAML --------------------------------------------------------------------------------------------------
+# --- YAML -----------------------------------------------------------------------------------------
 
 
 def test_a_valid_yaml_directory_loads(directory_data: dict[str, Any]) -> None:
@@ -133,7 +133,8 @@ def test_a_valid_yaml_directory_loads(directory_data: dict[str, Any]) -> None:
     assert loaded.province.code == "HD"
     assert [agency.code for agency in loaded.agencies] == ["UBND-TINH", "SCT"]
     sct = loaded.get("SCT")
-    assert sct is not None and sct.kind is AgencyKind.DEPARTMENT
+    assert sct is not None
+    assert sct.kind is AgencyKind.DEPARTMENT
     assert [contact.name for contact in sct.contacts_in(ContactRole.HEAD)] == ["Phạm Thị Dung"]
 
 
@@ -185,7 +186,7 @@ def test_a_bad_email(directory_data: dict[str, Any]) -> None:
 
 def test_a_contact_listed_twice_for_one_agency(directory_data: dict[str, Any]) -> None:
     directory_data["agencies"][1]["contacts"].append(
-        {"name": "Lê Văn Cường", "email": "Cuong@SCT.hd.example", "role": "copy"}
+        {"name": "Lê Văn Cường", "email": "Cuong@SCT.hd.example", "role": "copy"},
     )
     text = yaml_text(directory_data)
     [problem] = yaml_problems(text)
@@ -195,7 +196,9 @@ def test_a_contact_listed_twice_for_one_agency(directory_data: dict[str, Any]) -
 
 
 def test_the_same_person_may_be_a_contact_of_two_agencies(directory_data: dict[str, Any]) -> None:
-    directory_data["agencies"][0]["contacts"].append({"name": "Lê Văn Cường", "email": "cuong@sct.hd.example"})
+    directory_data["agencies"][0]["contacts"].append(
+        {"name": "Lê Văn Cường", "email": "cuong@sct.hd.example"},
+    )
     assert load_directory_text(yaml_text(directory_data), "directory.yaml").get("UBND-TINH") is not None
 
 
@@ -218,16 +221,23 @@ def test_an_unknown_kind(directory_data: dict[str, Any]) -> None:
 
 
 def test_an_unknown_field_suggests_the_field_it_resembles(directory_data: dict[str, Any]) -> None:
-    directory_data["agencies"][1]["contacts"][0]["mail"] = directory_data["agencies"][1]["contacts"][0].pop("email")
+    directory_data["agencies"][1]["contacts"][0]["mail"] = directory_data["agencies"][1]["contacts"][0].pop(
+        "email",
+    )
     [*_, problem] = yaml_problems(yaml_text(directory_data))
     assert problem.path == "agencies[1].contacts[0].mail"
     assert problem.hint == "did you mean 'email'?"
 
 
-def test_a_yaml_directory_with_many_problems_reports_them_all_sorted_by_line(directory_data: dict[str, Any]) -> None:
+def test_a_yaml_directory_with_many_problems_reports_them_all_sorted_by_line(
+    directory_data: dict[str, Any],
+) -> None:
     directory_data["agencies"][0]["kind"] = "province"
     directory_data["agencies"][1].update(
-        parent="UBND", valid_from=date(2025, 3, 1), valid_to=date(2025, 2, 28), successors=["STC"]
+        parent="UBND",
+        valid_from=date(2025, 3, 1),
+        valid_to=date(2025, 2, 28),
+        successors=["STC"],
     )
     directory_data["agencies"][1]["contacts"][1]["email"] = "dung@"
     directory_data["agencies"].append({"code": "SCT", "name": "Bản sao", "kind": "department"})
@@ -265,12 +275,13 @@ def test_a_missing_file_is_an_invalid_directory(tmp_path: Path) -> None:
     assert "cannot read the file" in error.value.problems[0].message
 
 
-# --- CSV --------------------------------------------------------------------------------------------------------
+# --- CSV ------------------------------------------------------------------------------------------
 
 
 def test_a_csv_directory_has_one_row_per_contact(write_csv: Callable[..., Path], rows: list[Row]) -> None:
     loaded = load_directory_file(write_csv(rows))
-    assert loaded.province.code == "HD" and loaded.province.name == "Hải Dương"
+    assert loaded.province.code == "HD"
+    assert loaded.province.name == "Hải Dương"
     assert [agency.code for agency in loaded.agencies] == ["UBND-TINH", "SCT"]
     sct = loaded.get("SCT")
     assert sct is not None
@@ -281,7 +292,9 @@ def test_a_csv_directory_has_one_row_per_contact(write_csv: Callable[..., Path],
 
 
 def test_csv_and_yaml_of_the_same_directory_load_the_same(
-    write_csv: Callable[..., Path], rows: list[Row], directory_data: dict[str, Any]
+    write_csv: Callable[..., Path],
+    rows: list[Row],
+    directory_data: dict[str, Any],
 ) -> None:
     from_csv = load_directory_file(write_csv(rows))
     from_yaml = load_directory_text(yaml_text(directory_data), "directory.yaml")
@@ -289,7 +302,8 @@ def test_csv_and_yaml_of_the_same_directory_load_the_same(
 
 
 def test_a_csv_agency_without_contacts_has_one_row_with_empty_contact_cells(
-    write_csv: Callable[..., Path], rows: list[Row]
+    write_csv: Callable[..., Path],
+    rows: list[Row],
 ) -> None:
     rows.append({"code": "TTKC", "name": "Trung tâm Khuyến công", "kind": "center", "parent": "SCT"})
     centre = load_directory_file(write_csv(rows)).get("TTKC")
@@ -323,7 +337,8 @@ def test_csv_successors_are_separated_by_semicolons(write_csv: Callable[..., Pat
 
 
 def test_a_csv_saved_by_a_spreadsheet_with_a_byte_order_mark_loads(
-    write_csv: Callable[..., Path], rows: list[Row]
+    write_csv: Callable[..., Path],
+    rows: list[Row],
 ) -> None:
     loaded = load_directory_file(write_csv(rows, encoding="utf-8-sig"))
     assert loaded.province.code == "HD"
@@ -375,7 +390,10 @@ def test_csv_bad_email_points_at_the_contacts_row(write_csv: Callable[..., Path]
     assert "is not a usable email address" in problem.message
 
 
-def test_csv_contact_listed_twice_points_at_the_second_row(write_csv: Callable[..., Path], rows: list[Row]) -> None:
+def test_csv_contact_listed_twice_points_at_the_second_row(
+    write_csv: Callable[..., Path],
+    rows: list[Row],
+) -> None:
     rows.append(dict(rows[1], contact_role="copy", contact_email="CUONG@sct.hd.example"))
     [problem] = csv_problems(write_csv(rows))
     assert (problem.line, problem.path) == (5, "agencies[1].contacts[2].email")
@@ -412,7 +430,8 @@ def test_csv_date_in_the_wrong_form(write_csv: Callable[..., Path], rows: list[R
 
 
 def test_a_csv_with_many_problems_reports_them_all_sorted_by_line(
-    write_csv: Callable[..., Path], rows: list[Row]
+    write_csv: Callable[..., Path],
+    rows: list[Row],
 ) -> None:
     rows[0]["kind"] = "province"  # line 2
     rows[2]["contact_email"] = "dung@"  # line 4
@@ -437,13 +456,10 @@ def test_a_csv_with_many_problems_reports_them_all_sorted_by_line(
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: agencies/loader.py _read_csv merges every row with a code already seen into that "
-    "agency, so a second, different agency with the same code is silently dropped (its contacts "
-    "are added to the first) instead of being reported as a duplicate code",
-    strict=True,
-)
-def test_csv_duplicate_agency_code_is_reported_at_its_row(write_csv: Callable[..., Path], rows: list[Row]) -> None:
+def test_csv_duplicate_agency_code_is_reported_at_its_row(
+    write_csv: Callable[..., Path],
+    rows: list[Row],
+) -> None:
     rows.append(
         {
             "code": "SCT",
@@ -458,13 +474,10 @@ def test_csv_duplicate_agency_code_is_reported_at_its_row(write_csv: Callable[..
     assert "SCT" in problems[0].message
 
 
-@pytest.mark.xfail(
-    reason="BUG: agencies/loader.py _read_csv takes the province from the first row only; rows of "
-    "another province are silently loaded into it",
-    strict=True,
-)
 def test_csv_rows_of_another_province_are_reported(
-    write_csv: Callable[..., Path], rows: list[Row], tmp_path: Path
+    write_csv: Callable[..., Path],
+    rows: list[Row],
+    tmp_path: Path,
 ) -> None:
     path = write_csv(rows)
     with path.open("a", encoding="utf-8", newline="") as file:

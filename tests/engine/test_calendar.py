@@ -33,10 +33,20 @@ def test_the_weekdays_around_tet_2017_are_working_days(calendar: WorkingCalendar
 
 @pytest.mark.parametrize(
     "day",
-    [date(2016, 9, 2), date(2019, 9, 2), date(2020, 9, 2), date(2019, 4, 30), date(2019, 5, 1), date(2020, 4, 30)],
+    [
+        date(2016, 9, 2),
+        date(2019, 9, 2),
+        date(2020, 9, 2),
+        date(2019, 4, 30),
+        date(2019, 5, 1),
+        date(2020, 4, 30),
+    ],
     ids=lambda d: d.isoformat(),
 )
-def test_national_day_reunification_day_and_labour_day_are_holidays(calendar: WorkingCalendar, day: date) -> None:
+def test_national_day_reunification_day_and_labour_day_are_holidays(
+    calendar: WorkingCalendar,
+    day: date,
+) -> None:
     assert day.weekday() < 5, "chosen to fall on a weekday, so only the holiday makes it a day off"
     assert calendar.is_holiday(day)
     assert not calendar.is_working_day(day)
@@ -95,7 +105,9 @@ def test_adding_zero_working_days_keeps_a_working_day(calendar: WorkingCalendar)
     ids=["weekend", "tet", "national-day"],
 )
 def test_adding_zero_working_days_to_a_day_off_gives_the_next_working_day(
-    calendar: WorkingCalendar, start: date, expected: date
+    calendar: WorkingCalendar,
+    start: date,
+    expected: date,
 ) -> None:
     assert calendar.add_working_days(start, 0) == expected
     assert calendar.next_working_day(start) == expected
@@ -157,7 +169,9 @@ def test_extra_days_apply_only_to_the_calendar_that_was_given_them(calendar: Wor
     ids=["2019", "2025"],
 )
 def test_the_saturday_swapped_for_a_bridge_day_off_is_a_working_day(
-    calendar: WorkingCalendar, day_off: date, working_saturday: date
+    calendar: WorkingCalendar,
+    day_off: date,
+    working_saturday: date,
 ) -> None:
     # The government bridged the holiday with a day off and had a Saturday worked in exchange.
     assert not calendar.is_working_day(day_off)

@@ -46,7 +46,10 @@ def test_an_explicit_offset_is_kept(text: str, offset: timedelta) -> None:
     assert (instant.hour, instant.minute) == (9, 30)
 
 
-@pytest.mark.parametrize("text", ["garbage", "", "   ", "2016-13-01", "2016-02-30", "01/09/2016", "2016-09-01T25:00"])
+@pytest.mark.parametrize(
+    "text",
+    ["garbage", "", "   ", "2016-13-01", "2016-02-30", "01/09/2016", "2016-09-01T25:00"],
+)
 def test_text_that_is_neither_a_date_nor_a_datetime_raises_value_error(text: str) -> None:
     with pytest.raises(ValueError, match="is not a date"):
         parse_instant(text)

@@ -87,20 +87,33 @@ def test_machine_declares_exactly_the_expected_moves(machine: StateMachine, tabl
 
 
 @pytest.mark.parametrize(("machine", "state", "move", "target"), LEGAL_PAIRS)
-def test_a_legal_move_leads_to_its_target(machine: StateMachine, state: StrEnum, move: str, target: StrEnum) -> None:
+def test_a_legal_move_leads_to_its_target(
+    machine: StateMachine,
+    state: StrEnum,
+    move: str,
+    target: StrEnum,
+) -> None:
     assert machine.can(state, move)
     assert machine.target(state, move, entity_id=7) is target
 
 
 @pytest.mark.parametrize(("machine", "state", "move", "target"), ILLEGAL_PAIRS)
 def test_an_illegal_move_is_refused_naming_machine_id_state_and_move(
-    machine: StateMachine, state: StrEnum, move: str, target: None
+    machine: StateMachine,
+    state: StrEnum,
+    move: str,
+    target: None,
 ) -> None:
     assert not machine.can(state, move)
     with pytest.raises(TransitionNotAllowed) as refused:
         machine.target(state, move, entity_id=42)
     error = refused.value
-    assert (error.machine, error.entity_id, error.state, error.transition) == (machine.name, 42, state.value, move)
+    assert (error.machine, error.entity_id, error.state, error.transition) == (
+        machine.name,
+        42,
+        state.value,
+        move,
+    )
     for message in (error.message_en, error.message_vi, str(error)):
         assert machine.name in message
         assert "#42" in message
@@ -109,7 +122,10 @@ def test_an_illegal_move_is_refused_naming_machine_id_state_and_move(
 
 
 @pytest.mark.parametrize(("machine", "table"), EXPECTED_TABLES, ids=lambda value: getattr(value, "name", ""))
-def test_available_transitions_are_the_legal_moves_from_each_state(machine: StateMachine, table: dict) -> None:
+def test_available_transitions_are_the_legal_moves_from_each_state(
+    machine: StateMachine,
+    table: dict,
+) -> None:
     for state in machine.states:
         expected = {move for (source, move) in table if source is state}
         available = machine.available_transitions(state)
@@ -174,7 +190,10 @@ def test_a_task_run_that_awaits_a_report_can_be_submitted(state: TaskRunState) -
     ],
     ids=["plan_run", "cycle"],
 )
-def test_no_move_leaves_a_finished_plan_run_or_cycle(machine: StateMachine, final_states: set[StrEnum]) -> None:
+def test_no_move_leaves_a_finished_plan_run_or_cycle(
+    machine: StateMachine,
+    final_states: set[StrEnum],
+) -> None:
     assert {state for state in machine.states if not machine.available_transitions(state)} == final_states
 
 

@@ -52,7 +52,12 @@ MINIMAL_PLAN: PlanData = {
 
 
 def dump_plan(data: PlanData, *, block_style: bool = False) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False if block_style else None)
+    return yaml.safe_dump(
+        data,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False if block_style else None,
+    )
 
 
 @pytest.fixture

@@ -30,12 +30,15 @@ from sxsh_flow.workflows import (
 )
 
 SOURCE = "plan.yaml"
+Plan = dict[str, Any]  # plan data from the `plan` fixture (conftest.py)
 BUILTIN_KEY = "plan-2016-2020"
 PlanText = Callable[..., str]
 
 
 def builtin_text() -> str:
-    return (resources.files("sxsh_flow.workflows") / "plans" / f"{BUILTIN_KEY}.yaml").read_text(encoding="utf-8")
+    return (resources.files("sxsh_flow.workflows") / "plans" / f"{BUILTIN_KEY}.yaml").read_text(
+        encoding="utf-8",
+    )
 
 
 def rejected(text: str) -> list[Problem]:
@@ -56,7 +59,7 @@ def line_of(text: str, fragment: str) -> int:
     return numbers[0]
 
 
-# --- the built-in plan ------------------------------------------------------------------------
+# --- the built-in plan ----------------------------------------------------------------------------
 
 HAI_DUONG_INDICATORS = [
     "informed",
@@ -98,7 +101,10 @@ def test_the_builtin_plan_names_the_indicators_of_the_hai_duong_plan(builtin: Lo
     [("informed", 90, None), ("applying", 50, None), ("saving", 8, 13), ("officers_trained", 100, None)],
 )
 def test_the_builtin_plan_keeps_the_targets_of_the_provincial_plan(
-    builtin: LoadedPlan, code: str, low: float, high: float | None
+    builtin: LoadedPlan,
+    code: str,
+    low: float,
+    high: float | None,
 ) -> None:
     target = builtin.spec.indicator(code).target
     assert target is not None
@@ -135,7 +141,9 @@ def test_an_unknown_plan_key_lists_the_builtin_plans() -> None:
 
 
 def test_resolve_plan_reads_a_plan_file_whose_key_matches(
-    tmp_path: Path, plan: dict[str, Any], plan_text: PlanText
+    tmp_path: Path,
+    plan: Plan,
+    plan_text: PlanText,
 ) -> None:
     path = tmp_path / "demo.yaml"
     path.write_text(plan_text(plan), encoding="utf-8")
@@ -151,7 +159,7 @@ def test_resolve_plan_without_key_or_file_lists_the_builtin_plans() -> None:
     assert resolve_plan(BUILTIN_KEY, None).spec.key == BUILTIN_KEY
 
 
-# --- the content hash ---------------------------------------------------------------------------
+# --- the content hash -----------------------------------------------------------------------------
 
 
 def test_the_content_hash_is_the_sha256_of_the_spec(builtin: LoadedPlan) -> None:
@@ -168,17 +176,33 @@ def test_the_content_hash_is_stable_across_loads(builtin: LoadedPlan) -> None:
 @pytest.mark.parametrize(
     "dump",
     [
-        lambda data: yaml.safe_dump(data, sort_keys=True, default_flow_style=True, allow_unicode=False, width=10_000),
-        lambda data: yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True, indent=4),
+        lambda data: yaml.safe_dump(
+            data,
+            sort_keys=True,
+            default_flow_style=True,
+            allow_unicode=False,
+            width=10_000,
+        ),
+        lambda data: yaml.safe_dump(
+            data,
+            sort_keys=False,
+            default_flow_style=False,
+            allow_unicode=True,
+            indent=4,
+        ),
     ],
     ids=["flow-sorted-escaped", "block-indent-4"],
 )
-def test_the_content_hash_ignores_comments_and_formatting(builtin: LoadedPlan, dump: Callable[[Any], str]) -> None:
+def test_the_content_hash_ignores_comments_and_formatting(
+    builtin: LoadedPlan,
+    dump: Callable[[Any], str],
+) -> None:
     def comments(text: str) -> list[str]:
         return [line for line in text.splitlines() if line.lstrip().startswith("#")]
 
     redumped = dump(yaml.safe_load(builtin_text()))
-    assert comments(builtin_text()) and not comments(redumped)
+    assert comments(builtin_text())
+    assert not comments(redumped)
     assert load_plan_text(redumped, "redumped.yaml").content_hash == builtin.content_hash
 
 
@@ -186,7 +210,8 @@ def test_spelling_out_a_default_does_not_change_the_content_hash(builtin: Loaded
     data = yaml.safe_load(builtin_text())
     data["tasks"][0]["cadence"] = "annual"
     data["tasks"][0]["report"]["funding"] = True
-    assert load_plan_text(yaml.safe_dump(data, allow_unicode=True), SOURCE).content_hash == builtin.content_hash
+    redumped = load_plan_text(yaml.safe_dump(data, allow_unicode=True), SOURCE)
+    assert redumped.content_hash == builtin.content_hash
 
 
 def _retitle(data: dict[str, Any]) -> None:
@@ -207,17 +232,19 @@ def _new_version(data: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("change", [_retitle, _raise_target, _add_partner, _new_version])
 def test_the_content_hash_changes_with_the_content(
-    builtin: LoadedPlan, change: Callable[[dict[str, Any]], None]
+    builtin: LoadedPlan,
+    change: Callable[[dict[str, Any]], None],
 ) -> None:
     data = yaml.safe_load(builtin_text())
     change(data)
-    assert load_plan_text(yaml.safe_dump(data, allow_unicode=True), SOURCE).content_hash != builtin.content_hash
+    redumped = load_plan_text(yaml.safe_dump(data, allow_unicode=True), SOURCE)
+    assert redumped.content_hash != builtin.content_hash
 
 
-# --- a valid plan -------------------------------------------------------------------------------
+# --- a valid plan ---------------------------------------------------------------------------------
 
 
-def test_a_valid_plan_gives_a_loaded_plan(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_valid_plan_gives_a_loaded_plan(plan: Plan, plan_text: PlanText) -> None:
     result = check_plan_text(plan_text(plan), SOURCE)
     assert isinstance(result, LoadedPlan)
     assert result.source == SOURCE
@@ -225,7 +252,7 @@ def test_a_valid_plan_gives_a_loaded_plan(plan: dict[str, Any], plan_text: PlanT
     assert result.content_hash == content_hash(result.spec)
 
 
-def test_load_plan_file_reads_utf8_text(tmp_path: Path, plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_load_plan_file_reads_utf8_text(tmp_path: Path, plan: Plan, plan_text: PlanText) -> None:
     path = tmp_path / "demo.yaml"
     path.write_text(plan_text(plan), encoding="utf-8")
     loaded = load_plan_file(path)
@@ -233,7 +260,7 @@ def test_load_plan_file_reads_utf8_text(tmp_path: Path, plan: dict[str, Any], pl
     assert loaded.spec.title == plan["title"]
 
 
-def test_load_plan_text_raises_invalid_plan_carrying_every_problem(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_load_plan_text_raises_invalid_plan_carrying_every_problem(plan: Plan, plan_text: PlanText) -> None:
     del plan["title"]
     plan["tasks"][1]["due"] = date(2017, 6, 30)
     text = plan_text(plan)
@@ -281,7 +308,7 @@ def test_a_missing_file_is_an_invalid_plan(tmp_path: Path) -> None:
     assert "cannot read the file" in problem.message
 
 
-def test_a_file_that_is_not_utf8_is_an_invalid_plan(tmp_path: Path, plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_file_that_is_not_utf8_is_an_invalid_plan(tmp_path: Path, plan: Plan, plan_text: PlanText) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes(plan_text(plan).encode("utf-16"))
     with pytest.raises(InvalidPlan) as error:
@@ -291,10 +318,10 @@ def test_a_file_that_is_not_utf8_is_an_invalid_plan(tmp_path: Path, plan: dict[s
     assert problem.hint == "save it as UTF-8"
 
 
-# --- one test per kind of problem -------------------------------------------------------------------
+# --- one test per kind of problem -----------------------------------------------------------------
 
 
-def test_a_missing_required_field(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_missing_required_field(plan: Plan, plan_text: PlanText) -> None:
     del plan["tasks"][1]["title"]
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -305,14 +332,15 @@ def test_a_missing_required_field(plan: dict[str, Any], plan_text: PlanText) -> 
 
 
 def test_a_missing_top_level_field_points_at_the_start_of_the_document(
-    plan: dict[str, Any], plan_text: PlanText
+    plan: Plan,
+    plan_text: PlanText,
 ) -> None:
     del plan["title"]
     [problem] = rejected(plan_text(plan))
     assert (problem.path, problem.line, problem.hint) == ("title", 1, "add this field")
 
 
-def test_an_unknown_field_suggests_the_field_it_resembles(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_an_unknown_field_suggests_the_field_it_resembles(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][0]["titel"] = "Tuyên truyền"
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -322,7 +350,7 @@ def test_an_unknown_field_suggests_the_field_it_resembles(plan: dict[str, Any], 
     assert problem.hint == "did you mean 'title'?"
 
 
-def test_an_unknown_top_level_field_suggests_the_field_it_resembles(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_an_unknown_top_level_field_suggests_the_field_it_resembles(plan: Plan, plan_text: PlanText) -> None:
     plan["legal_basics"] = []
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -330,7 +358,7 @@ def test_an_unknown_top_level_field_suggests_the_field_it_resembles(plan: dict[s
     assert problem.hint == "did you mean 'legal_basis'?"
 
 
-def test_an_unknown_field_unlike_any_lists_the_allowed_ones(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_an_unknown_field_unlike_any_lists_the_allowed_ones(plan: Plan, plan_text: PlanText) -> None:
     plan["period"]["colour"] = "green"
     [problem] = rejected(plan_text(plan))
     assert problem.path == "period.colour"
@@ -338,7 +366,8 @@ def test_an_unknown_field_unlike_any_lists_the_allowed_ones(plan: dict[str, Any]
 
 
 def test_an_unknown_field_deep_in_a_report_form_suggests_from_that_form(
-    plan: dict[str, Any], plan_text: PlanText
+    plan: Plan,
+    plan_text: PlanText,
 ) -> None:
     plan["tasks"][0]["report"]["fields"] = [{"key": "tours", "lable": "Số đoàn"}]
     problems = rejected(plan_text(plan))
@@ -347,7 +376,7 @@ def test_an_unknown_field_deep_in_a_report_form_suggests_from_that_form(
     assert by_path["tasks[0].report.fields[0].label"].message == "Field required"
 
 
-def test_a_value_of_the_wrong_type(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_value_of_the_wrong_type(plan: Plan, plan_text: PlanText) -> None:
     plan["period"]["first_year"] = "hai nghìn"
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -369,7 +398,11 @@ def test_a_value_of_the_wrong_type(plan: dict[str, Any], plan_text: PlanText) ->
     ids=["cadence", "due", "funding", "key", "title"],
 )
 def test_a_task_field_with_a_value_it_cannot_take(
-    plan: dict[str, Any], plan_text: PlanText, change: dict[str, Any], path: str, hint: str
+    plan: Plan,
+    plan_text: PlanText,
+    change: dict[str, Any],
+    path: str,
+    hint: str,
 ) -> None:
     plan["tasks"][0].update(change)
     [problem] = rejected(plan_text(plan))
@@ -377,7 +410,7 @@ def test_a_task_field_with_a_value_it_cannot_take(
     assert problem.hint.startswith(hint)
 
 
-def test_a_bad_agency_selector(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_bad_agency_selector(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][0]["lead"] = ["SCT", "sct"]
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -387,7 +420,7 @@ def test_a_bad_agency_selector(plan: dict[str, Any], plan_text: PlanText) -> Non
     assert "kind:district" in problem.message
 
 
-def test_a_bad_plan_lead_and_recipient_are_reported_too(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_bad_plan_lead_and_recipient_are_reported_too(plan: Plan, plan_text: PlanText) -> None:
     plan["lead"] = "Sở Công Thương"
     plan["tasks"][1]["recipient"] = "kind:people"
     text = plan_text(plan)
@@ -397,7 +430,7 @@ def test_a_bad_plan_lead_and_recipient_are_reported_too(plan: dict[str, Any], pl
     assert problems["tasks[1].recipient"].line == line_of(text, "recipient:")
 
 
-def test_a_bad_kind_selector_lists_the_kinds(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_bad_kind_selector_lists_the_kinds(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1]["lead"] = ["kind:distric"]
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -407,7 +440,7 @@ def test_a_bad_kind_selector_lists_the_kinds(plan: dict[str, Any], plan_text: Pl
     assert "kind:district" in problem.message.split("use one of:")[1]
 
 
-def test_a_duplicate_task_key_is_reported_at_the_second_one(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_duplicate_task_key_is_reported_at_the_second_one(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1]["key"] = "dissemination"
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -417,7 +450,7 @@ def test_a_duplicate_task_key_is_reported_at_the_second_one(plan: dict[str, Any]
     assert problem.hint == "each task key must be unique"
 
 
-def test_a_duplicate_indicator_code_is_reported_at_the_second_one(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_duplicate_indicator_code_is_reported_at_the_second_one(plan: Plan, plan_text: PlanText) -> None:
     plan["indicators"].append(dict(plan["indicators"][1], name="Tờ rơi (lần hai)"))
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -427,7 +460,7 @@ def test_a_duplicate_indicator_code_is_reported_at_the_second_one(plan: dict[str
     assert problem.hint == "each indicator code must be unique"
 
 
-def test_a_report_form_naming_an_unknown_indicator(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_report_form_naming_an_unknown_indicator(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][0]["report"]["indicators"] = ["informed", "enterprises_assessed"]
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -437,7 +470,7 @@ def test_a_report_form_naming_an_unknown_indicator(plan: dict[str, Any], plan_te
     assert problem.hint == "known indicators: informed, leaflets"
 
 
-def test_a_task_done_once_without_a_due_date(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_task_done_once_without_a_due_date(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1]["cadence"] = "once"
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -447,12 +480,12 @@ def test_a_task_done_once_without_a_due_date(plan: dict[str, Any], plan_text: Pl
     assert problem.hint == "add due: YYYY-MM-DD"
 
 
-def test_a_task_done_once_with_a_due_date_in_the_period_is_valid(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_task_done_once_with_a_due_date_in_the_period_is_valid(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1].update(cadence="once", due=date(2017, 6, 30))
     assert isinstance(check_plan_text(plan_text(plan), SOURCE), LoadedPlan)
 
 
-def test_a_task_done_once_due_outside_the_period(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_task_done_once_due_outside_the_period(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1].update(cadence="once", due=date(2030, 1, 1))
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -460,7 +493,7 @@ def test_a_task_done_once_due_outside_the_period(plan: dict[str, Any], plan_text
     assert "2030-01-01 lies outside the plan's reporting periods" in problem.message
 
 
-def test_a_task_done_once_with_a_deadline_rule(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_task_done_once_with_a_deadline_rule(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1].update(cadence="once", due=date(2017, 6, 30), deadline={"days_after_cutoff": 5})
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -469,7 +502,7 @@ def test_a_task_done_once_with_a_deadline_rule(plan: dict[str, Any], plan_text: 
 
 
 @pytest.mark.parametrize("cadence", [None, "annual", "six_monthly"])
-def test_a_due_date_on_a_recurring_task(plan: dict[str, Any], plan_text: PlanText, cadence: str | None) -> None:
+def test_a_due_date_on_a_recurring_task(plan: Plan, plan_text: PlanText, cadence: str | None) -> None:
     if cadence is not None:
         plan["tasks"][1]["cadence"] = cadence
     plan["tasks"][1]["due"] = date(2017, 6, 30)
@@ -487,7 +520,9 @@ def test_a_due_date_on_a_recurring_task(plan: dict[str, Any], plan_text: PlanTex
     ids=["both", "neither", "empty"],
 )
 def test_a_deadline_needs_exactly_one_of_days_after_cutoff_or_on(
-    plan: dict[str, Any], plan_text: PlanText, deadline: dict[str, Any]
+    plan: Plan,
+    plan_text: PlanText,
+    deadline: dict[str, Any],
 ) -> None:
     plan["tasks"][1]["deadline"] = deadline
     text = plan_text(plan)
@@ -497,7 +532,7 @@ def test_a_deadline_needs_exactly_one_of_days_after_cutoff_or_on(
     assert problem.message == "a deadline needs exactly one of 'days_after_cutoff' or 'on_day'"
 
 
-def test_the_plan_wide_deadline_is_checked_like_a_task_deadline(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_the_plan_wide_deadline_is_checked_like_a_task_deadline(plan: Plan, plan_text: PlanText) -> None:
     plan["reporting"] = {"deadline": {"days_after_cutoff": 5, "on_day": "12-20"}}
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -507,14 +542,26 @@ def test_the_plan_wide_deadline_is_checked_like_a_task_deadline(plan: dict[str, 
 @pytest.mark.parametrize(
     ("reporting", "path", "fragment"),
     [
-        ({"cutoff_annual": {"start": "02-30", "end": "12-14"}}, "reporting.cutoff_annual.start", "cutoff_annual:"),
-        ({"cutoff_six_monthly": {"start": "12-15", "end": "04-31"}}, "reporting.cutoff_six_monthly.end", "cutoff_six"),
+        (
+            {"cutoff_annual": {"start": "02-30", "end": "12-14"}},
+            "reporting.cutoff_annual.start",
+            "cutoff_annual:",
+        ),
+        (
+            {"cutoff_six_monthly": {"start": "12-15", "end": "04-31"}},
+            "reporting.cutoff_six_monthly.end",
+            "cutoff_six",
+        ),
         ({"deadline": {"on_day": "02-29"}}, "reporting.deadline.on_day", "deadline:"),
     ],
     ids=["cutoff-start-02-30", "cutoff-end-04-31", "deadline-on-02-29"],
 )
 def test_a_month_day_that_does_not_exist_every_year(
-    plan: dict[str, Any], plan_text: PlanText, reporting: dict[str, Any], path: str, fragment: str
+    plan: Plan,
+    plan_text: PlanText,
+    reporting: dict[str, Any],
+    path: str,
+    fragment: str,
 ) -> None:
     plan["reporting"] = reporting
     text = plan_text(plan)
@@ -525,14 +572,14 @@ def test_a_month_day_that_does_not_exist_every_year(
     assert problem.hint == "use a real MM-DD such as 12-14"
 
 
-def test_an_impossible_month_day_in_a_task_deadline(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_an_impossible_month_day_in_a_task_deadline(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1]["deadline"] = {"on_day": "02-30"}
     text = plan_text(plan)
     [problem] = rejected(text)
     assert (problem.path, problem.line) == ("tasks[1].deadline.on_day", line_of(text, "02-30"))
 
 
-def test_a_month_day_of_the_wrong_form_is_a_pattern_problem(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_month_day_of_the_wrong_form_is_a_pattern_problem(plan: Plan, plan_text: PlanText) -> None:
     plan["reporting"] = {"cutoff_annual": {"start": "12/15", "end": "12-14"}}
     text = plan_text(plan)
     problems = rejected(text)
@@ -542,7 +589,7 @@ def test_a_month_day_of_the_wrong_form_is_a_pattern_problem(plan: dict[str, Any]
     assert problems[0].hint.startswith("see the allowed form")
 
 
-def test_a_period_that_ends_before_it_starts(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_period_that_ends_before_it_starts(plan: Plan, plan_text: PlanText) -> None:
     plan["period"] = {"first_year": 2020, "last_year": 2016}
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -552,14 +599,14 @@ def test_a_period_that_ends_before_it_starts(plan: dict[str, Any], plan_text: Pl
     assert problem.hint == "swap the years"
 
 
-def test_an_effective_date_outside_the_period(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_an_effective_date_outside_the_period(plan: Plan, plan_text: PlanText) -> None:
     plan["effective_from"] = date(2022, 1, 1)
     text = plan_text(plan)
     [problem] = rejected(text)
     assert (problem.path, problem.line) == ("effective_from", line_of(text, "effective_from:"))
 
 
-def test_a_target_whose_min_exceeds_its_max(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_target_whose_min_exceeds_its_max(plan: Plan, plan_text: PlanText) -> None:
     plan["indicators"][0]["target"] = {"min": 13, "max": 8}
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -569,7 +616,7 @@ def test_a_target_whose_min_exceeds_its_max(plan: dict[str, Any], plan_text: Pla
     assert problem.hint == "min must not exceed max"
 
 
-def test_a_target_with_neither_min_nor_max(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_target_with_neither_min_nor_max(plan: Plan, plan_text: PlanText) -> None:
     plan["indicators"][0]["target"] = {"scope": "annual"}
     [problem] = rejected(plan_text(plan))
     assert problem.path == "indicators[0].target"
@@ -578,7 +625,9 @@ def test_a_target_with_neither_min_nor_max(plan: dict[str, Any], plan_text: Plan
 
 @pytest.mark.parametrize("part", ["numerator", "denominator"])
 def test_a_ratio_indicator_without_its_numerator_or_denominator(
-    plan: dict[str, Any], plan_text: PlanText, part: str
+    plan: Plan,
+    plan_text: PlanText,
+    part: str,
 ) -> None:
     del plan["indicators"][0][part]
     text = plan_text(plan)
@@ -588,7 +637,7 @@ def test_a_ratio_indicator_without_its_numerator_or_denominator(
     assert problem.message == f"a ratio indicator needs its {part}"
 
 
-def test_a_partner_that_is_also_a_lead(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_partner_that_is_also_a_lead(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][0]["partners"] = ["BQLKCN", "SCT"]
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -604,7 +653,11 @@ def test_a_partner_that_is_also_a_lead(plan: dict[str, Any], plan_text: PlanText
     ids=["lead-written-as-one-code", "partners-written-as-one-code"],
 )
 def test_a_partner_that_is_also_a_lead_written_as_a_single_code(
-    plan: dict[str, Any], plan_text: PlanText, lead: Any, partners: Any, path: str
+    plan: Plan,
+    plan_text: PlanText,
+    lead: Any,
+    partners: Any,
+    path: str,
 ) -> None:
     plan["tasks"][0].update(lead=lead, partners=partners)
     text = plan_text(plan)
@@ -615,7 +668,7 @@ def test_a_partner_that_is_also_a_lead_written_as_a_single_code(
 
 
 @pytest.mark.parametrize("days", [0, -3])
-def test_a_reminder_that_is_not_before_the_deadline(plan: dict[str, Any], plan_text: PlanText, days: int) -> None:
+def test_a_reminder_that_is_not_before_the_deadline(plan: Plan, plan_text: PlanText, days: int) -> None:
     plan["reminders"] = {"before_due": [7, days, 1]}
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -625,7 +678,7 @@ def test_a_reminder_that_is_not_before_the_deadline(plan: dict[str, Any], plan_t
     assert "on_due" in problem.hint
 
 
-def test_a_reminder_day_listed_twice(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_reminder_day_listed_twice(plan: Plan, plan_text: PlanText) -> None:
     plan["reminders"] = {"before_due": [7, 3, 7]}
     [problem] = rejected(plan_text(plan))
     assert (problem.path, problem.message) == ("reminders.before_due", "the same day is listed twice")
@@ -633,17 +686,19 @@ def test_a_reminder_day_listed_twice(plan: dict[str, Any], plan_text: PlanText) 
 
 @pytest.mark.parametrize("hours", [[17, 8], [8, 25], [-1, 17]])
 def test_office_hours_that_are_not_a_span_of_the_day(
-    plan: dict[str, Any], plan_text: PlanText, hours: list[int]
+    plan: Plan,
+    plan_text: PlanText,
+    hours: list[int],
 ) -> None:
     plan["reminders"] = {"office_hours": hours}
     [problem] = rejected(plan_text(plan))
     assert problem.path == "reminders.office_hours"
 
 
-# --- every problem at once --------------------------------------------------------------------------
+# --- every problem at once ------------------------------------------------------------------------
 
 
-def test_a_file_with_many_problems_reports_them_all_sorted_by_line(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_file_with_many_problems_reports_them_all_sorted_by_line(plan: Plan, plan_text: PlanText) -> None:
     del plan["version"]  # missing field
     plan["period"] = {"first_year": 2020, "last_year": 2016}  # reversed
     plan["indicators"][0]["target"] = {"min": 13, "max": 8}  # empty range
@@ -667,7 +722,7 @@ def test_a_file_with_many_problems_reports_them_all_sorted_by_line(plan: dict[st
         (line_of(text, "titel:"), "tasks[0].titel"),
         (line_of(text, "partners: [SCT]"), "tasks[0].partners[0]"),
         (line_of(text, "[informed, leaflet]"), "tasks[0].report.indicators[1]"),
-        (line_of(text, "kind:distric'"), "tasks[1].lead"),
+        (line_of(text, "kind:distric'"), "tasks[1].lead[0]"),
         (cadences[0], "tasks[1].cadence"),
         (district_keys[1], "tasks[2].key"),
         (cadences[1], "tasks[2].cadence"),
@@ -680,17 +735,18 @@ def test_a_file_with_many_problems_reports_them_all_sorted_by_line(plan: dict[st
 
 
 def test_structural_and_cross_field_problems_of_one_task_are_both_reported(
-    plan: dict[str, Any], plan_text: PlanText
+    plan: Plan,
+    plan_text: PlanText,
 ) -> None:
     plan["tasks"][1].update(title="", cadence="once")
     paths = [problem.path for problem in rejected(plan_text(plan))]
     assert paths == ["tasks[1].title", "tasks[1].cadence"]
 
 
-# --- how a problem reads ------------------------------------------------------------------------------
+# --- how a problem reads --------------------------------------------------------------------------
 
 
-def test_a_problem_reads_as_file_line_path_message_and_hint(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_problem_reads_as_file_line_path_message_and_hint(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1]["due"] = date(2017, 6, 30)
     text = plan_text(plan)
     [problem] = rejected(text)
@@ -720,27 +776,24 @@ def test_format_path_writes_indexes_in_brackets(path: tuple[int | str, ...], tex
     assert format_path(path) == text
 
 
-# --- known bugs -----------------------------------------------------------------------------------------
+# --- known bugs -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="BUG: workflows/loader.py checks 'due' and 'effective_from' against the period only when "
-    "YAML parsed them as dates; a quoted date ('2030-01-01') passes pydantic and skips the check",
-    strict=True,
-)
-def test_a_quoted_due_date_outside_the_period_is_reported_too(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_quoted_due_date_outside_the_period_is_reported_too(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][1].update(cadence="once", due="2030-01-01")
     problems = check_plan_text(plan_text(plan), SOURCE)
     assert isinstance(problems, list)
     assert [problem.path for problem in problems] == ["tasks[1].due"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: selectors are validated on the whole tuple (spec.py Task._selectors), so the problem "
-    "has no item index and, in a block list, points at the first item instead of the bad one",
-    strict=True,
-)
-def test_a_bad_selector_in_a_block_list_points_at_the_bad_item(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_quoted_effective_date_outside_the_period_is_reported_too(plan: Plan, plan_text: PlanText) -> None:
+    plan["effective_from"] = "2030-01-01"
+    problems = check_plan_text(plan_text(plan), SOURCE)
+    assert isinstance(problems, list)
+    assert [problem.path for problem in problems] == ["effective_from"]
+
+
+def test_a_bad_selector_in_a_block_list_points_at_the_bad_item(plan: Plan, plan_text: PlanText) -> None:
     plan["tasks"][0]["lead"] = ["SCT", "sct"]
     text = plan_text(plan, block_style=True)
     [problem] = rejected(text)
@@ -748,14 +801,11 @@ def test_a_bad_selector_in_a_block_list_points_at_the_bad_item(plan: dict[str, A
     assert problem.line == line_of(text, "- sct")
 
 
-@pytest.mark.xfail(
-    reason="BUG: every list field of the plan models is a tuple, and engine/datafile.py _HINTS has a "
-    "hint for 'list_type' but none for the 'tuple_type' error pydantic actually raises",
-    strict=True,
-)
 @pytest.mark.parametrize("field", ["tasks", "legal_basis"])
 def test_a_mapping_or_text_where_a_list_belongs_gets_a_hint(
-    plan: dict[str, Any], plan_text: PlanText, field: str
+    plan: Plan,
+    plan_text: PlanText,
+    field: str,
 ) -> None:
     plan[field] = "see the annex"
     [problem] = rejected(plan_text(plan))
@@ -773,14 +823,15 @@ def _drop_last_year(data: dict[str, Any]) -> tuple[str, str]:
     return "period.last_year", "period:"
 
 
-@pytest.mark.xfail(
-    reason="BUG: engine/datafile.py _child returns the value node for a non-scalar value, so a problem "
-    "about a block-style mapping points at its first child's line, not at its key as intended",
-    strict=True,
+@pytest.mark.parametrize(
+    "break_plan",
+    [_reverse_target, _drop_last_year],
+    ids=["target-range", "missing-last-year"],
 )
-@pytest.mark.parametrize("break_plan", [_reverse_target, _drop_last_year], ids=["target-range", "missing-last-year"])
 def test_a_problem_about_a_block_style_mapping_points_at_its_key(
-    plan: dict[str, Any], plan_text: PlanText, break_plan: Callable[[dict[str, Any]], tuple[str, str]]
+    plan: Plan,
+    plan_text: PlanText,
+    break_plan: Callable[[dict[str, Any]], tuple[str, str]],
 ) -> None:
     path, key_fragment = break_plan(plan)
     text = plan_text(plan, block_style=True)
@@ -789,25 +840,14 @@ def test_a_problem_about_a_block_style_mapping_points_at_its_key(
     assert problem.line == line_of(text, key_fragment)
 
 
-@pytest.mark.xfail(
-    reason="BUG: workflows/loader.py _check_month_day only checks the length, so a value of the wrong "
-    "form ('15/12') gets a second, misleading problem saying the day does not exist",
-    strict=True,
-)
-def test_a_month_day_of_the_wrong_form_is_reported_once(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_month_day_of_the_wrong_form_is_reported_once(plan: Plan, plan_text: PlanText) -> None:
     plan["reporting"] = {"cutoff_annual": {"start": "15/12", "end": "12-14"}}
     problems = rejected(plan_text(plan))
     assert [problem.message for problem in problems if "exists every year" in problem.message] == []
     assert len(problems) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: YAML 1.1 reads a bare 'on:' key as true; engine/datafile.py then reports "
-    "'reporting.deadline[1]: Keys should be strings' (bool key rendered as an index, no hint) "
-    "instead of naming the key and pointing to 'on_day'",
-    strict=True,
-)
-def test_a_deadline_written_with_a_bare_on_key_points_to_on_day(plan: dict[str, Any], plan_text: PlanText) -> None:
+def test_a_deadline_written_with_a_bare_on_key_points_to_on_day(plan: Plan, plan_text: PlanText) -> None:
     text = plan_text(plan) + 'reporting:\n  deadline: {on: "12-20"}\n'
     problems = {problem.path: problem for problem in rejected(text)}
     assert "reporting.deadline.on" in problems

@@ -22,6 +22,8 @@ from sxsh_flow.workflows.spec import (
     month_day,
 )
 
+Plan = dict[str, Any]  # plan data from the `plan` fixture (conftest.py)
+
 
 def task(**fields: Any) -> Task:
     return Task.model_validate({"key": "a-task", "title": "Một nhiệm vụ", "lead": ["SCT"], **fields})
@@ -40,7 +42,17 @@ def test_an_agency_code_or_a_kind_selector_is_accepted(selector: str) -> None:
 
 @pytest.mark.parametrize(
     "selector",
-    ["sct", "Sở Công Thương", "S C T", "", "-SCT", "kind:", "kind:districts", "kind:District", "KIND:district"],
+    [
+        "sct",
+        "Sở Công Thương",
+        "S C T",
+        "",
+        "-SCT",
+        "kind:",
+        "kind:districts",
+        "kind:District",
+        "KIND:district",
+    ],
 )
 @pytest.mark.parametrize("field", ["lead", "partners", "recipient"])
 def test_anything_else_is_refused_as_a_selector(selector: str, field: str) -> None:
@@ -67,7 +79,7 @@ def test_a_task_needs_at_least_one_lead() -> None:
 
 
 @pytest.mark.parametrize(("lead", "valid"), [("kind:department", True), ("sct", False), (["SCT"], False)])
-def test_the_plan_lead_is_one_selector(plan: dict[str, Any], lead: Any, valid: bool) -> None:
+def test_the_plan_lead_is_one_selector(plan: Plan, lead: Any, valid: bool) -> None:
     plan["lead"] = lead
     if valid:
         assert PlanSpec.model_validate(plan).lead == lead
@@ -77,16 +89,24 @@ def test_the_plan_lead_is_one_selector(plan: dict[str, Any], lead: Any, valid: b
     assert [entry["loc"] for entry in error.value.errors()] == [("lead",)]
 
 
-# --- defaults -----------------------------------------------------------------------------------------
+# --- defaults -------------------------------------------------------------------------------------
 
 
 def test_a_task_is_annual_with_the_usual_report_sections_by_default() -> None:
     plain = task()
     assert plain.cadence is Cadence.ANNUAL
-    assert plain.due is None and plain.deadline is None and plain.recipient is None
+    assert plain.due is None
+    assert plain.deadline is None
+    assert plain.recipient is None
     assert plain.partners == ()
-    assert [section.value for section in plain.report.sections] == ["results", "difficulties", "recommendations"]
-    assert plain.report.funding and plain.report.attachments and not plain.report.enterprises
+    assert [section.value for section in plain.report.sections] == [
+        "results",
+        "difficulties",
+        "recommendations",
+    ]
+    assert plain.report.funding
+    assert plain.report.attachments
+    assert not plain.report.enterprises
 
 
 def test_reporting_defaults_follow_decree_09_2019() -> None:
@@ -101,17 +121,18 @@ def test_reporting_defaults_follow_decree_09_2019() -> None:
 def test_the_default_reminder_ladder() -> None:
     policy = ReminderPolicy()
     assert policy.before_due == (14, 7, 3, 1)
-    assert policy.on_due and policy.working_days
+    assert policy.on_due
+    assert policy.working_days
     assert policy.office_hours == (8, 17)
 
 
-def test_a_plan_without_reporting_or_reminders_takes_the_defaults(plan: dict[str, Any]) -> None:
+def test_a_plan_without_reporting_or_reminders_takes_the_defaults(plan: Plan) -> None:
     spec = PlanSpec.model_validate(plan)
     assert spec.reporting == Reporting()
     assert spec.reminders == ReminderPolicy()
 
 
-# --- cut-off periods ---------------------------------------------------------------------------------
+# --- cut-off periods ------------------------------------------------------------------------------
 
 
 def test_the_annual_cut_off_runs_from_15_december_of_the_previous_year() -> None:
@@ -145,7 +166,7 @@ def test_days_after_the_cut_off_stay_within_a_year(days: int) -> None:
 # --- what a plan answers --------------------------------------------------------------------------
 
 
-def test_a_task_without_its_own_deadline_uses_the_plans(plan: dict[str, Any]) -> None:
+def test_a_task_without_its_own_deadline_uses_the_plans(plan: Plan) -> None:
     plan["reporting"] = {"deadline": {"days_after_cutoff": 7, "working_days": False}}
     plan["tasks"][1]["deadline"] = {"on_day": "12-20"}
     spec = PlanSpec.model_validate(plan)
@@ -153,14 +174,14 @@ def test_a_task_without_its_own_deadline_uses_the_plans(plan: dict[str, Any]) ->
     assert spec.deadline_of(spec.task("district-report")) == Deadline(on_day="12-20")
 
 
-def test_a_task_without_its_own_recipient_reports_to_the_plans(plan: dict[str, Any]) -> None:
+def test_a_task_without_its_own_recipient_reports_to_the_plans(plan: Plan) -> None:
     plan["tasks"][1]["recipient"] = "UBND-TINH"
     spec = PlanSpec.model_validate(plan)
     assert spec.recipient_of(spec.task("dissemination")) == "SCT"
     assert spec.recipient_of(spec.task("district-report")) == "UBND-TINH"
 
 
-def test_tasks_and_indicators_are_found_by_key(plan: dict[str, Any]) -> None:
+def test_tasks_and_indicators_are_found_by_key(plan: Plan) -> None:
     spec = PlanSpec.model_validate(plan)
     assert spec.task("district-report").lead == ("kind:district",)
     assert spec.indicator("leaflets").unit == "tờ"
@@ -170,10 +191,10 @@ def test_tasks_and_indicators_are_found_by_key(plan: dict[str, Any]) -> None:
         spec.indicator("no-such-indicator")
 
 
-# --- a plan is frozen data -------------------------------------------------------------------------------
+# --- a plan is frozen data ------------------------------------------------------------------------
 
 
-def test_a_loaded_plan_cannot_be_changed(plan: dict[str, Any]) -> None:
+def test_a_loaded_plan_cannot_be_changed(plan: Plan) -> None:
     spec = PlanSpec.model_validate(plan)
     with pytest.raises(ValidationError):
         spec.title = "Kế hoạch khác"  # type: ignore[misc]
@@ -183,14 +204,14 @@ def test_a_loaded_plan_cannot_be_changed(plan: dict[str, Any]) -> None:
     assert isinstance(spec.tasks[0].lead, tuple)
 
 
-def test_a_plan_refuses_fields_it_does_not_know(plan: dict[str, Any]) -> None:
+def test_a_plan_refuses_fields_it_does_not_know(plan: Plan) -> None:
     plan["tasks"][0]["owner"] = "SCT"
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
         PlanSpec.model_validate(plan)
 
 
 @pytest.mark.parametrize("version", [0, 2, "1.0"])
-def test_only_format_1_is_understood(plan: dict[str, Any], version: object) -> None:
+def test_only_format_1_is_understood(plan: Plan, version: object) -> None:
     plan["format"] = version
     with pytest.raises(ValidationError):
         PlanSpec.model_validate(plan)
@@ -200,13 +221,13 @@ def test_only_format_1_is_understood(plan: dict[str, Any], version: object) -> N
     ("field", "value"),
     [("key", "Plan 2016"), ("province", "hd"), ("province", "HAIDUONGTINH"), ("version", ""), ("title", "")],
 )
-def test_plan_identifiers_have_a_fixed_form(plan: dict[str, Any], field: str, value: str) -> None:
+def test_plan_identifiers_have_a_fixed_form(plan: Plan, field: str, value: str) -> None:
     plan[field] = value
     with pytest.raises(ValidationError):
         PlanSpec.model_validate(plan)
 
 
-def test_a_plan_needs_a_legal_basis_and_a_task(plan: dict[str, Any]) -> None:
+def test_a_plan_needs_a_legal_basis_and_a_task(plan: Plan) -> None:
     plan["legal_basis"] = []
     plan["tasks"] = []
     with pytest.raises(ValidationError) as error:

@@ -1,0 +1,8 @@
+"""Run every benchmark and print its figures."""
+
+from __future__ import annotations
+
+from . import cli_startup
+
+if __name__ == "__main__":
+    cli_startup.main()

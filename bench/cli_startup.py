@@ -1,0 +1,65 @@
+"""How fast the everyday commands answer: `--help`, and `status` on a small database.
+
+Each command runs as a fresh process, as a coordinator runs it, a number of times; the figures are
+the median and the slowest wall-clock time. The database is the 2016–2020 plan started for Hải
+Dương (131 task runs) in a temporary SXSH_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 15
+
+
+def _command() -> list[str]:
+    script = shutil.which("sxsh-flow", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "sxsh_flow.cli.main"]
+
+
+def _time(args: list[str], env: dict[str, str]) -> list[float]:
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run([*_command(), *args], env=env, check=True, stdout=subprocess.DEVNULL)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "SXSH_HOME": home}
+        env.pop("SXSH_DATABASE_URL", None)
+        subprocess.run(
+            [*_command(), "--now", "2016-12-01", "start", "plan-2016-2020"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"cli startup ({RUNS} runs each, fresh process, SQLite, 131 task runs)")
+        for label, args in [
+            ("sxsh-flow --help", ["--help"]),
+            ("sxsh-flow status", ["--now", "2016-12-22", "status"]),
+            ("sxsh-flow status --json", ["--now", "2016-12-22", "status", "--json"]),
+        ]:
+            timings = _time(args, env)
+            print(
+                f"  {label:<26} median {statistics.median(timings) * 1000:6.0f} ms   max {max(timings) * 1000:6.0f} ms"
+            )
+        probe = subprocess.run(
+            [sys.executable, "-c", "import sys; from sxsh_flow.cli.main import execute; "
+             "execute(['status']); print('prefect imported' if 'prefect' in sys.modules else 'prefect not imported')"],
+            env=env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        print(f"  status path: {probe.stdout.strip().splitlines()[-1]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sxsh_flow.engine.datafile import LoadedDocument, read_yaml, validate_document
+from sxsh_flow.engine.datafile import LoadedDocument, as_date, read_yaml, validate_document
 from sxsh_flow.engine.errors import InvalidDirectory, Problem, UnknownProvince
 
 from .directory import Directory, DirectorySpec
@@ -208,7 +208,7 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
                 )
             elif successor == code:
                 yield ("agencies", index, "successors", position), "an agency cannot succeed itself", "remove it"
-        valid_from, valid_to = _as_date(agency.get("valid_from")), _as_date(agency.get("valid_to"))
+        valid_from, valid_to = as_date(agency.get("valid_from")), as_date(agency.get("valid_to"))
         if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_from > valid_to:
             yield (
                 ("agencies", index, "valid_to"),
@@ -233,14 +233,3 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
                     "list each contact once; one contact has one role",
                 )
             seen.add(email)
-
-
-def _as_date(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None  # the structural pass reports it
-    return None

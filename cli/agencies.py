@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .output import emit_json, shorten, table, vn_date
+from .output import emit_json, shorten, table, vn_date, write_json
 
 app = typer.Typer(
     help="Agencies: list the directory, import a province's directory (YAML or CSV).", no_args_is_help=True
@@ -182,12 +182,6 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of agency directory files (YAML)."""
-    import json
-
     from sxsh_flow.workflows.schema import directory_json_schema
 
-    text = json.dumps(directory_json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_json(directory_json_schema(), output)

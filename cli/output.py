@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 
@@ -24,6 +25,15 @@ def _default(value: Any) -> Any:
 def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, default=_default, ensure_ascii=False, indent=2))
     sys.stdout.write("\n")
+
+
+def write_json(document: Any, output: Path | None) -> None:
+    """A JSON file people read and commit (UTF-8, indented), or the same on stdout."""
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
 
 
 def vn_date(day: date | None) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .output import emit_json, shorten, table, vn_date
+from .output import emit_json, shorten, table, vn_date, write_json
 
 app = typer.Typer(
     help="Plans: list, show, validate a plan file, print the plan-file JSON Schema.", no_args_is_help=True
@@ -237,8 +236,4 @@ def schema(
     """Print the JSON Schema of plan files (editors use it to check and complete plan files)."""
     from sxsh_flow.workflows.schema import plan_json_schema
 
-    text = json.dumps(plan_json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    write_json(plan_json_schema(), output)

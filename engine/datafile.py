@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -110,6 +111,18 @@ def read_yaml(text: str, source: str) -> LoadedDocument | Problem:
 
 def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def as_date(value: object) -> date | None:
+    """A date as YAML gives it, or as quoted text; None when it is no date (the structural pass says so)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def format_path(path: Sequence[int | str]) -> str:

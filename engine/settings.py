@@ -37,10 +37,6 @@ class Settings:
             raise ConfigurationError("SXSH_LANG", language, "dùng vi hoặc en", "use vi or en")
         return cls(home=home, database_url=database_url, now=now, language=language)
 
-    @property
-    def uses_default_database(self) -> bool:
-        return self.database_url.startswith("sqlite:///") and str(self.home) in self.database_url
-
 
 def _default_home(environ: Mapping[str, str]) -> Path:
     data_home = environ.get("XDG_DATA_HOME")

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sxsh_flow.engine.datafile import LoadedDocument, read_text, read_yaml, validate_document
+from sxsh_flow.engine.datafile import LoadedDocument, as_date, read_text, read_yaml, validate_document
 from sxsh_flow.engine.errors import InvalidPlan, Problem
 
 from .spec import DEFAULT_ANNUAL_CUTOFF, MONTH_DAY_PATTERN, Cadence, Cutoff, PlanSpec
@@ -101,7 +101,7 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
             yield from _check_task(
                 task, ("tasks", index), known_indicators, _reporting_span(data, first_year, last_year)
             )
-    yield from _check_effective_from(_as_date(data.get("effective_from")), first_year, last_year)
+    yield from _check_effective_from(as_date(data.get("effective_from")), first_year, last_year)
     reminders = data.get("reminders")
     if isinstance(reminders, dict):
         yield from _check_reminders(reminders)
@@ -140,18 +140,6 @@ def _period(data: dict[str, Any]) -> tuple[int | None, int | None]:
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _as_date(value: object) -> date | None:
-    """A date as YAML gives it, or quoted; None when it is no date (the structural pass says so)."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _one_or_many(value: object) -> list[Any]:
@@ -227,7 +215,7 @@ def _check_task(
     span: tuple[date, date] | None,
 ) -> Iterator[tuple[_Path, str, str]]:
     cadence = task.get("cadence", Cadence.ANNUAL.value)
-    due = _as_date(task.get("due")) or task.get("due")
+    due = as_date(task.get("due")) or task.get("due")
     if cadence == Cadence.ONCE.value:
         if due is None:
             yield (*path, "cadence"), "a task done once needs its 'due' date", "add due: YYYY-MM-DD"

@@ -127,29 +127,14 @@ def start_plan(
             session.add(task_run)
             task_runs.append(task_run)
     session.flush()
-    for cycle in run.cycles:
-        record_creation(session, cycle, actor=actor, now=now)
-        if cycle.opens_on <= today:
-            fire(
-                session,
-                cycle,
-                "open",
-                actor=actor,
-                now=now,
-                reason=f"opening day {cycle.opens_on.isoformat()} has come",
-            )
-    for task_run in task_runs:
-        record_creation(session, task_run, actor=actor, now=now)
-        if task_run.opens_on <= today:
-            fire(
-                session,
-                task_run,
-                "open",
-                actor=actor,
-                now=now,
-                reason=f"opening day {task_run.opens_on.isoformat()} has come",
-            )
-            opened += 1
+    # Cycles first, then their task runs: the history reads in the order things came to be.
+    entities: list[ReportingCycle | TaskRun] = [*run.cycles, *task_runs]
+    for entity in entities:
+        record_creation(session, entity, actor=actor, now=now)
+        if entity.opens_on <= today:
+            reason = f"opening day {entity.opens_on.isoformat()} has come"
+            fire(session, entity, "open", actor=actor, now=now, reason=reason)
+            opened += isinstance(entity, TaskRun)
     session.flush()
     dues = [t.due_on for t in task_runs]
     return StartedPlan(

@@ -129,12 +129,16 @@ def _read_csv(text: str, source: str) -> LoadedDocument | Problem:
         if not province:
             province = row_province
         elif row_province != province:
-            problems.append(Problem(
-                source, "province_code", line,
-                f"this row is for province {row_province['code']} ({row_province['name']}), "
-                f"the file for {province['code']} ({province['name']})",
-                "import one file per province",
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    source,
+                    "province_code",
+                    line,
+                    f"this row is for province {row_province['code']} ({row_province['name']}), "
+                    f"the file for {province['code']} ({province['name']})",
+                    "import one file per province",
+                )
+            )
             continue
         signature = tuple(cells.get(column, "") for column in (*_AGENCY_COLUMNS, "successors"))
         # Rows of one agency repeat its cells; a row with the same code and other cells is another
@@ -160,12 +164,14 @@ def _read_csv(text: str, source: str) -> LoadedDocument | Problem:
         if cells.get("contact_email") or cells.get("contact_name"):
             contacts = agencies[index]["contacts"]
             contact_lines[(index, len(contacts))] = line
-            contacts.append({
-                "name": cells.get("contact_name", ""),
-                "title": cells.get("contact_title", ""),
-                "email": cells.get("contact_email", ""),
-                "role": cells.get("contact_role") or "focal_point",
-            })  # fmt: skip
+            contacts.append(
+                {
+                    "name": cells.get("contact_name", ""),
+                    "title": cells.get("contact_title", ""),
+                    "email": cells.get("contact_email", ""),
+                    "role": cells.get("contact_role") or "focal_point",
+                }
+            )
     data = {"format": 1, "province": province, "agencies": agencies}
     return LoadedDocument(source, data, _CsvPositions(agency_lines, contact_lines), problems)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import cli_startup
+from . import cli_startup, outbox
 
 if __name__ == "__main__":
     cli_startup.main()
+    outbox.main()

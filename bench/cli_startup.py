@@ -54,10 +54,17 @@ def main() -> None:
                 f"  {label:<26} median {statistics.median(timings) * 1000:6.0f} ms   max {max(timings) * 1000:6.0f} ms"
             )
         probe = subprocess.run(
-            [sys.executable, "-c", "import sys; from sxsh_flow.cli.main import execute; "
-             "execute(['status']); print('prefect imported' if 'prefect' in sys.modules else 'prefect not imported')"],
-            env=env, check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-c",
+                "import sys; from sxsh_flow.cli.main import execute; execute(['status']); "
+                "print('prefect imported' if 'prefect' in sys.modules else 'prefect not imported')",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         print(f"  status path: {probe.stdout.strip().splitlines()[-1]}")
 
 

@@ -6,11 +6,16 @@ import getpass
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sxsh_flow.engine.clock import Clock, FixedClock, SystemClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.errors import ConfigurationError
 from sxsh_flow.engine.settings import Settings
+
+if TYPE_CHECKING:
+    from sxsh_flow.engine.services.notices import Mailing
+    from sxsh_flow.notifications.transports import Transport
 
 
 @dataclass
@@ -48,6 +53,21 @@ class AppContext:
         if self._store is None:
             self._store = Store(self.settings.database_url)
         return self._store
+
+    def transport(self) -> Transport:
+        """SMTP when SXSH_SMTP_URL is set, else a folder of .eml files under SXSH_HOME."""
+        from sxsh_flow.notifications.smtp_url import parse_smtp_url
+        from sxsh_flow.notifications.transports import EmlFolderTransport, SmtpTransport
+
+        if self.settings.smtp_url:
+            return SmtpTransport(parse_smtp_url(self.settings.smtp_url))
+        return EmlFolderTransport(self.settings.outbox_folder)
+
+    @property
+    def mailing(self) -> Mailing:
+        from sxsh_flow.engine.services.notices import Mailing
+
+        return Mailing(language=self.language, sender_email=self.settings.mail_from)
 
     @property
     def actor(self) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from . import agencies as agencies_commands
+from . import mail as mail_commands
 from . import plans as plans_commands
 from . import runs as runs_commands
 
@@ -32,6 +33,7 @@ app = typer.Typer(
 app.add_typer(plans_commands.app, name="plans")
 app.add_typer(agencies_commands.app, name="agencies")
 runs_commands.register(app)
+mail_commands.register(app)
 
 
 @app.callback()

@@ -26,6 +26,7 @@ def start(
         Path | None, typer.Option("--plan-file", help="Start a plan from this YAML file instead.", dir_okay=False)
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was made as one JSON document.")] = False,
+    no_send: Annotated[bool, typer.Option("--no-send", help="Queue the kickoff letters without sending them.")] = False,
 ) -> None:
     """Start PLAN for a province: create its run, reporting cycles and each agency's task runs.
 
@@ -37,11 +38,14 @@ def start(
     """
     from sxsh_flow.agencies.loader import builtin_directory
     from sxsh_flow.engine.clock import local_date
+    from sxsh_flow.engine.models import PlanRun
     from sxsh_flow.engine.services.agencies import has_directory, import_directory, load_directory
+    from sxsh_flow.engine.services.notices import announce_start
     from sxsh_flow.engine.services.start import start_plan
     from sxsh_flow.workflows.catalog import resolve_plan
 
     from .context import AppContext
+    from .mail import report_sending
 
     app_context: AppContext = ctx.obj
     loaded = resolve_plan(plan, plan_file)
@@ -53,8 +57,25 @@ def start(
             import_directory(session, builtin_directory(province_code), now=now)
             sample_imported = True
         started = start_plan(session, loaded, load_directory(session, province_code), now=now, actor=app_context.actor)
+        run_record = session.get_one(PlanRun, started.run_id)
+        notices = announce_start(session, run_record, now=now, mailing=app_context.mailing, actor=app_context.actor)
+    sent = None
+    if not no_send:
+        from .mail import send_due
+
+        sent = send_due(app_context, quiet=True)
     if as_json:
-        emit_json({"started": started, "sample_directory_imported": sample_imported, "now": now})
+        emit_json(
+            {
+                "started": started,
+                "sample_directory_imported": sample_imported,
+                "now": now,
+                "opened_task_runs": notices.opened_task_runs,
+                "queued_messages": len(notices.queued),
+                "sent_messages": sent.sent if sent else 0,
+                "problems": notices.problems,
+            }
+        )
         return
     say = app_context.text
     if sample_imported:
@@ -80,12 +101,23 @@ def start(
     typer.echo(
         say(
             f"  {started.task_runs} nhiệm vụ cho {len(started.agencies)} cơ quan; "
-            f"{started.opened_task_runs} đã mở ngay; hạn đầu tiên {vn_date(started.first_due_on)}.",
+            f"{notices.opened_task_runs} đã mở ngay; hạn đầu tiên {vn_date(started.first_due_on)}.",
             f"  {started.task_runs} task runs for {len(started.agencies)} agencies; "
-            f"{started.opened_task_runs} opened now; first deadline {vn_date(started.first_due_on)}.",
+            f"{notices.opened_task_runs} opened now; first deadline {vn_date(started.first_due_on)}.",
         )
     )
     typer.echo(say("  Cơ quan: ", "  Agencies: ") + ", ".join(started.agencies))
+    kickoffs = sum(1 for m in notices.queued if m.kind == "kickoff")
+    typer.echo(
+        say(
+            f"  {kickoffs} thư thông báo kế hoạch, {len(notices.queued) - kickoffs} thư đề nghị báo cáo đã xếp hàng.",
+            f"  {kickoffs} kickoff letter(s) and {len(notices.queued) - kickoffs} request(s) to report queued.",
+        )
+    )
+    for problem in notices.problems:
+        typer.echo(say("Cảnh báo: ", "Warning: ") + problem, err=True)
+    if sent is not None:
+        report_sending(app_context, sent)
     typer.echo(
         say(f"Xem tiến độ: sxsh-flow status {started.run_id}", f"See progress: sxsh-flow status {started.run_id}")
     )

@@ -7,10 +7,12 @@ The holiday list comes from the maintained ``holidays`` package, which computes 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+
+from .clock import VIETNAM
 
 
 @lru_cache(maxsize=64)
@@ -74,3 +76,18 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
+
+
+def next_office_instant(instant: datetime, office_hours: tuple[int, int], calendar: WorkingCalendar) -> datetime:
+    """``instant`` if it falls in office hours on a working day in Vietnam, else the next opening.
+
+    Emails to agencies go out when someone is at the desk to read them.
+    """
+    start_hour, end_hour = office_hours
+    local = instant.astimezone(VIETNAM)
+    day = local.date()
+    if calendar.is_working_day(day) and start_hour <= local.hour < end_hour:
+        return instant
+    before_opening = calendar.is_working_day(day) and local.hour < start_hour
+    opening_day = day if before_opening else calendar.add_working_days(day, 1)
+    return datetime.combine(opening_day, time(start_hour, 0), VIETNAM).astimezone(instant.tzinfo)

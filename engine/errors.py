@@ -216,3 +216,15 @@ class TransitionNotAllowed(SxshError):
             f"Không thể '{transition}' {machine} #{entity_id} khi đang ở trạng thái '{state}'.",
             f"Cannot '{transition}' {machine} #{entity_id} while it is '{state}'.",
         )
+
+
+class UnknownOutboxMessage(SxshError, LookupError):
+    exit_code = 2
+    http_status = 404
+
+    def __init__(self, outbox_id: int) -> None:
+        self.outbox_id = outbox_id
+        super().__init__(
+            f"Không có thư số {outbox_id} trong hộp thư đi. Xem: sxsh-flow outbox list",
+            f"No message {outbox_id} in the outbox. See: sxsh-flow outbox list",
+        )

@@ -22,6 +22,12 @@ class Settings:
     database_url: str
     now: datetime | None
     language: str
+    smtp_url: str | None = None  # SXSH_SMTP_URL; without it mail goes to .eml files in outbox_folder
+    mail_from: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
+
+    @property
+    def outbox_folder(self) -> Path:
+        return self.home / "outbox"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -35,7 +41,14 @@ class Settings:
         language = environ.get("SXSH_LANG", "vi")
         if language not in LANGUAGES:
             raise ConfigurationError("SXSH_LANG", language, "dùng vi hoặc en", "use vi or en")
-        return cls(home=home, database_url=database_url, now=now, language=language)
+        return cls(
+            home=home,
+            database_url=database_url,
+            now=now,
+            language=language,
+            smtp_url=environ.get("SXSH_SMTP_URL") or None,
+            mail_from=environ.get("SXSH_MAIL_FROM") or None,
+        )
 
 
 def _default_home(environ: Mapping[str, str]) -> Path:

@@ -41,6 +41,10 @@ class StateMachine(Generic[S]):
         move = self._transitions.get(transition)
         return move is not None and state in move.sources
 
+    def sources(self, transition: str) -> frozenset[S]:
+        """The states a move may start from (for queries that apply it to many rows at once)."""
+        return self._transitions[transition].sources
+
     def available_transitions(self, state: S) -> list[str]:
         return [t.name for t in self._transitions.values() if state in t.sources]
 
@@ -122,5 +126,31 @@ TASK_RUN = StateMachine(
             [TaskRunState.SCHEDULED, TaskRunState.OPEN, TaskRunState.SUBMITTED, TaskRunState.RETURNED],
             TaskRunState.CANCELLED,
         ),
+    ],
+)
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"  # waiting for its first try (not before office hours)
+    SENDING = "sending"  # claimed by a dispatcher; reclaimed if the dispatcher died
+    SENT = "sent"  # the server accepted it
+    RETRY = "retry"  # a transient failure; tried again after a backoff
+    FAILED = "failed"  # a permanent failure (5xx, bad address): the coordinator must act
+    CANCELLED = "cancelled"  # no longer needed (the report came in first)
+
+
+OUTBOX = StateMachine(
+    "outbox_message",
+    OutboxState,
+    [
+        _move("claim", [OutboxState.QUEUED, OutboxState.RETRY], OutboxState.SENDING),
+        # A dispatcher that died mid-batch leaves rows in SENDING: after a lease they are taken again,
+        # and the same Message-ID is sent (at most one duplicate, never a loss).
+        _move("reclaim", [OutboxState.SENDING], OutboxState.SENDING),
+        _move("deliver", [OutboxState.SENDING], OutboxState.SENT),
+        _move("defer", [OutboxState.SENDING], OutboxState.RETRY),
+        _move("fail", [OutboxState.SENDING], OutboxState.FAILED),
+        _move("requeue", [OutboxState.FAILED, OutboxState.RETRY], OutboxState.QUEUED),
+        _move("cancel", [OutboxState.QUEUED, OutboxState.RETRY, OutboxState.FAILED], OutboxState.CANCELLED),
     ],
 )

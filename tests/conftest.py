@@ -66,16 +66,27 @@ def now(clock: FixedClock) -> datetime:
     return clock.now()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'sxsh-flow.db'}"
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file in ``folder``, or a new PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'sxsh-flow.db'}"
         return
     reason = postgres_skip_reason()
     if reason:
         pytest.skip(reason)
     yield from _fresh_postgres_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test."""
+    yield from fresh_database(request.param, tmp_path)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database shared by the tests of one module (for long scenarios)."""
+    yield from fresh_database(request.param, tmp_path_factory.mktemp("database"))
 
 
 def _fresh_postgres_database() -> Iterator[str]:

@@ -3,13 +3,16 @@
 from .agency import AgencyRecord, ContactRecord, ProvinceRecord
 from .base import Base, UTCDateTime
 from .history import HistoryEntry
+from .outbox import DeliveryAttempt, OutboxMessage
 from .plan_run import PlanRun, ReportingCycle, TaskRun
 
 __all__ = [
     "AgencyRecord",
     "Base",
     "ContactRecord",
+    "DeliveryAttempt",
     "HistoryEntry",
+    "OutboxMessage",
     "PlanRun",
     "ProvinceRecord",
     "ReportingCycle",

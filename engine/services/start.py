@@ -19,7 +19,7 @@ from ..errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
 from ..models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
 from ..schedule import CycleDates, PlanCalendar, TaskDates, build_calendar
 from ..states import CycleState, PlanRunState, TaskRunState
-from .transitions import fire, record_creation
+from .transitions import record_creation
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,6 @@ class StartedPlan:
     skipped_cycles: tuple[str, ...]  # already closed when the run started
     task_runs: int
     agencies: tuple[str, ...]
-    opened_task_runs: int
     first_due_on: date | None
 
 
@@ -52,8 +51,9 @@ def start_plan(
     """Create the run of ``plan`` for ``directory``'s province, as of ``now``.
 
     Refuses a plan already started for the province, and one whose every cycle has closed (it
-    can be replayed with a simulated clock). Cycles and task runs whose opening day has come are
-    opened at once. Nothing is written unless everything is.
+    can be replayed with a simulated clock). Everything starts scheduled: opening what is due, and
+    asking agencies to report, is ``notices.open_due``'s (the CLI runs it right after). Nothing is
+    written unless everything is.
     """
     spec = plan.spec
     province = directory.province.code
@@ -95,7 +95,6 @@ def start_plan(
     record_creation(
         session, run, actor=actor, now=now, reason=f"plan {spec.key} {spec.version} ({plan.content_hash[:12]})"
     )
-    opened = 0
     task_runs: list[TaskRun] = []
     for cycle_dates in live:
         cycle = ReportingCycle(
@@ -131,10 +130,6 @@ def start_plan(
     entities: list[ReportingCycle | TaskRun] = [*run.cycles, *task_runs]
     for entity in entities:
         record_creation(session, entity, actor=actor, now=now)
-        if entity.opens_on <= today:
-            reason = f"opening day {entity.opens_on.isoformat()} has come"
-            fire(session, entity, "open", actor=actor, now=now, reason=reason)
-            opened += isinstance(entity, TaskRun)
     session.flush()
     dues = [t.due_on for t in task_runs]
     return StartedPlan(
@@ -145,7 +140,6 @@ def start_plan(
         skipped_cycles=tuple(c.label for c in plan_calendar.cycles if c not in live),
         task_runs=len(task_runs),
         agencies=tuple(sorted({t.agency_code for t in task_runs})),
-        opened_task_runs=opened,
         first_due_on=min(dues) if dues else None,
     )
 

@@ -7,19 +7,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import HistoryEntry, PlanRun, ReportingCycle, TaskRun
-from ..states import CYCLE, PLAN_RUN, TASK_RUN, StateMachine
+from ..models import HistoryEntry, OutboxMessage, PlanRun, ReportingCycle, TaskRun
+from ..states import CYCLE, OUTBOX, PLAN_RUN, TASK_RUN, StateMachine
 
 _MACHINES: dict[type, tuple[str, StateMachine[Any]]] = {
     PlanRun: ("plan_run", PLAN_RUN),
     ReportingCycle: ("cycle", CYCLE),
     TaskRun: ("task_run", TASK_RUN),
+    OutboxMessage: ("outbox_message", OUTBOX),
 }
+
+Stateful = PlanRun | ReportingCycle | TaskRun | OutboxMessage
 
 
 def fire(
     session: Session,
-    entity: PlanRun | ReportingCycle | TaskRun,
+    entity: Stateful,
     transition: str,
     *,
     actor: str,
@@ -50,7 +53,7 @@ def fire(
 
 def record_creation(
     session: Session,
-    entity: PlanRun | ReportingCycle | TaskRun,
+    entity: Stateful,
     *,
     actor: str,
     now: datetime,
@@ -73,5 +76,5 @@ def record_creation(
     return entry
 
 
-def _plan_run_id(entity: PlanRun | ReportingCycle | TaskRun) -> int:
+def _plan_run_id(entity: Stateful) -> int | None:
     return entity.id if isinstance(entity, PlanRun) else entity.plan_run_id

@@ -57,7 +57,7 @@ def sxsh_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     home = tmp_path / "sxsh-home"
     home.mkdir()
     monkeypatch.setenv("SXSH_HOME", str(home))
-    for name in ("SXSH_NOW", "SXSH_DATABASE_URL", "SXSH_LANG"):
+    for name in ("SXSH_NOW", "SXSH_DATABASE_URL", "SXSH_LANG", "SXSH_SMTP_URL", "SXSH_MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)
     return home
 

@@ -77,33 +77,24 @@ def test_task_runs_keep_the_agency_name_they_were_assigned_under(
     assert names == {"Sở Kế hoạch và Đầu tư tỉnh Hải Dương"}
 
 
-def test_nothing_opens_before_its_opening_day(hai_duong: Store, plan: LoadedPlan, now: datetime) -> None:
-    started = start(hai_duong, plan, now)
-    assert started.opened_task_runs == 0
+def test_everything_starts_scheduled_even_what_is_due_to_open(hai_duong: Store, plan: LoadedPlan) -> None:
+    # Opening, and asking agencies to report, is notices.open_due's job (the CLI runs it next).
+    started = start(hai_duong, plan, parse_instant("2016-12-01"))
     assert started.first_due_on == date(2016, 12, 21)
     with hai_duong.session() as session:
         assert set(session.scalars(select(TaskRun.state))) == {TaskRunState.SCHEDULED}
         assert set(session.scalars(select(ReportingCycle.state))) == {CycleState.SCHEDULED}
 
 
-def test_what_is_due_to_open_opens_at_start(hai_duong: Store, plan: LoadedPlan) -> None:
-    started = start(hai_duong, plan, parse_instant("2016-12-01"))
-    assert started.opened_task_runs == 26
+def test_every_creation_is_in_the_history(hai_duong: Store, plan: LoadedPlan, now: datetime) -> None:
+    start(hai_duong, plan, now)
     with hai_duong.session() as session:
-        cycle_2016 = session.scalars(select(ReportingCycle).where(ReportingCycle.label == "2016")).one()
-        assert cycle_2016.state is CycleState.OPEN
-        opened = session.scalars(select(TaskRun).where(TaskRun.state == TaskRunState.OPEN)).all()
-        assert {t.cycle_id for t in opened} == {cycle_2016.id}
-
-
-def test_every_creation_and_move_is_in_the_history(hai_duong: Store, plan: LoadedPlan) -> None:
-    start(hai_duong, plan, parse_instant("2016-12-01"))
-    with hai_duong.session() as session:
-        created = session.scalar(select(func.count()).where(HistoryEntry.transition == "create"))
-        opened = session.scalars(select(HistoryEntry).where(HistoryEntry.transition == "open")).all()
-    assert created == 1 + 5 + 131
-    assert len(opened) == 1 + 26
-    assert {(h.from_state, h.to_state, h.actor) for h in opened} == {("scheduled", "open", "coordinator:test")}
+        created = session.scalars(select(HistoryEntry).where(HistoryEntry.transition == "create")).all()
+    assert len(created) == 1 + 5 + 131
+    assert {(h.from_state, h.to_state, h.actor) for h in created} == {
+        (None, "active", "coordinator:test"),
+        (None, "scheduled", "coordinator:test"),
+    }
 
 
 def test_starting_twice_is_refused_and_changes_nothing(hai_duong: Store, plan: LoadedPlan, now: datetime) -> None:

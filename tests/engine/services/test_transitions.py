@@ -44,8 +44,13 @@ def test_a_legal_move_changes_the_state_and_is_recorded(started: Store) -> None:
             select(HistoryEntry).where(HistoryEntry.entity_id == task_run_id, HistoryEntry.transition == "open")
         ).one()
         assert (entry.entity, entry.from_state, entry.to_state, entry.actor, entry.reason, entry.at) == (
-            "task_run", "scheduled", "open", "scheduler", "opening day", at,
-        )  # fmt: skip
+            "task_run",
+            "scheduled",
+            "open",
+            "scheduler",
+            "opening day",
+            at,
+        )
 
 
 def test_an_illegal_move_is_refused_and_nothing_is_recorded(started: Store, now: datetime) -> None:

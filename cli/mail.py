@@ -1,0 +1,281 @@
+"""``remind``, ``digest`` and ``outbox``: queue what the plan says is due today, and send it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .output import emit_json, shorten, table
+
+if TYPE_CHECKING:
+    from sxsh_flow.engine.services.notices import NoticeSummary
+    from sxsh_flow.notifications.dispatcher import DispatchSummary
+
+    from .context import AppContext
+
+outbox_app = typer.Typer(help="The outbox: list messages, send what is due, retry a failed one.", no_args_is_help=True)
+
+NoSend = Annotated[bool, typer.Option("--no-send", help="Only queue; leave sending to `outbox send` or `serve`.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind")(remind)
+    app.command("digest")(digest)
+    app.add_typer(outbox_app, name="outbox")
+
+
+def send_due(app_context: AppContext, *, quiet: bool = False) -> DispatchSummary:
+    """Send what the outbox holds for now; unless ``quiet``, say where it went."""
+    from sxsh_flow.notifications.dispatcher import dispatch
+
+    transport = app_context.transport()
+
+    async def run() -> DispatchSummary:
+        try:
+            return await dispatch(app_context.store, transport, app_context.clock)
+        finally:
+            await transport.close()
+
+    summary = asyncio.run(run())
+    if not quiet:
+        report_sending(app_context, summary, transport.describe())
+    return summary
+
+
+def report_sending(app_context: AppContext, summary: DispatchSummary, where: str | None = None) -> None:
+    say = app_context.text
+    where = where or app_context.transport().describe()
+    if summary.outside_office_hours:
+        typer.echo(
+            say(
+                "Ngoài giờ hành chính: thư sẽ được gửi vào giờ làm việc tiếp theo.",
+                "Outside office hours: mail waits for the next working morning.",
+            )
+        )
+    elif summary.attempted:
+        typer.echo(
+            say(
+                f"Đã gửi {summary.sent} thư qua {where}; {summary.deferred} chờ gửi lại; "
+                f"{summary.failed} lỗi cần xử lý.",
+                f"Sent {summary.sent} message(s) via {where}; {summary.deferred} to retry; {summary.failed} failed.",
+            )
+        )
+        for error in summary.errors[:10]:
+            typer.echo(f"  {error}", err=True)
+
+
+def print_notices(app_context: AppContext, summary: NoticeSummary, *, dry_run: bool) -> None:
+    say = app_context.text
+    verb = say("Sẽ xếp hàng", "Would queue") if dry_run else say("Đã xếp hàng", "Queued")
+    typer.echo(
+        f"{verb} {len(summary.queued)} "
+        + say("thư", "message(s)")
+        + (
+            say(f" ({summary.already_queued} đã có từ trước)", f" ({summary.already_queued} already queued)")
+            if summary.already_queued
+            else ""
+        )
+    )
+    if summary.opened_task_runs:
+        typer.echo(
+            say(
+                f"Mở {summary.opened_cycles} chu kỳ, {summary.opened_task_runs} nhiệm vụ đến kỳ báo cáo.",
+                f"Opened {summary.opened_cycles} cycle(s), {summary.opened_task_runs} task run(s).",
+            )
+        )
+    if summary.queued:
+        typer.echo(
+            table(
+                [say("Loại", "Kind"), say("Gửi đến", "To"), say("Tiêu đề", "Subject")],
+                [[m.kind, ", ".join(a.email for a in m.to), shorten(m.rendered.subject, 70)] for m in summary.queued],
+            )
+        )
+    for problem in summary.problems:
+        typer.echo(say("Cảnh báo: ", "Warning: ") + problem, err=True)
+
+
+def remind(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be queued; change nothing.")] = False,
+    no_send: NoSend = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was queued as JSON.")] = False,
+) -> None:
+    """The daily sweep: open what is due to open, queue today's reminders, then send.
+
+    Reminders follow each plan's policy (days before the deadline, on the day, overdue, escalation
+    to the agency's head with the coordinator in copy), on working days only, never to agencies
+    that have reported, about cancelled tasks, or to retired contacts. Running it twice on the
+    same day queues nothing new.
+    """
+    from sxsh_flow.engine.services.notices import open_due, queue_reminders
+
+    app_context: AppContext = ctx.obj
+    now = app_context.now()
+    with app_context.store.session() as session:
+        opened = open_due(session, now=now, mailing=app_context.mailing, actor=app_context.actor, dry_run=dry_run)
+        reminders = queue_reminders(
+            session, now=now, mailing=app_context.mailing, actor=app_context.actor, dry_run=dry_run
+        )
+        if dry_run:
+            session.rollback()
+    opened.queued.extend(reminders.queued)
+    opened.already_queued += reminders.already_queued
+    opened.problems.extend(reminders.problems)
+    sent = send_due(app_context, quiet=True) if not dry_run and not no_send else None
+    if as_json:
+        emit_json(
+            {
+                "dry_run": dry_run,
+                "opened_cycles": opened.opened_cycles,
+                "opened_task_runs": opened.opened_task_runs,
+                "already_queued": opened.already_queued,
+                "problems": opened.problems,
+                "queued": [_message_json(m) for m in opened.queued],
+                "sent": sent.sent if sent else 0,
+                "deferred": sent.deferred if sent else 0,
+                "failed": sent.failed if sent else 0,
+            }
+        )
+    else:
+        print_notices(app_context, opened, dry_run=dry_run)
+        if sent is not None:
+            report_sending(app_context, sent)
+
+
+def digest(
+    ctx: typer.Context,
+    run: Annotated[int | None, typer.Argument(help="Run number; default: every active run.")] = None,
+    no_send: NoSend = False,
+) -> None:
+    """Queue the coordinator's status digest: per cycle, who has reported, who is late, what is next."""
+    from sxsh_flow.engine.services.notices import queue_digest
+
+    app_context: AppContext = ctx.obj
+    with app_context.store.session() as session:
+        summary = queue_digest(
+            session, now=app_context.now(), mailing=app_context.mailing, actor=app_context.actor, run_id=run
+        )
+    print_notices(app_context, summary, dry_run=False)
+    if not no_send:
+        send_due(app_context)
+
+
+def _message_json(message: object) -> dict[str, object]:
+    from sxsh_flow.engine.services.outbox import OutgoingMessage
+
+    assert isinstance(message, OutgoingMessage)
+    return {
+        "key": message.dedup_key,
+        "kind": message.kind,
+        "to": [a.email for a in message.to],
+        "cc": [a.email for a in message.cc],
+        "subject": message.rendered.subject,
+        "task_run_ids": list(message.task_run_ids),
+    }
+
+
+@outbox_app.command("list")
+def outbox_list(
+    ctx: typer.Context,
+    state: Annotated[
+        str | None, typer.Option("--state", help="queued, sending, sent, retry, failed, cancelled")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """List outbox messages with their state, attempts and the last error."""
+    from sqlalchemy import select
+
+    from sxsh_flow.engine.models import OutboxMessage
+    from sxsh_flow.engine.services.outbox import outbox_counts
+    from sxsh_flow.engine.states import OutboxState
+
+    app_context: AppContext = ctx.obj
+    if state is not None and state not in {s.value for s in OutboxState}:
+        raise typer.BadParameter(f"unknown state {state!r}; use one of {', '.join(s.value for s in OutboxState)}")
+    with app_context.store.session() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if state is not None:
+            query = query.where(OutboxMessage.state == OutboxState(state))
+        rows = list(session.scalars(query))
+        counts = outbox_counts(session)
+    if as_json:
+        emit_json(
+            {
+                "counts": counts,
+                "messages": [
+                    {
+                        "id": r.id,
+                        "key": r.dedup_key,
+                        "kind": r.kind,
+                        "state": r.state,
+                        "to": [a["email"] for a in r.to],
+                        "cc": [a["email"] for a in r.cc],
+                        "subject": r.subject,
+                        "message_id": r.message_id,
+                        "attempts": r.attempts,
+                        "queued_at": r.queued_at,
+                        "next_attempt_at": r.next_attempt_at,
+                        "sent_at": r.sent_at,
+                        "last_error": r.last_error,
+                        "smtp_response": r.smtp_response,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return
+    typer.echo(
+        ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+        or app_context.text("Hộp thư đi trống.", "The outbox is empty.")
+    )
+    if rows:
+        typer.echo(
+            table(
+                [
+                    "#",
+                    app_context.text("Trạng thái", "State"),
+                    app_context.text("Lần", "Tries"),
+                    app_context.text("Gửi đến", "To"),
+                    app_context.text("Tiêu đề / lỗi", "Subject / error"),
+                ],
+                [
+                    [
+                        str(r.id),
+                        r.state.value,
+                        str(r.attempts),
+                        shorten(", ".join(a["email"] for a in r.to), 40),
+                        shorten(r.last_error or r.subject, 60),
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+
+
+@outbox_app.command("send")
+def outbox_send(ctx: typer.Context) -> None:
+    """Send every message that is due now (SMTP with SXSH_SMTP_URL, else .eml files under SXSH_HOME)."""
+    app_context: AppContext = ctx.obj
+    summary = send_due(app_context)
+    if not summary.attempted and not summary.outside_office_hours:
+        typer.echo(app_context.text("Không có thư nào đến lượt gửi.", "Nothing is due to send."))
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ctx: typer.Context,
+    message: Annotated[int, typer.Argument(help="The message number from `outbox list`.")],
+    no_send: NoSend = False,
+) -> None:
+    """Queue a failed (or waiting) message to be sent again now, e.g. after fixing an address."""
+    from sxsh_flow.engine.services.outbox import requeue
+
+    app_context: AppContext = ctx.obj
+    with app_context.store.session() as session:
+        requeue(session, message, now=app_context.now(), actor=app_context.actor)
+    typer.echo(app_context.text(f"Thư {message} đã được xếp hàng gửi lại.", f"Message {message} is queued again."))
+    if not no_send:
+        send_due(app_context)

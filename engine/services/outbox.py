@@ -1,0 +1,308 @@
+"""The outbox in the store: queue once, claim safely, record what the mail server said.
+
+Queueing is an insert that does nothing when the message's key is already there, so a sweep run
+twice, or two sweeps at once, queue a reminder once. Claiming is one UPDATE that takes due rows
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several dispatchers never take the same row; SQLite
+serialises writers). Rows a dead dispatcher left in SENDING are taken again after a lease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import policy as email_policy
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import insert as sa_insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sxsh_flow.notifications.compose import compose
+from sxsh_flow.notifications.message import Address, RenderedMessage
+from sxsh_flow.notifications.transports import Envelope
+
+from ..calendar import WorkingCalendar, next_office_instant
+from ..errors import UnknownOutboxMessage
+from ..models import DeliveryAttempt, HistoryEntry, OutboxMessage
+from ..states import OUTBOX, OutboxState
+from .transitions import fire
+
+# How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
+SMTP_POLICY = email_policy.SMTP
+DEFAULT_LEASE = timedelta(minutes=10)
+NUDGE_KINDS = ("reminder", "due_today", "overdue", "escalation")
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_WAIT = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A rendered message and where it goes, ready to queue."""
+
+    dedup_key: str
+    kind: str
+    plan_run_id: int | None
+    agency_id: int | None
+    task_run_ids: tuple[int, ...]
+    message_id: str
+    language: str
+    sender: Address
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    rendered: RenderedMessage
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    """What a dispatcher needs to send a row; plain data, no ORM object crosses to the sender."""
+
+    id: int
+    message_id: str
+    envelope: Envelope
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed message (the transport's answer)."""
+
+    outbox_id: int
+    ok: bool
+    permanent: bool
+    code: int | None
+    response: str
+
+
+def _addresses(items: Sequence[Address]) -> list[dict[str, str]]:
+    return [{"name": a.name, "email": a.email} for a in items]
+
+
+def queue_message(
+    session: Session,
+    message: OutgoingMessage,
+    *,
+    now: datetime,
+    office_hours: tuple[int, int] = (8, 17),
+    calendar: WorkingCalendar | None = None,
+    actor: str = "system",
+) -> int | None:
+    """Queue ``message`` unless its key is queued already; return the new row's id, or None."""
+    queued = queue_messages(session, [message], now=now, office_hours=office_hours, calendar=calendar, actor=actor)
+    return queued.get(message.dedup_key)
+
+
+def queue_messages(
+    session: Session,
+    messages: Sequence[OutgoingMessage],
+    *,
+    now: datetime,
+    office_hours: tuple[int, int] = (8, 17),
+    calendar: WorkingCalendar | None = None,
+    actor: str = "system",
+) -> dict[str, int]:
+    """Queue every message whose key is not queued yet, in two statements; return {key: new id}.
+
+    Each message is composed here, once: what is queued is exactly what will be sent.
+    """
+    if not messages:
+        return {}
+    not_before = next_office_instant(now, office_hours, calendar or WorkingCalendar())
+    rows = [_row(message, now=now, not_before=not_before) for message in messages]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxMessage)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(OutboxMessage.id, OutboxMessage.dedup_key)
+    )
+    created = {key: row_id for row_id, key in session.execute(statement)}
+    by_key = {message.dedup_key: message for message in messages}
+    if created:
+        session.execute(
+            sa_insert(HistoryEntry),
+            [
+                {
+                    "plan_run_id": by_key[key].plan_run_id, "entity": "outbox_message", "entity_id": row_id,
+                    "transition": "create", "from_state": None, "to_state": OutboxState.QUEUED.value,
+                    "actor": actor, "reason": key, "at": now,
+                }
+                for key, row_id in created.items()
+            ],
+        )  # fmt: skip
+    return created
+
+
+def _row(message: OutgoingMessage, *, now: datetime, not_before: datetime) -> dict[str, object]:
+    email = compose(
+        message.rendered, sender=message.sender, to=message.to, cc=message.cc, message_id=message.message_id,
+        sent_at=now, language=message.language,
+    )  # fmt: skip
+    return {
+        "dedup_key": message.dedup_key,
+        "kind": message.kind,
+        "plan_run_id": message.plan_run_id,
+        "agency_id": message.agency_id,
+        "task_run_ids": list(message.task_run_ids),
+        "message_id": message.message_id,
+        "language": message.language,
+        "sender": {"name": message.sender.name, "email": message.sender.email},
+        "to": _addresses(message.to),
+        "cc": _addresses(message.cc),
+        "subject": message.rendered.subject,
+        "raw": email.as_bytes(policy=SMTP_POLICY),
+        "queued_at": now,
+        "next_attempt_at": not_before,
+        "attempts": 0,
+        "state": OutboxState.QUEUED,
+    }
+
+
+def queued_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` are in the outbox already (for dry runs)."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys))))
+
+
+def claim(
+    session: Session,
+    *,
+    now: datetime,
+    dispatcher: str,
+    limit: int = 100,
+    lease: timedelta = DEFAULT_LEASE,
+) -> list[ClaimedMessage]:
+    """Take up to ``limit`` rows that are due, or abandoned by a dead dispatcher, for sending."""
+    due = or_(
+        and_(OutboxMessage.state.in_(OUTBOX.sources("claim")), OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.state.in_(OUTBOX.sources("reclaim")), OutboxMessage.claimed_at < now - lease),
+    )
+    candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    candidates = candidates.limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
+        .values(
+            claimed_from=OutboxMessage._state,
+            _state=OutboxState.SENDING,
+            claimed_by=dispatcher,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage.id, OutboxMessage.plan_run_id, OutboxMessage.claimed_from)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if not claimed:
+        return []
+    session.add_all(
+        HistoryEntry(
+            plan_run_id=plan_run_id,
+            entity="outbox_message",
+            entity_id=row_id,
+            transition="reclaim" if source == OutboxState.SENDING.value else "claim",
+            from_state=source,
+            to_state=OutboxState.SENDING.value,
+            actor=f"dispatcher:{dispatcher}",
+            at=now,
+        )
+        for row_id, plan_run_id, source in claimed
+    )
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([row[0] for row in claimed])))
+    return [
+        ClaimedMessage(
+            id=row.id,
+            message_id=row.message_id,
+            envelope=Envelope(
+                sender=row.sender["email"],
+                recipients=tuple(a["email"] for a in (*row.to, *row.cc)),
+                data=row.raw,
+            ),
+        )
+        for row in sorted(rows, key=lambda r: r.id)
+    ]
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 minutes after the first failure, doubling, at most 2 hours: a long outage is waited out."""
+    wait: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    return min(wait, LONGEST_WAIT)
+
+
+def record(
+    session: Session,
+    outcomes: Sequence[Outcome],
+    *,
+    now: datetime,
+    dispatcher: str,
+    office_hours: tuple[int, int] = (8, 17),
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Write each attempt and move each row: sent, retry later, or failed for the coordinator."""
+    rows = {
+        row.id: row
+        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([o.outbox_id for o in outcomes])))
+    }
+    working = calendar or WorkingCalendar()
+    actor = f"dispatcher:{dispatcher}"
+    for outcome in outcomes:
+        row = rows[outcome.outbox_id]
+        session.add(
+            DeliveryAttempt(
+                message_id=row.id,
+                at=now,
+                dispatcher=dispatcher,
+                ok=outcome.ok,
+                permanent=outcome.permanent,
+                code=outcome.code,
+                response=outcome.response[:2000],
+            )
+        )
+        if row.state is not OutboxState.SENDING:
+            continue  # someone requeued or cancelled it meanwhile: keep the attempt, leave the state
+        if outcome.ok:
+            row.sent_at, row.smtp_response, row.last_error = now, outcome.response, None
+            fire(session, row, "deliver", actor=actor, now=now, reason=outcome.response[:200])
+        elif outcome.permanent:
+            row.last_error = outcome.response
+            fire(session, row, "fail", actor=actor, now=now, reason=outcome.response[:200])
+        else:
+            row.last_error = outcome.response
+            row.next_attempt_at = next_office_instant(now + backoff(row.attempts), office_hours, working)
+            fire(session, row, "defer", actor=actor, now=now, reason=outcome.response[:200])
+
+
+def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> OutboxMessage:
+    """Send a failed or waiting message again at once (after the coordinator fixed the address)."""
+    row = session.get(OutboxMessage, outbox_id)
+    if row is None:
+        raise UnknownOutboxMessage(outbox_id)
+    fire(session, row, "requeue", actor=actor, now=now, reason="requeued by hand")
+    row.next_attempt_at = now
+    return row
+
+
+def cancel_pending(session: Session, *, task_run_id: int, now: datetime, actor: str, reason: str) -> int:
+    """Cancel reminders not yet sent about a task run whose report came in; returns how many."""
+    pending = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.state.in_(OUTBOX.sources("cancel")),
+            OutboxMessage.kind.in_(NUDGE_KINDS),
+        )
+    ).all()
+    cancelled = 0
+    for row in pending:
+        # A message about several task runs still matters while any other one is awaited.
+        if row.task_run_ids == [task_run_id]:
+            fire(session, row, "cancel", actor=actor, now=now, reason=reason)
+            cancelled += 1
+    return cancelled
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    return {
+        str(state): count
+        for state, count in session.execute(select(OutboxMessage._state, func.count()).group_by(OutboxMessage._state))
+    }

@@ -1,0 +1,97 @@
+"""The deadlines of a message as an iCalendar file (deadline.ics) that people add to their calendar.
+
+One all-day event per task run, published (``METHOD:PUBLISH``: information, not an invitation to
+answer). The UID depends only on the plan and the task run, so a later file with the same task run
+(a reminder, a changed deadline) updates the event instead of adding a second one. Nothing reads
+the clock: DTSTAMP is the ``stamp`` the caller passes, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from .formatting import cycle_name, en_date, vn_date
+from .message import PlanInfo, TaskItem
+
+PRODUCT_ID = "-//sxsh-flow//vi"
+
+
+def event_uid(plan_key: str, task_run_id: int) -> str:
+    """The stable UID of a task run's deadline event."""
+    return f"{plan_key}.task-run-{task_run_id}@sxsh-flow"
+
+
+def deadline_calendar(
+    tasks: Sequence[TaskItem],
+    plan: PlanInfo,
+    agency_name: str,
+    *,
+    stamp: datetime,
+    language: str = "vi",
+) -> str:
+    """An iCalendar document (CRLF lines) with one all-day VEVENT per task deadline.
+
+    Each event carries a display alarm one day before. ``stamp`` (timezone-aware) becomes every
+    DTSTAMP; it is never taken from the system clock.
+    """
+    if stamp.tzinfo is None:
+        raise ValueError("deadline_calendar needs a timezone-aware stamp")
+    english = language == "en"
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", plan.short_title)
+    for task in tasks:
+        calendar.add_component(_deadline_event(task, plan, agency_name, stamp.astimezone(UTC), english))
+    document: bytes = calendar.to_ical()
+    return document.decode("utf-8")
+
+
+def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: datetime, english: bool) -> Event:
+    summary = f"Report due: {task.title}" if english else f"Hạn nộp báo cáo: {task.title}"
+    event = Event()
+    event.add("uid", event_uid(plan.key, task.task_run_id))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", task.due_on)
+    # An all-day event ends (exclusively) on the next day (RFC 5545, 3.6.1).
+    event.add("dtend", task.due_on + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", _description(task, plan, agency_name, english))
+    # A deadline does not make anyone busy: leave free/busy time untouched.
+    event.add("transp", "TRANSPARENT")
+    if task.reply_url:
+        event.add("url", task.reply_url)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", timedelta(days=-1))
+    alarm.add("description", summary)
+    event.add_component(alarm)
+    return event
+
+
+def _description(task: TaskItem, plan: PlanInfo, agency_name: str, english: bool) -> str:
+    if english:
+        lines = [
+            plan.title,
+            f"Agency: {agency_name}",
+            f"Reporting period: {cycle_name(task.cycle_label, 'en')}",
+            f"Data period: {en_date(task.cutoff_start)} to {en_date(task.cutoff_end)}",
+            f"Deadline: {en_date(task.due_on)}",
+        ]
+        if task.reply_url:
+            lines.append(f"Report online: {task.reply_url}")
+    else:
+        lines = [
+            plan.title,
+            f"Đơn vị: {agency_name}",
+            f"Kỳ báo cáo: {cycle_name(task.cycle_label, 'vi')}",
+            f"Thời gian chốt số liệu: từ ngày {vn_date(task.cutoff_start)} đến ngày {vn_date(task.cutoff_end)}",
+            f"Hạn nộp báo cáo: {vn_date(task.due_on)}",
+        ]
+        if task.reply_url:
+            lines.append(f"Báo cáo trực tuyến: {task.reply_url}")
+    return "\n".join(lines)

@@ -1,0 +1,275 @@
+"""Build the ``EmailMessage`` a transport sends from a rendered message.
+
+Headers are encoded and folded here, not by ``email``'s policies. On the way to an SMTP server the
+standard library's folder mangles Vietnamese: under ``email.policy.SMTP`` Python 3.11 and 3.12 drop
+the space between encoded words ("kết quả thực" arrives as "kết quảthực"; CPython gh-92081, fixed
+in 3.13 with follow-ups gh-120930 and gh-144156); every version cuts display names inside words
+("tỉ nh": RFC 2047 readers join the halves, but Python's own parser shows the space, gh-128110); and
+``SMTPUTF8`` leaves a long display name with a comma unquoted (gh-80222), which turns one recipient
+into two. ``aiosmtplib`` re-serialises an ``EmailMessage`` with ``SMTP`` or ``SMTPUTF8`` whatever
+policy it was built with, so choosing a policy here cannot help. Instead every header is stored
+pre-encoded (``Message.set_raw``, the parser's own entry point): 7-bit, lines of at most 78
+characters, each RFC 2047 encoded word at most 75 characters and made of whole characters, every
+space inside a word, words cut after a space. Any policy with ``refold_source="long"`` (all the
+standard ones) writes such lines out verbatim.
+
+SMTPUTF8 is never needed: agency addresses are ASCII, and an 8-bit message can bounce at a later hop
+that lacks the extension. Bodies are quoted-printable and the calendar base64, so the message is
+7-bit clean and does not depend on 8BITMIME either.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from email import policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address as HeaderAddress
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from .message import Address, RenderedMessage
+
+MAX_LINE_LENGTH = 78  # RFC 5322, 2.1.1
+MAX_ENCODED_WORD_LENGTH = 75  # RFC 2047, 2
+_ENCODED_WORD_START = "=?utf-8?b?"
+_ENCODED_WORD_END = "?="
+# UTF-8 bytes per base64 encoded word: 63 characters of payload carry 15 groups of 3 bytes.
+_BYTES_PER_ENCODED_WORD = (MAX_ENCODED_WORD_LENGTH - len(_ENCODED_WORD_START) - len(_ENCODED_WORD_END)) // 4 * 3
+
+# RFC 5322 atext: what a display name may contain unquoted.
+_PLAIN_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+( [A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*")
+_MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")  # BCP 47, as RFC 3282 wants
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+
+CALENDAR_FILENAME = "deadline.ics"
+
+
+def compose(
+    rendered: RenderedMessage,
+    *,
+    sender: Address,
+    to: Sequence[Address],
+    cc: Sequence[Address] = (),
+    reply_to: Sequence[Address] = (),
+    message_id: str,
+    sent_at: datetime,
+    language: str,
+) -> EmailMessage:
+    """The email of ``rendered``: text and HTML alternatives, plus deadline.ics when there is one.
+
+    ``reply_to`` lets replies reach the coordinator when ``sender`` is an unattended mailbox.
+    Raises ``ValueError`` for a naive ``sent_at``, no recipient, a non-ASCII local part, or a
+    malformed mailbox, ``message_id`` or ``language``.
+    """
+    if sent_at.tzinfo is None:
+        raise ValueError("compose needs a timezone-aware sent_at")
+    if not to:
+        raise ValueError("a message needs at least one recipient in To")
+    if not message_id.isascii() or not _MESSAGE_ID.fullmatch(message_id):
+        raise ValueError(f"'{message_id}' is not a Message-ID of the form <left@right>")
+    if not _LANGUAGE_TAG.fullmatch(language):
+        raise ValueError(f"'{language}' is not a language tag such as vi or en")
+    message = EmailMessage(policy=policy.SMTP)
+    message.set_raw("From", address_header("From", [sender]))
+    message.set_raw("To", address_header("To", to))
+    if cc:
+        message.set_raw("Cc", address_header("Cc", cc))
+    if reply_to:
+        message.set_raw("Reply-To", address_header("Reply-To", reply_to))
+    message.set_raw("Subject", unstructured_header("Subject", rendered.subject))
+    message.set_raw("Date", format_datetime(sent_at))
+    message.set_raw("Message-ID", message_id)
+    # RFC 3834: an automatic message, so vacation responders and the like stay quiet.
+    message.set_raw("Auto-Submitted", "auto-generated")
+    message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if rendered.calendar is not None:
+        # base64 keeps the calendar's CRLF line ends byte for byte.
+        message.add_attachment(
+            rendered.calendar.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename=CALENDAR_FILENAME,
+            params={"method": "PUBLISH", "charset": "utf-8", "name": CALENDAR_FILENAME},
+        )
+    _set_boundaries(message, message_id)
+    for part in message.walk():
+        if part is not message:
+            del part["MIME-Version"]  # EmailMessage adds it to every part; it belongs at the top only
+    # Set last: the content methods clear every Content-* header of the message they work on.
+    message.set_raw("Content-Language", language)
+    return message
+
+
+def _set_boundaries(message: EmailMessage, message_id: str) -> None:
+    """Boundaries derived from the Message-ID, so the same message always gives the same bytes.
+
+    ``email`` would draw random ones at each serialisation. "=_" cannot occur in quoted-printable
+    or base64 text, so these boundaries can never collide with the content.
+    """
+    digest = hashlib.sha256(message_id.encode("ascii")).hexdigest()[:24]
+    multiparts = [part for part in message.walk() if part.is_multipart()]
+    for index, part in enumerate(multiparts):
+        part.set_boundary(f"=_sxsh_{digest}_{index}")
+
+
+def make_message_id(domain: str, *parts: str) -> str:
+    """A deterministic Message-ID, ``<reminder.12.101-102.20161214@domain>``.
+
+    Characters other than letters, digits, "-" and "_" in a part become "-"; when any part had to
+    change, a short hash of the exact parts is appended so that different inputs stay different.
+    The same parts always give the same id, so a message resent after a crash keeps its id.
+    """
+    if not parts:
+        raise ValueError("make_message_id needs at least one part")
+    if not _DOMAIN.fullmatch(domain):
+        raise ValueError(f"'{domain}' is not a plain ASCII domain name")
+    cleaned = [re.sub(r"[^A-Za-z0-9_-]+", "-", part).strip("-") or "-" for part in parts]
+    if any(clean != part for clean, part in zip(cleaned, parts, strict=True)):
+        digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:12]
+        cleaned.append(digest)
+    return f"<{'.'.join(cleaned)}@{domain}>"
+
+
+def unstructured_header(name: str, text: str) -> str:
+    """The folded value of an unstructured header (Subject): plain ASCII, or UTF-8 encoded words."""
+    text = _one_line(text)
+    if _is_plain_ascii(text):
+        return _fold(name, text.split(" "))
+    return _fold(name, _encoded_words(text, _first_line_room(name)))
+
+
+def address_header(name: str, addresses: Sequence[Address]) -> str:
+    """The folded value of an address header (From, To, Cc, Reply-To)."""
+    words: list[str] = []
+    for index, address in enumerate(addresses):
+        mailbox = _mailbox_words(address, _first_line_room(name) if index == 0 else MAX_LINE_LENGTH - 1)
+        if index < len(addresses) - 1:
+            mailbox[-1] += ","
+        words.extend(mailbox)
+    return _fold(name, words)
+
+
+def _mailbox_words(address: Address, room: int) -> list[str]:
+    local_part, _, domain = address.email.rpartition("@")
+    if not local_part.isascii():
+        raise ValueError(f"'{address.email}' has a non-ASCII local part, which needs SMTPUTF8 end to end")
+    # An internationalised domain travels as its ASCII (punycode) form, which needs no SMTPUTF8.
+    ascii_domain = domain if domain.isascii() else domain.encode("idna").decode("ascii")
+    try:
+        # headerregistry validates the mailbox and quotes a local part that needs it.
+        mailbox = HeaderAddress(display_name=_one_line(address.name), addr_spec=f"{local_part}@{ascii_domain}")
+    except (HeaderParseError, ValueError) as exc:
+        raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
+    if not mailbox.display_name:
+        return [mailbox.addr_spec]
+    return [*_display_name_words(mailbox.display_name, room), f"<{mailbox.addr_spec}>"]
+
+
+def _display_name_words(name: str, room: int) -> list[str]:
+    if _is_plain_ascii(name):
+        if _PLAIN_PHRASE.fullmatch(name):
+            return name.split(" ")
+        # One word: folding inside a quoted-string is legal, but some parsers get it wrong.
+        quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+        return [f'"{quoted}"']
+    return _encoded_words(name, room)
+
+
+def _is_plain_ascii(text: str) -> bool:
+    # "=?" would be read as the start of an encoded word, so such text is encoded too.
+    return text.isascii() and text.isprintable() and "=?" not in text
+
+
+def _one_line(text: str) -> str:
+    """Line and paragraph breaks and control characters become spaces: no header injection."""
+    return "".join(" " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} else char for char in text)
+
+
+def _first_line_room(name: str) -> int:
+    """Columns left for the first word on the line that starts with "Name: "."""
+    return MAX_LINE_LENGTH - len(name) - 2
+
+
+def _encoded_words(text: str, first_room: int) -> list[str]:
+    """RFC 2047 B-encoded words carrying ``text``, spaces included, each at most 75 characters.
+
+    The first word also fits in ``first_room`` columns: a first line longer than 78 would make the
+    generator refold the header with the very folder this module avoids.
+    """
+    first_limit = min(_BYTES_PER_ENCODED_WORD, _bytes_for_columns(first_room))
+    return [
+        _ENCODED_WORD_START + base64.b64encode(chunk.encode("utf-8")).decode("ascii") + _ENCODED_WORD_END
+        for chunk in _chunks(text, first_limit, _BYTES_PER_ENCODED_WORD)
+    ]
+
+
+def _bytes_for_columns(columns: int) -> int:
+    payload = columns - len(_ENCODED_WORD_START) - len(_ENCODED_WORD_END)
+    return max(payload // 4 * 3, 6)  # room for two Vietnamese letters at the very least
+
+
+def _chunks(text: str, first_limit: int, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` UTF-8 bytes (``first_limit`` for the first).
+
+    Pieces end after a space where possible (the space stays in the earlier piece), so a decoder
+    that wrongly keeps the whitespace between encoded words shows a double space, never a word cut
+    in two.
+    """
+    chunks: list[str] = []
+    current = ""
+
+    def room() -> int:
+        return limit if chunks else first_limit
+
+    for word in re.findall(r"\s+|\S+\s*", text):
+        if _size(current + word) <= room():
+            current += word
+            continue
+        if current:
+            chunks.append(current)
+            current = ""
+        if _size(word) <= room():
+            current = word
+            continue
+        for char in word:  # a single word longer than an encoded word: cut between characters
+            # A combining mark stays with its base letter (decomposed Vietnamese text).
+            if current and _size(current + char) > room() and not unicodedata.combining(char):
+                chunks.append(current)
+                current = ""
+            current += char
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _fold(name: str, words: Sequence[str]) -> str:
+    """Join ``words`` with single spaces, breaking the line before a word that would pass 78 columns.
+
+    Unfolding (removing CRLF) gives back the single-space join, so folding changes no text.
+    """
+    lines: list[str] = []
+    line = ""
+    column = len(name) + 2  # "Subject: "
+    for index, word in enumerate(words):
+        if index == 0:
+            line = word
+        # Never fold before an empty word: a continuation line of blanks alone is not allowed.
+        elif column + len(line) + 1 + len(word) > MAX_LINE_LENGTH and word and line.strip():
+            lines.append(line)
+            line = " " + word
+            column = 0
+        else:
+            line += " " + word
+    lines.append(line)
+    return "\r\n".join(lines)

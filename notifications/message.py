@@ -1,0 +1,121 @@
+"""What a message is about (its context), what rendering makes of it, and who it goes to.
+
+Rendering (``notifications.render``) turns a ``MessageContext`` into a ``RenderedMessage`` with no
+side effects; ``notifications.compose`` builds the ``EmailMessage`` a transport sends. The outbox
+stores the rendered text, so a resent message is the very same message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    KICKOFF = "kickoff"  # the plan has started: an agency's tasks and first deadlines
+    REQUEST = "request"  # a cycle opened: please report by the deadline
+    REMINDER = "reminder"  # a deadline is coming (N working days before)
+    DUE_TODAY = "due_today"  # the deadline is today
+    OVERDUE = "overdue"  # the deadline has passed
+    ESCALATION = "escalation"  # to the agency's head, the coordinator in copy
+    RECEIPT = "receipt"  # a report was received
+    DIGEST = "digest"  # the coordinator's status digest
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LegalReference:
+    number: str
+    date: date
+    issuer: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    key: str
+    title: str
+    short_title: str
+    province_name: str
+    lead_name: str  # Sở Công Thương tỉnh Hải Dương
+    legal_basis: tuple[LegalReference, ...]
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    """One task run as a message shows it."""
+
+    task_run_id: int
+    task_key: str
+    title: str
+    description: str
+    cycle_label: str
+    cutoff_start: date
+    cutoff_end: date
+    due_on: date
+    days_overdue: int = 0  # working days past the deadline
+    working_days_left: int | None = None  # working days until the deadline
+    reply_url: str | None = None  # the signed link of the reply portal (a later issue)
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    """A line of the coordinator's digest."""
+
+    agency_code: str
+    agency_name: str
+    task_title: str
+    due_on: date
+    state_label: str
+    days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class CycleDigest:
+    label: str
+    cutoff_start: date
+    cutoff_end: date
+    due_on: date
+    total: int
+    reported: int  # submitted or accepted
+    reported_late: tuple[AgencyProgress, ...] = ()
+    overdue: tuple[AgencyProgress, ...] = ()
+    due_next: tuple[AgencyProgress, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    version: int
+    received_on: date
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """Everything a template may show; fields a kind does not use stay empty."""
+
+    kind: MessageKind
+    plan: PlanInfo
+    today: date
+    agency_code: str
+    agency_name: str
+    greeting_name: str  # the person addressed ("Kính gửi: Ông/Bà ...")
+    tasks: tuple[TaskItem, ...] = ()
+    coordinator: Address | None = None  # who to ask (the lead agency's focal point)
+    cycles: tuple[CycleDigest, ...] = ()  # DIGEST only
+    receipt: ReceiptInfo | None = None  # RECEIPT only
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    calendar: str | None = None  # an iCalendar (.ics) document of the deadlines, if any

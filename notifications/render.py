@@ -1,0 +1,150 @@
+"""Turn a ``MessageContext`` into the subject, text, HTML and calendar file people receive.
+
+Pure: the same context gives the same message, and nothing but the template files is read. Each
+kind of message has ``<language>/<kind>.txt`` and ``.html`` under ``templates/``; the subject is the
+``subject`` block of the ``.txt`` template, rendered alone and flattened to one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.clock import OFFICE_DAY_START, VIETNAM
+
+from . import formatting
+from .calendar_file import deadline_calendar
+from .message import MessageContext, MessageKind, RenderedMessage, TaskItem
+
+LANGUAGES = ("vi", "en")
+TEMPLATE_FOLDER = Path(__file__).with_name("templates")
+
+# Only the messages that announce deadlines carry the calendar file; reminders and later messages
+# would only repeat it (and an event already past is of no use).
+_KINDS_WITH_CALENDAR = frozenset({MessageKind.KICKOFF, MessageKind.REQUEST})
+
+
+def render(context: MessageContext, language: str = "vi") -> RenderedMessage:
+    """Render ``context`` in ``language`` ("vi", the default, or "en")."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no templates for language '{language}'; use one of: {', '.join(LANGUAGES)}")
+    tasks = _with_working_days(context)
+    calendar = _calendar(context, tasks, language)
+    variables = _variables(context, tasks, language, has_calendar=calendar is not None)
+    environment = _environment()
+    text_template = environment.get_template(f"{language}/{context.kind.value}.txt")
+    text_variables = {**variables, "m": _macros(language, "txt")}
+    subject = _subject(text_template, text_variables)
+    text = _tidy(text_template.render(text_variables))
+    html_template = environment.get_template(f"{language}/{context.kind.value}.html")
+    html = _tidy(html_template.render(variables, m=_macros(language, "html"), subject=subject))
+    return RenderedMessage(subject=subject, text=text, html=html, calendar=calendar)
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATE_FOLDER),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
+        undefined=StrictUndefined,  # a misspelt field fails the tests instead of printing nothing
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # templates ship with the package: no need to stat them at every message
+    )
+    environment.filters.update(
+        vn_date=formatting.vn_date,
+        vn_weekday=formatting.vn_weekday,
+        vn_long_date=formatting.vn_long_date,
+        vn_number=formatting.vn_number,
+        en_date=formatting.en_date,
+        en_weekday=formatting.en_weekday,
+        en_long_date=formatting.en_long_date,
+        en_number=formatting.en_number,
+        cycle_name=formatting.cycle_name,
+        legal_reference=formatting.legal_reference,
+        working_days=formatting.working_days,
+    )
+    return environment
+
+
+def _macros(language: str, extension: str) -> Any:
+    """The shared macros of a language and format, handed to templates as ``m``.
+
+    Passed in rather than imported by each template, so that the subject block, rendered on its
+    own, sees them too. The macros take what they show as arguments and need no context.
+    """
+    return _environment().get_template(f"{language}/_macros.{extension}").module
+
+
+def _subject(template: Template, variables: dict[str, Any]) -> str:
+    block = template.blocks.get("subject")
+    if block is None:
+        raise LookupError(f"template {template.name} has no subject block")
+    text = "".join(block(template.new_context(variables)))
+    return " ".join(text.split())
+
+
+def _with_working_days(context: MessageContext) -> tuple[TaskItem, ...]:
+    """Tasks with the working-day counts the engine left out, counted on the national calendar."""
+    calendar = WorkingCalendar()
+    tasks = []
+    for given in context.tasks:
+        task = given
+        if task.working_days_left is None and task.due_on >= context.today:
+            left = calendar.working_days_between(context.today, task.due_on)
+            task = dataclasses.replace(task, working_days_left=left)
+        if task.days_overdue == 0 and task.due_on < context.today:
+            late = calendar.working_days_between(task.due_on, context.today)
+            task = dataclasses.replace(task, days_overdue=late)
+        tasks.append(task)
+    return tuple(tasks)
+
+
+def _calendar(context: MessageContext, tasks: tuple[TaskItem, ...], language: str) -> str | None:
+    upcoming = [task for task in tasks if task.due_on >= context.today]
+    if context.kind not in _KINDS_WITH_CALENDAR or not upcoming:
+        return None
+    # DTSTAMP: the start of the office day the message is about, so rendering stays repeatable.
+    stamp = datetime.combine(context.today, OFFICE_DAY_START, VIETNAM)
+    return deadline_calendar(upcoming, context.plan, context.agency_name, stamp=stamp, language=language)
+
+
+def _variables(
+    context: MessageContext, tasks: tuple[TaskItem, ...], language: str, *, has_calendar: bool
+) -> dict[str, Any]:
+    variables = {field.name: getattr(context, field.name) for field in dataclasses.fields(context)}
+    receipt = context.receipt
+    receipt_days_late = 0
+    if receipt is not None and not receipt.on_time and tasks:
+        receipt_days_late = WorkingCalendar().working_days_between(tasks[0].due_on, receipt.received_on)
+    variables.update(
+        tasks=tasks,
+        language=language,
+        has_calendar=has_calendar,
+        # A letter cites only what was already issued on its date (the plan may list later decrees).
+        legal_basis=tuple(ref for ref in context.plan.legal_basis if ref.date <= context.today),
+        first_task=tasks[0] if tasks else None,
+        first_due=min((task.due_on for task in tasks), default=None),
+        soonest_days_left=min(
+            (task.working_days_left for task in tasks if task.working_days_left is not None), default=0
+        ),
+        most_days_late=max((task.days_overdue for task in tasks), default=0),
+        any_without_link=any(task.reply_url is None for task in tasks),
+        receipt_days_late=receipt_days_late,
+    )
+    return variables
+
+
+def _tidy(rendered: str) -> str:
+    """No trailing blanks, at most one empty line in a row, one final newline."""
+    lines = [line.rstrip() for line in rendered.splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text + "\n"

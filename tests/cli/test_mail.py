@@ -1,0 +1,96 @@
+"""``remind``, ``digest`` and ``outbox`` from the command line; without SMTP, mail becomes .eml files."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+from .conftest import Cli
+
+
+def eml_files(home: Path) -> list[Path]:
+    return sorted((home / "outbox").glob("*/*.eml"))
+
+
+def test_without_smtp_the_kickoff_letters_become_eml_files_and_the_output_says_where(cli: Cli, sxsh_home: Path) -> None:
+    result = cli("--now", "2016-09-01", "start", "plan-2016-2020")
+    assert result.code == 0
+    files = eml_files(sxsh_home)
+    assert len(files) == 18
+    assert str(sxsh_home / "outbox") in result.out
+    letter = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert "Kế hoạch" in str(letter["Subject"])
+    assert letter.get_body(("plain",)) is not None
+
+
+def test_remind_opens_the_cycle_and_queues_the_requests(cli: Cli, sxsh_home: Path) -> None:
+    cli("--now", "2016-09-01", "start", "plan-2016-2020")
+    result = cli("--now", "2016-11-21", "remind", "--json")
+    assert result.code == 0
+    document = result.json()
+    assert document["opened_task_runs"] == 26
+    assert {m["kind"] for m in document["queued"]} == {"request"}
+    assert len(eml_files(sxsh_home)) == 18 + 18
+
+
+def test_a_dry_run_changes_nothing(cli: Cli, sxsh_home: Path) -> None:
+    cli("--now", "2016-09-01", "start", "plan-2016-2020")
+    preview = cli("--now", "2016-11-21", "remind", "--dry-run", "--json").json()
+    assert len(preview["queued"]) == 18
+    assert cli("--now", "2016-11-21", "outbox", "list", "--json").json()["counts"] == {"sent": 18}
+    assert len(eml_files(sxsh_home)) == 18
+
+
+def test_remind_twice_on_a_day_sends_nothing_new(cli: Cli, sxsh_home: Path) -> None:
+    cli("--now", "2016-11-21", "start", "plan-2016-2020")
+    cli("--now", "2016-12-01", "remind")
+    count = len(eml_files(sxsh_home))
+    again = cli("--now", "2016-12-01", "remind", "--json").json()
+    assert again["queued"] == []
+    assert len(eml_files(sxsh_home)) == count
+
+
+def test_outbox_list_shows_states_and_subjects(cli: Cli) -> None:
+    cli("--now", "2016-09-01", "start", "plan-2016-2020", "--no-send")
+    listing = cli("--now", "2016-09-01", "outbox", "list", "--json").json()
+    assert listing["counts"] == {"queued": 18}
+    assert all(m["subject"] and m["message_id"].startswith("<") for m in listing["messages"])
+    sent = cli("--now", "2016-09-01", "outbox", "send")
+    assert sent.code == 0
+    assert cli("--now", "2016-09-01", "outbox", "list", "--json").json()["counts"] == {"sent": 18}
+
+
+def test_mail_waits_outside_office_hours(cli: Cli, sxsh_home: Path) -> None:
+    result = cli("--now", "2016-09-01T19:00", "start", "plan-2016-2020")
+    assert result.code == 0
+    assert eml_files(sxsh_home) == []
+    assert "giờ" in result.out  # "Ngoài giờ hành chính: ..."
+    cli("--now", "2016-09-05", "outbox", "send")  # 03–04/09 are National Day holidays and a Sunday
+    assert len(eml_files(sxsh_home)) == 18
+
+
+def test_retrying_an_unknown_message_is_a_clear_error(cli: Cli) -> None:
+    cli("--now", "2016-09-01", "start", "plan-2016-2020")
+    result = cli("outbox", "retry", "999")
+    assert result.code == 2
+    assert "999" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_the_digest_goes_to_the_coordinator(cli: Cli, sxsh_home: Path) -> None:
+    cli("--now", "2016-11-21", "start", "plan-2016-2020")
+    result = cli("--now", "2016-12-22", "digest")
+    assert result.code == 0
+    digests = [p for p in eml_files(sxsh_home) if "digest" in p.name or "sxsh@sct" in p.read_text(errors="replace")]
+    assert digests
+
+
+def test_a_broken_smtp_url_is_a_clear_configuration_error(cli: Cli, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setenv("SXSH_SMTP_URL", "smtp://user:secret@host:notaport")
+    result = cli("--now", "2016-09-01", "start", "plan-2016-2020")
+    assert result.code == 78
+    assert "secret" not in result.err

@@ -1,0 +1,179 @@
+"""A factory of realistic message contexts: Hải Dương's 2016–2020 plan, the 2016 annual cycle.
+
+The 2016 cut-off period is 15/12/2015–14/12/2016 and the deadline five working days later,
+Wednesday 21/12/2016. Each kind gets the day it would really be sent on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+import pytest
+
+from sxsh_flow.notifications.message import (
+    Address,
+    AgencyProgress,
+    CycleDigest,
+    LegalReference,
+    MessageContext,
+    MessageKind,
+    PlanInfo,
+    ReceiptInfo,
+    TaskItem,
+)
+
+DUE = date(2016, 12, 21)  # Thứ Tư
+
+PLAN = PlanInfo(
+    key="plan-2016-2020",
+    title=(
+        "Kế hoạch thực hiện Chiến lược sản xuất sạch hơn trong công nghiệp trên địa bàn tỉnh Hải Dương "
+        "giai đoạn 2016 - 2020"
+    ),
+    short_title="Kế hoạch SXSH trong công nghiệp 2016–2020",
+    province_name="Hải Dương",
+    lead_name="Sở Công Thương tỉnh Hải Dương",
+    legal_basis=(
+        LegalReference(
+            number="1419/QĐ-TTg",
+            date=date(2009, 9, 7),
+            issuer="Thủ tướng Chính phủ",
+            title="Phê duyệt Chiến lược sản xuất sạch hơn trong công nghiệp đến năm 2020",
+        ),
+        # Issued after 2016: a 2016 letter must not cite it.
+        LegalReference(
+            number="09/2019/NĐ-CP",
+            date=date(2019, 1, 24),
+            issuer="Chính phủ",
+            title="Quy định về chế độ báo cáo của cơ quan hành chính nhà nước",
+        ),
+    ),
+)
+
+RESEARCH = TaskItem(
+    task_run_id=101,
+    task_key="skhcn-research",
+    title="Nghiên cứu các giải pháp SXSH trên từng lĩnh vực và triển khai ứng dụng",
+    description=(
+        "Phối hợp các doanh nghiệp nghiên cứu các giải pháp SXSH trên từng lĩnh vực và triển khai ứng dụng "
+        "trên địa bàn tỉnh."
+    ),
+    cycle_label="2016",
+    cutoff_start=date(2015, 12, 15),
+    cutoff_end=date(2016, 12, 14),
+    due_on=DUE,
+    reply_url="https://sxsh.haiduong.example/bao-cao/101?token=abc&lang=vi",
+)
+
+TECHNOLOGY = TaskItem(
+    task_run_id=102,
+    task_key="skhcn-technology-renewal",
+    title="Hỗ trợ kinh phí nghiên cứu ứng dụng và đổi mới công nghệ theo hướng SXSH",
+    description="",
+    cycle_label="2016",
+    cutoff_start=date(2015, 12, 15),
+    cutoff_end=date(2016, 12, 14),
+    due_on=DUE,
+    reply_url=None,
+)
+
+COORDINATOR = Address(name="Lê Văn Cường", email="sxsh@sct.haiduong.example")
+
+DIGEST_CYCLE = CycleDigest(
+    label="2016",
+    cutoff_start=date(2015, 12, 15),
+    cutoff_end=date(2016, 12, 14),
+    due_on=DUE,
+    total=9,
+    reported=5,
+    reported_late=(
+        AgencyProgress(
+            "BQLKCN",
+            "Ban Quản lý các khu công nghiệp tỉnh Hải Dương",
+            "Phổ biến Kế hoạch tới doanh nghiệp trong các khu công nghiệp",
+            DUE,
+            "đã nộp, chờ duyệt",
+            1,
+        ),
+    ),
+    overdue=(
+        AgencyProgress(
+            "STC",
+            "Sở Tài chính tỉnh Hải Dương",
+            "Thẩm định kinh phí thực hiện các hoạt động của Kế hoạch",
+            DUE,
+            "chờ báo cáo",
+            2,
+        ),
+        AgencyProgress(
+            "UBND-BINHGIANG",
+            "Ủy ban nhân dân huyện Bình Giang",
+            "Triển khai kế hoạch trên địa bàn và báo cáo hằng năm",
+            DUE,
+            "trả lại để sửa",
+            2,
+        ),
+    ),
+    due_next=(
+        AgencyProgress(
+            "SCT",
+            "Sở Công Thương tỉnh Hải Dương",
+            "Báo cáo tổng hợp kết quả thực hiện Kế hoạch SXSH hằng năm",
+            date(2016, 12, 28),
+            "chờ báo cáo",
+        ),
+    ),
+)
+
+# The day each kind goes out, and what it carries beyond the common fields.
+_KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
+    MessageKind.KICKOFF: {"today": date(2016, 9, 1), "tasks": (RESEARCH, TECHNOLOGY)},
+    MessageKind.REQUEST: {"today": date(2016, 11, 21), "tasks": (RESEARCH,)},
+    MessageKind.REMINDER: {"today": date(2016, 12, 16), "tasks": (dataclasses.replace(RESEARCH, working_days_left=3),)},
+    MessageKind.DUE_TODAY: {"today": DUE, "tasks": (RESEARCH,)},
+    MessageKind.OVERDUE: {"today": date(2016, 12, 23), "tasks": (dataclasses.replace(RESEARCH, days_overdue=2),)},
+    MessageKind.ESCALATION: {
+        "today": date(2016, 12, 28),
+        "greeting_name": "Bùi Thị Hạnh",
+        "tasks": (dataclasses.replace(RESEARCH, days_overdue=5), dataclasses.replace(TECHNOLOGY, days_overdue=5)),
+    },
+    MessageKind.RECEIPT: {
+        "today": date(2016, 12, 20),
+        "tasks": (RESEARCH,),
+        "receipt": ReceiptInfo(version=2, received_on=date(2016, 12, 20), on_time=True),
+    },
+    MessageKind.DIGEST: {
+        "today": date(2016, 12, 23),
+        "agency_code": "SCT",
+        "agency_name": "Sở Công Thương tỉnh Hải Dương",
+        "greeting_name": "Lê Văn Cường",
+        "cycles": (DIGEST_CYCLE,),
+    },
+}
+
+
+def make_context(kind: MessageKind, **overrides: Any) -> MessageContext:
+    """A realistic context of ``kind`` sent to Sở Khoa học và Công nghệ; keyword arguments override."""
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "plan": PLAN,
+        "agency_code": "SKHCN",
+        "agency_name": "Sở Khoa học và Công nghệ tỉnh Hải Dương",
+        "greeting_name": "Đặng Văn Hải",
+        "coordinator": COORDINATOR,
+        **_KIND_DEFAULTS[kind],
+        **overrides,
+    }
+    return MessageContext(**fields)
+
+
+@pytest.fixture(params=list(MessageKind), ids=[kind.value for kind in MessageKind])
+def kind(request: pytest.FixtureRequest) -> MessageKind:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=["vi", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    return request.param  # type: ignore[no-any-return]

@@ -120,7 +120,6 @@ class _RunMail:
         cc: Sequence[Address],
         tasks: Sequence[TaskItem],
         today: date,
-        greeting: str,
         cycles: Sequence[CycleDigest] = (),
     ) -> OutgoingMessage:
         context = MessageContext(
@@ -129,7 +128,8 @@ class _RunMail:
             today=today,
             agency_code=agency.code,
             agency_name=agency.name,
-            greeting_name=greeting,
+            # The person addressed by name under the agency's ("Ông/Bà ..."): the first recipient.
+            greeting_name=to[0].name if to else "",
             tasks=tuple(tasks),
             coordinator=self.coordinator,
             cycles=tuple(cycles),
@@ -250,7 +250,6 @@ def queue_kickoffs(
                 cc=cc,
                 tasks=tasks,
                 today=today,
-                greeting=agency.name,
             )
         )
     _queue_all(
@@ -344,7 +343,6 @@ def open_due(
                     cc=cc,
                     tasks=[mail.task_item(t, c) for t, c in items],
                     today=today,
-                    greeting=agency.name,
                 )
             )
         _queue_all(
@@ -408,7 +406,6 @@ def queue_reminders(
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; {kind.value} not queued")
                 continue
-            greeting = f"Lãnh đạo {agency.name}" if to_head and mailing.language == "vi" else agency.name
             messages.append(
                 mail.message(
                     kind=kind,
@@ -418,7 +415,6 @@ def queue_reminders(
                     cc=cc,
                     tasks=[mail.task_item(t, c, n) for t, c, n in items],
                     today=today,
-                    greeting=greeting,
                 )
             )
         _queue_all(
@@ -478,7 +474,6 @@ def queue_digest(
             cc=[],
             tasks=[],
             today=today,
-            greeting=mail.lead.name,
             cycles=cycles,
         )
         _queue_all(

@@ -228,3 +228,49 @@ class UnknownOutboxMessage(SxshError, LookupError):
             f"Không có thư số {outbox_id} trong hộp thư đi. Xem: sxsh-flow outbox list",
             f"No message {outbox_id} in the outbox. See: sxsh-flow outbox list",
         )
+
+
+class UnknownSubmission(SxshError, LookupError):
+    exit_code = 2
+    http_status = 404
+
+    def __init__(self, submission_id: int) -> None:
+        self.submission_id = submission_id
+        super().__init__(
+            f"Không có báo cáo số {submission_id}. Xem: sxsh-flow submissions list",
+            f"No submission {submission_id}. See: sxsh-flow submissions list",
+        )
+
+
+class UnknownExtension(SxshError, LookupError):
+    exit_code = 2
+    http_status = 404
+
+    def __init__(self, request_id: int) -> None:
+        self.request_id = request_id
+        super().__init__(
+            f"Không có đề nghị gia hạn số {request_id}. Xem: sxsh-flow extensions list",
+            f"No extension request {request_id}. See: sxsh-flow extensions list",
+        )
+
+
+class ReportNotExpected(SxshError):
+    """A report sent for a task run that is not waiting for one (already submitted, accepted...)."""
+
+    exit_code = 4
+    http_status = 409
+
+    def __init__(self, task_run_id: int, state: str) -> None:
+        self.task_run_id = task_run_id
+        self.state = state
+        super().__init__(
+            "Báo cáo này đã được gửi và đang chờ xem xét, hoặc không còn cần nộp.",
+            "This report was sent and awaits review, or is no longer expected.",
+        )
+
+
+class InvalidRequest(SxshError):
+    """Something a person asked for through the portal that cannot be done as asked."""
+
+    exit_code = 65
+    http_status = 422

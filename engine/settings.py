@@ -24,6 +24,17 @@ class Settings:
     language: str
     smtp_url: str | None = None  # SXSH_SMTP_URL; without it mail goes to .eml files in outbox_folder
     mail_from: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
+    base_url: str = "http://127.0.0.1:8000"  # SXSH_BASE_URL: where reply links point
+    secret_key_value: str | None = None  # SXSH_SECRET_KEY; else a key generated into SXSH_HOME
+
+    def secret_key(self) -> str:
+        from .secrets import load_secret_key
+
+        return load_secret_key(self.secret_key_value, self.home)
+
+    @property
+    def attachments_folder(self) -> Path:
+        return self.home / "attachments"
 
     @property
     def outbox_folder(self) -> Path:
@@ -48,6 +59,8 @@ class Settings:
             language=language,
             smtp_url=environ.get("SXSH_SMTP_URL") or None,
             mail_from=environ.get("SXSH_MAIL_FROM") or None,
+            base_url=_base_url(environ.get("SXSH_BASE_URL") or "http://127.0.0.1:8000"),
+            secret_key_value=environ.get("SXSH_SECRET_KEY"),
         )
 
 
@@ -55,3 +68,11 @@ def _default_home(environ: Mapping[str, str]) -> Path:
     data_home = environ.get("XDG_DATA_HOME")
     base = Path(data_home) if data_home else Path(environ.get("HOME", "~")) / ".local" / "share"
     return base / "sxsh-flow"
+
+
+def _base_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            "SXSH_BASE_URL", value, "cần một địa chỉ http(s)://...", "give an http(s)://... address"
+        )
+    return value.rstrip("/")

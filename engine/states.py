@@ -154,3 +154,37 @@ OUTBOX = StateMachine(
         _move("cancel", [OutboxState.QUEUED, OutboxState.RETRY, OutboxState.FAILED], OutboxState.CANCELLED),
     ],
 )
+
+
+class SubmissionState(StrEnum):
+    DRAFT = "draft"  # saved by the agency, not yet sent
+    SUBMITTED = "submitted"  # sent, waiting for the coordinator
+    ACCEPTED = "accepted"
+    RETURNED = "returned"  # sent back with a comment; the agency submits a new version
+
+
+SUBMISSION = StateMachine(
+    "submission",
+    SubmissionState,
+    [
+        _move("submit", [SubmissionState.DRAFT], SubmissionState.SUBMITTED),
+        _move("accept", [SubmissionState.SUBMITTED], SubmissionState.ACCEPTED),
+        _move("return", [SubmissionState.SUBMITTED], SubmissionState.RETURNED),
+    ],
+)
+
+
+class ExtensionState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+EXTENSION = StateMachine(
+    "extension_request",
+    ExtensionState,
+    [
+        _move("approve", [ExtensionState.PENDING], ExtensionState.APPROVED),
+        _move("deny", [ExtensionState.PENDING], ExtensionState.DENIED),
+    ],
+)

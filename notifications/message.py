@@ -21,6 +21,9 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"  # to the agency's head, the coordinator in copy
     RECEIPT = "receipt"  # a report was received
     DIGEST = "digest"  # the coordinator's status digest
+    RETURNED = "returned"  # the coordinator sent a report back: the comment, and a fresh link
+    EXTENSION = "extension"  # the coordinator's answer to a request for more time
+    FORWARDED = "forwarded"  # a colleague forwarded a task: a link of one's own
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,13 @@ class ReceiptInfo:
 
 
 @dataclass(frozen=True)
+class ExtensionInfo:
+    approved: bool
+    requested_until: date
+    granted_until: date | None  # the new deadline when approved
+
+
+@dataclass(frozen=True)
 class MessageContext:
     """Everything a template may show; fields a kind does not use stay empty."""
 
@@ -110,6 +120,9 @@ class MessageContext:
     coordinator: Address | None = None  # who to ask (the lead agency's focal point)
     cycles: tuple[CycleDigest, ...] = ()  # DIGEST only
     receipt: ReceiptInfo | None = None  # RECEIPT only
+    comment: str = ""  # RETURNED: the coordinator's comment; EXTENSION: the answer's reason
+    extension: ExtensionInfo | None = None  # EXTENSION only
+    forwarded_by: str = ""  # FORWARDED: the name of the colleague who forwarded the task
     extra: dict[str, str] = field(default_factory=dict)
 
 

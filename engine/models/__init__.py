@@ -5,17 +5,22 @@ from .base import Base, UTCDateTime
 from .history import HistoryEntry
 from .outbox import DeliveryAttempt, OutboxMessage
 from .plan_run import PlanRun, ReportingCycle, TaskRun
+from .portal import Attachment, ExtensionRequest, ReplyLink, Submission
 
 __all__ = [
     "AgencyRecord",
+    "Attachment",
     "Base",
     "ContactRecord",
     "DeliveryAttempt",
+    "ExtensionRequest",
     "HistoryEntry",
     "OutboxMessage",
     "PlanRun",
     "ProvinceRecord",
+    "ReplyLink",
     "ReportingCycle",
+    "Submission",
     "TaskRun",
     "UTCDateTime",
 ]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -22,10 +23,12 @@ from sxsh_flow.notifications.message import (
     Address,
     AgencyProgress,
     CycleDigest,
+    ExtensionInfo,
     LegalReference,
     MessageContext,
     MessageKind,
     PlanInfo,
+    ReceiptInfo,
     TaskItem,
 )
 from sxsh_flow.notifications.render import render
@@ -34,9 +37,10 @@ from sxsh_flow.workflows.spec import PlanSpec
 from ..calendar import WorkingCalendar
 from ..clock import local_date
 from ..labels import state_label
-from ..models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
+from ..models import AgencyRecord, ContactRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
 from ..reminders import AwaitedTask, Nudge, nudge_for
 from ..states import CycleState, PlanRunState, TaskRunState
+from .links import LinkSigner, issue_link
 from .outbox import OutgoingMessage, queue_messages, queued_keys
 from .transitions import fire
 
@@ -49,6 +53,7 @@ class Mailing:
 
     language: str = "vi"
     sender_email: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
+    signer: LinkSigner | None = None  # signs reply links; without it messages carry none
 
 
 @dataclass
@@ -66,6 +71,7 @@ class _RunMail:
     """A run's plan, province and people, loaded once per step."""
 
     def __init__(self, session: Session, run: PlanRun, mailing: Mailing) -> None:
+        self.session = session
         self.run = run
         self.spec = PlanSpec.model_validate(run.spec)
         self.mailing = mailing
@@ -95,7 +101,20 @@ class _RunMail:
         self.sender = Address(lead_name, sender_email or f"noreply@{DEFAULT_SENDER_DOMAIN}")
         self.domain = self.sender.email.rpartition("@")[2] or DEFAULT_SENDER_DOMAIN
 
-    def task_item(self, task_run: TaskRun, cycle: ReportingCycle, nudge: Nudge | None = None) -> TaskItem:
+    def reply_url(self, task_run: TaskRun, to: Sequence[Address], *, now: datetime, actor: str) -> str | None:
+        """The reply link of the message's first recipient for ``task_run``, issued if need be."""
+        if self.mailing.signer is None or not to:
+            return None
+        agency = self.agencies[task_run.agency_id]
+        contact = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
+        if contact is None:
+            return None
+        link = issue_link(self.session, task_run, contact, now=now, actor=actor)
+        return self.mailing.signer.url(link)
+
+    def task_item(
+        self, task_run: TaskRun, cycle: ReportingCycle, nudge: Nudge | None = None, reply_url: str | None = None
+    ) -> TaskItem:
         task = self.spec.task(task_run.task_key)
         return TaskItem(
             task_run_id=task_run.id,
@@ -108,6 +127,7 @@ class _RunMail:
             due_on=task_run.effective_due_on,
             days_overdue=nudge.days_overdue if nudge else 0,
             working_days_left=nudge.working_days_left if nudge else None,
+            reply_url=reply_url,
         )
 
     def message(
@@ -121,6 +141,7 @@ class _RunMail:
         tasks: Sequence[TaskItem],
         today: date,
         cycles: Sequence[CycleDigest] = (),
+        **details: Any,
     ) -> OutgoingMessage:
         context = MessageContext(
             kind=kind,
@@ -133,6 +154,7 @@ class _RunMail:
             tasks=tuple(tasks),
             coordinator=self.coordinator,
             cycles=tuple(cycles),
+            **details,
         )
         return OutgoingMessage(
             dedup_key=key,
@@ -341,7 +363,9 @@ def open_due(
                     agency=agency,
                     to=to,
                     cc=cc,
-                    tasks=[mail.task_item(t, c) for t, c in items],
+                    tasks=[
+                        mail.task_item(t, c, reply_url=mail.reply_url(t, to, now=now, actor=actor)) for t, c in items
+                    ],
                     today=today,
                 )
             )
@@ -413,7 +437,10 @@ def queue_reminders(
                     agency=agency,
                     to=to,
                     cc=cc,
-                    tasks=[mail.task_item(t, c, n) for t, c, n in items],
+                    tasks=[
+                        mail.task_item(t, c, n, reply_url=mail.reply_url(t, to, now=now, actor=actor))
+                        for t, c, n in items
+                    ],
                     today=today,
                 )
             )
@@ -443,6 +470,67 @@ def _with_cycles(session: Session, task_run_ids: list[int]) -> list[tuple[TaskRu
             ).tuples()
         )
     return sorted(rows, key=lambda row: (row[0].effective_due_on, row[0].id))
+
+
+def queue_task_message(
+    session: Session,
+    task_run: TaskRun,
+    *,
+    kind: MessageKind,
+    key: str,
+    to_contacts: Sequence[ContactRecord],
+    now: datetime,
+    mailing: Mailing,
+    signer: LinkSigner | None = None,
+    actor: str = "system",
+    **details: Any,
+) -> NoticeSummary:
+    """One message about one task run to chosen contacts (receipts, returns, extensions, forwards).
+
+    With a ``signer`` the message carries the first contact's reply link. ``details`` go to the
+    template: ``comment``, ``forwarded_by``, ``receipt_version`` with ``on_time``, ``extension``.
+    """
+    run = session.get_one(PlanRun, task_run.plan_run_id)
+    mail = _RunMail(session, run, replace(mailing, signer=signer) if signer else replace(mailing, signer=None))
+    to = [Address(c.name, c.email) for c in to_contacts if c.active]
+    summary = NoticeSummary()
+    if not to:
+        summary.problems.append(f"{task_run.agency_code}: no active contact; {kind.value} not queued")
+        return summary
+    extras: dict[str, Any] = {}
+    if "comment" in details:
+        extras["comment"] = details["comment"] or ""
+    if "forwarded_by" in details:
+        extras["forwarded_by"] = details["forwarded_by"]
+    if "receipt_version" in details:
+        extras["receipt"] = ReceiptInfo(details["receipt_version"], local_date(now), bool(details.get("on_time")))
+    if details.get("extension") is not None:
+        request = details["extension"]
+        extras["extension"] = ExtensionInfo(
+            request.state.value == "approved", request.proposed_until, request.granted_until
+        )
+    item = mail.task_item(task_run, task_run.cycle, reply_url=mail.reply_url(task_run, to, now=now, actor=actor))
+    message = mail.message(
+        kind=kind,
+        key=key,
+        agency=mail.agencies[task_run.agency_id],
+        to=to,
+        cc=[],
+        tasks=[item],
+        today=local_date(now),
+        **extras,
+    )
+    _queue_all(
+        session,
+        summary,
+        [message],
+        now=now,
+        office_hours=mail.spec.reminders.office_hours,
+        calendar=WorkingCalendar(),
+        dry_run=False,
+        actor=actor,
+    )
+    return summary
 
 
 def queue_digest(

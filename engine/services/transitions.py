@@ -7,17 +7,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import HistoryEntry, OutboxMessage, PlanRun, ReportingCycle, TaskRun
-from ..states import CYCLE, OUTBOX, PLAN_RUN, TASK_RUN, StateMachine
+from ..models import ExtensionRequest, HistoryEntry, OutboxMessage, PlanRun, ReportingCycle, Submission, TaskRun
+from ..states import CYCLE, EXTENSION, OUTBOX, PLAN_RUN, SUBMISSION, TASK_RUN, StateMachine
 
 _MACHINES: dict[type, tuple[str, StateMachine[Any]]] = {
     PlanRun: ("plan_run", PLAN_RUN),
     ReportingCycle: ("cycle", CYCLE),
     TaskRun: ("task_run", TASK_RUN),
     OutboxMessage: ("outbox_message", OUTBOX),
+    Submission: ("submission", SUBMISSION),
+    ExtensionRequest: ("extension_request", EXTENSION),
 }
 
-Stateful = PlanRun | ReportingCycle | TaskRun | OutboxMessage
+Stateful = PlanRun | ReportingCycle | TaskRun | OutboxMessage | Submission | ExtensionRequest
 
 
 def fire(

@@ -1,0 +1,98 @@
+"""Files agencies attach to reports: checked by what they contain, stored once under their hash.
+
+The name a file arrives with says nothing reliable, so its kind is read from its first bytes
+(the ``filetype`` package's signatures) and must agree with its extension: a program renamed to
+``report.pdf`` is refused. Files live in $SXSH_HOME/attachments/<sha256>, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+import filetype
+
+MAX_BYTES = 10 * 1024 * 1024
+# extension -> the kinds its content may be (old Office files are OLE containers: "cfb").
+ALLOWED: dict[str, frozenset[str]] = {
+    "pdf": frozenset({"pdf"}),
+    "doc": frozenset({"doc", "cfb"}),
+    "docx": frozenset({"docx"}),
+    "xls": frozenset({"xls", "cfb"}),
+    "xlsx": frozenset({"xlsx"}),
+    "png": frozenset({"png"}),
+    "jpg": frozenset({"jpg"}),
+    "jpeg": frozenset({"jpg"}),
+}
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    data: bytes
+
+
+class RefusedFile(ValueError):
+    def __init__(self, filename: str, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.filename = filename
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+
+def check_file(incoming: IncomingFile, *, max_bytes: int = MAX_BYTES) -> CheckedFile:
+    """The file if it is one we take; ``RefusedFile`` (with a message for people) if not."""
+    name = PurePath(incoming.filename.replace("\\", "/")).name.strip() or "tep-dinh-kem"
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    size = len(incoming.data)
+    if size == 0:
+        raise RefusedFile(name, "Tệp rỗng.", "The file is empty.")
+    if size > max_bytes:
+        limit = max_bytes // (1024 * 1024)
+        raise RefusedFile(name, f"Tệp lớn hơn {limit} MB.", f"The file is larger than {limit} MB.")
+    if extension not in ALLOWED:
+        raise RefusedFile(
+            name,
+            "Chỉ nhận tệp PDF, Word, Excel hoặc ảnh (PNG, JPG).",
+            "Only PDF, Word, Excel or image (PNG, JPG) files are accepted.",
+        )
+    kind = filetype.guess(incoming.data)
+    detected = "cfb" if kind is None and incoming.data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else None
+    detected = detected or (kind.extension if kind is not None else None)
+    if detected not in ALLOWED[extension]:
+        raise RefusedFile(
+            name,
+            "Nội dung tệp không đúng với loại tệp (đuôi tệp). Vui lòng kiểm tra lại tệp.",
+            "The file's content does not match its type (extension). Please check the file.",
+        )
+    content_type = kind.mime if kind is not None else "application/octet-stream"
+    return CheckedFile(name[:255], content_type, size, hashlib.sha256(incoming.data).hexdigest(), incoming.data)
+
+
+def store_file(folder: Path, checked: CheckedFile) -> Path:
+    """Write the file under its hash (once: the same content is stored once)."""
+    path = folder / checked.sha256[:2] / checked.sha256
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(checked.data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,236 @@
+"""The report form of a task, generated from the plan, and the reading of what an agency typed.
+
+Pure: no I/O. Numbers are read the Vietnamese way: "." groups thousands and "," marks decimals
+(1.234.567 and 8,5); "8.5" (a dot followed by other than three digits) is read as a decimal too.
+Ratio indicators ask for their numerator and denominator, never a percentage, so the province's
+figure can be computed as a sum over sums.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sxsh_flow.workflows.spec import Aggregation, FieldType, PlanSpec, Section, Task
+
+FUNDING_SOURCES: tuple[tuple[str, str, str], ...] = (
+    ("central_budget", "Ngân sách trung ương", "Central budget"),
+    ("local_budget", "Ngân sách địa phương", "Local budget"),
+    ("industrial_extension", "Kinh phí khuyến công", "Industrial extension funds"),
+    ("international", "Hợp tác quốc tế", "International cooperation"),
+    ("enterprise_counterpart", "Vốn đối ứng của doanh nghiệp", "Enterprise counterpart funds"),
+)
+PARTICIPATION: tuple[tuple[str, str, str], ...] = (
+    ("informed", "Được tuyên truyền, phổ biến", "Informed"),
+    ("trained", "Tham gia tập huấn", "Trained"),
+    ("quick_assessment", "Đánh giá nhanh SXSH", "Quick assessment"),
+    ("detailed_assessment", "Đánh giá chi tiết SXSH", "Detailed assessment"),
+    ("applying", "Áp dụng giải pháp SXSH", "Applying cleaner production"),
+)
+SECTION_LABELS: dict[Section, tuple[str, str]] = {
+    Section.RESULTS: ("Kết quả thực hiện", "Results"),
+    Section.DIFFICULTIES: ("Khó khăn, vướng mắc", "Difficulties"),
+    Section.RECOMMENDATIONS: ("Kiến nghị, đề xuất", "Recommendations"),
+    Section.NEXT_TASKS: ("Nhiệm vụ thời gian tới", "Next tasks"),
+}
+ENTERPRISE_ROWS = 5  # blank rows offered beyond those already filled
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    key: str  # the form field's name, e.g. "indicator.informed.numerator"
+    label_vi: str
+    label_en: str
+    kind: str  # integer | number | money | text | textarea | date
+    unit: str = ""
+    required: bool = False  # on submit; a draft may be partial
+    group: str = "fields"  # indicators | fields | sections | funding
+
+    def label(self, language: str) -> str:
+        return self.label_en if language == "en" else self.label_vi
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    task_key: str
+    task_title: str
+    fields: tuple[FieldDef, ...]
+    enterprises: bool
+    attachments: bool
+    ratios: tuple[tuple[str, str], ...] = ()  # (numerator key, denominator key): numerator ≤ denominator
+
+    def group(self, name: str) -> list[FieldDef]:
+        return [f for f in self.fields if f.group == name]
+
+
+@dataclass
+class ParsedForm:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (vi, en)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def form_definition(spec: PlanSpec, task: Task) -> FormDefinition:
+    """Every field the agency fills for ``task``, in the order the page shows them."""
+    fields: list[FieldDef] = []
+    ratios: list[tuple[str, str]] = []
+    for code in task.report.indicators:
+        indicator = spec.indicator(code)
+        if indicator.aggregation is Aggregation.RATIO:
+            numerator, denominator = f"indicator.{code}.numerator", f"indicator.{code}.denominator"
+            fields.append(
+                FieldDef(
+                    numerator,
+                    indicator.numerator or indicator.name,
+                    indicator.numerator or indicator.name,
+                    "integer",
+                    required=True,
+                    group="indicators",
+                )
+            )
+            fields.append(
+                FieldDef(
+                    denominator,
+                    indicator.denominator or "",
+                    indicator.denominator or "",
+                    "integer",
+                    required=True,
+                    group="indicators",
+                )
+            )
+            ratios.append((numerator, denominator))
+        else:
+            fields.append(
+                FieldDef(
+                    f"indicator.{code}.value",
+                    indicator.name,
+                    indicator.name,
+                    "number",
+                    indicator.unit,
+                    required=True,
+                    group="indicators",
+                )
+            )
+    for custom in task.report.fields:
+        kind = {FieldType.TEXT: "text", FieldType.DATE: "date"}.get(custom.type, custom.type.value)
+        fields.append(FieldDef(f"field.{custom.key}", custom.label, custom.label, kind, custom.unit, custom.required))
+    for section in task.report.sections:
+        vi, en = SECTION_LABELS[section]
+        fields.append(
+            FieldDef(
+                f"section.{section.value}", vi, en, "textarea", required=section is Section.RESULTS, group="sections"
+            )
+        )
+    if task.report.funding:
+        for key, vi, en in FUNDING_SOURCES:
+            fields.append(FieldDef(f"funding.{key}", vi, en, "money", "đồng", group="funding"))
+    return FormDefinition(
+        task.key, task.title, tuple(fields), task.report.enterprises, task.report.attachments, tuple(ratios)
+    )
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_vietnamese_number(text: str) -> Decimal:
+    """ "1.234.567" → 1234567; "8,5" → 8.5; "1.234,5" → 1234.5; "8.5" → 8.5. Raises ValueError."""
+    value = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not value:
+        raise ValueError("empty")
+    if "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(value):
+        value = value.replace(".", "")
+    try:
+        number = Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def parse_form(definition: FormDefinition, data: Mapping[str, str], *, submitting: bool) -> ParsedForm:
+    """Read what was typed; on submit, required fields must be there. Errors are (vi, en) per field."""
+    parsed = ParsedForm()
+    for spec_field in definition.fields:
+        raw = (data.get(spec_field.key) or "").strip()
+        if not raw:
+            if submitting and spec_field.required:
+                parsed.errors[spec_field.key] = ("Vui lòng điền mục này.", "Please fill in this field.")
+            continue
+        try:
+            parsed.values[spec_field.key] = _read(spec_field.kind, raw)
+        except ValueError:
+            parsed.errors[spec_field.key] = _format_error(spec_field.kind)
+    for numerator, denominator in definition.ratios:
+        top, bottom = parsed.values.get(numerator), parsed.values.get(denominator)
+        if isinstance(top, int) and isinstance(bottom, int) and top > bottom:
+            parsed.errors[numerator] = (
+                "Số này không được lớn hơn tổng số ở mục dưới.",
+                "This cannot exceed the total below.",
+            )
+    if definition.enterprises:
+        parsed.values["enterprises"] = _enterprises(data, parsed)
+    return parsed
+
+
+def _read(kind: str, raw: str) -> Any:
+    if kind == "integer" or kind == "money":
+        number = parse_vietnamese_number(raw)
+        if number != number.to_integral_value() or number < 0:
+            raise ValueError(raw)
+        return int(number)
+    if kind == "number":
+        number = parse_vietnamese_number(raw)
+        if number < 0:
+            raise ValueError(raw)
+        return float(number)
+    if kind == "date":
+        return _read_date(raw).isoformat()
+    if len(raw) > 20000:
+        raise ValueError("too long")
+    return raw
+
+
+def _read_date(raw: str) -> date:
+    """dd/mm/yyyy as people write it, or the ISO form a date picker sends."""
+    if "/" in raw:
+        day, month, year = (int(part) for part in raw.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(raw)
+
+
+def _format_error(kind: str) -> tuple[str, str]:
+    return {
+        "integer": ("Nhập một số nguyên không âm, ví dụ 1.234.", "Enter a whole number, e.g. 1.234."),
+        "money": ("Nhập số tiền bằng đồng, ví dụ 1.023.600.000.", "Enter an amount in đồng, e.g. 1.023.600.000."),
+        "number": ("Nhập một số, ví dụ 8,5.", "Enter a number, e.g. 8,5."),
+        "date": ("Nhập ngày theo dạng dd/mm/yyyy.", "Enter a date as dd/mm/yyyy."),
+    }.get(kind, ("Nội dung quá dài.", "Too long."))
+
+
+def _enterprises(data: Mapping[str, str], parsed: ParsedForm) -> list[dict[str, str]]:
+    rows = []
+    index = 0
+    allowed = {key for key, _, _ in PARTICIPATION}
+    while f"enterprise.{index}.name" in data:
+        name = (data.get(f"enterprise.{index}.name") or "").strip()
+        sector = (data.get(f"enterprise.{index}.sector") or "").strip()
+        participation = (data.get(f"enterprise.{index}.participation") or "").strip()
+        if name:
+            if participation and participation not in allowed:
+                parsed.errors[f"enterprise.{index}.participation"] = (
+                    "Chọn một hình thức trong danh sách.",
+                    "Choose from the list.",
+                )
+            rows.append({"name": name[:300], "sector": sector[:200], "participation": participation})
+        index += 1
+    return rows

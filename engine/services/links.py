@@ -1,0 +1,169 @@
+"""Reply links: a signed URL per (task run, contact) that lets that person report, and nothing else.
+
+The URL carries only the link's id and a random nonce, signed with the installation's key; the row
+decides whether the link still works (not expired, not revoked, the task still assigned, the
+contact still active). Opening a link reads; only the portal's POSTs change anything.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..clock import VIETNAM
+from ..models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
+from ..states import TaskRunState
+
+LINK_SALT = "sxsh-flow/reply-link/v1"
+# A report can be sent while it is awaited, and corrected while the coordinator has not decided.
+REPORTABLE = frozenset({TaskRunState.OPEN, TaskRunState.RETURNED, TaskRunState.SUBMITTED})
+# Late reports are still welcome for a while after a cycle is consolidated.
+DEFAULT_VALID_AFTER_CLOSE = timedelta(weeks=8)
+
+
+class LinkSigner:
+    def __init__(self, secret_key: str, base_url: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt=LINK_SALT)
+        self.base_url = base_url.rstrip("/")
+
+    def token(self, link: ReplyLink) -> str:
+        return str(self._serializer.dumps([link.id, link.nonce]))
+
+    def url(self, link: ReplyLink) -> str:
+        return f"{self.base_url}/r/{self.token(link)}"
+
+    def read(self, token: str) -> tuple[int, str] | None:
+        """The (id, nonce) a token carries, or None when it is not one we signed."""
+        try:
+            payload = self._serializer.loads(token)
+        except BadSignature:
+            return None
+        if (
+            isinstance(payload, list)
+            and len(payload) == 2
+            and isinstance(payload[0], int)
+            and isinstance(payload[1], str)
+        ):
+            return payload[0], payload[1]
+        return None
+
+
+@dataclass(frozen=True)
+class LinkAccess:
+    """Who is acting through a working link, on what."""
+
+    link_id: int
+    task_run_id: int
+    contact_id: int
+    contact_name: str
+    contact_email: str
+    agency_id: int
+    agency_name: str
+
+    @property
+    def actor(self) -> str:
+        return f"contact:{self.contact_id}:{self.contact_email} via link {self.link_id}"
+
+
+def link_expiry(cycle: ReportingCycle, valid_after_close: timedelta = DEFAULT_VALID_AFTER_CLOSE) -> datetime:
+    """The end of the day, in Vietnam, some weeks after the cycle closes."""
+    last_day = cycle.closes_on + valid_after_close
+    return datetime.combine(last_day, time(23, 59, 59), VIETNAM)
+
+
+def issue_link(
+    session: Session,
+    task_run: TaskRun,
+    contact: ContactRecord,
+    *,
+    now: datetime,
+    actor: str,
+    forwarded_from: ReplyLink | None = None,
+) -> ReplyLink:
+    """The working link of ``contact`` for ``task_run``: the existing one, or a new one."""
+    existing = session.scalars(
+        select(ReplyLink).where(
+            ReplyLink.task_run_id == task_run.id,
+            ReplyLink.contact_id == contact.id,
+            ReplyLink.revoked_at.is_(None),
+            ReplyLink.expires_at > now,
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    link = ReplyLink(
+        task_run_id=task_run.id,
+        contact_id=contact.id,
+        nonce=secrets.token_urlsafe(16),
+        created_at=now,
+        created_by=actor,
+        expires_at=link_expiry(task_run.cycle),
+        forwarded_from_id=forwarded_from.id if forwarded_from else None,
+    )
+    session.add(link)
+    session.flush()
+    reason = f"link for {contact.email}" + (f", forwarded from link {forwarded_from.id}" if forwarded_from else "")
+    _history(session, task_run, "issue_link" if forwarded_from is None else "forward", actor, reason, now)
+    return link
+
+
+def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) -> LinkAccess | None:
+    """Who may act through ``token`` now; None for any link that does not work, whatever the reason."""
+    carried = signer.read(token)
+    if carried is None:
+        return None
+    link_id, nonce = carried
+    link = session.get(ReplyLink, link_id)
+    if link is None or not secrets.compare_digest(link.nonce, nonce) or not link.works_at(now):
+        return None
+    contact = link.contact
+    task_run = link.task_run
+    reassigned = contact.agency_id != task_run.agency_id
+    if not contact.active or reassigned or task_run.state not in REPORTABLE:
+        return None
+    agency = session.get_one(AgencyRecord, task_run.agency_id)
+    return LinkAccess(link.id, task_run.id, contact.id, contact.name, contact.email, agency.id, agency.name)
+
+
+def revoke_links(
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    reason: str,
+    task_run_id: int | None = None,
+    contact_id: int | None = None,
+) -> int:
+    """Revoke the working links of a task run, of a contact, or of both; returns how many."""
+    if task_run_id is None and contact_id is None:
+        raise ValueError("revoke_links needs a task run or a contact")
+    statement = update(ReplyLink).where(ReplyLink.revoked_at.is_(None))
+    if task_run_id is not None:
+        statement = statement.where(ReplyLink.task_run_id == task_run_id)
+    if contact_id is not None:
+        statement = statement.where(ReplyLink.contact_id == contact_id)
+    result = session.execute(statement.values(revoked_at=now, revoked_reason=reason))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _history(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
+    # Link events are not state changes of the task run, but they belong to its history.
+    state = task_run.state.value
+    session.add(
+        HistoryEntry(
+            plan_run_id=task_run.plan_run_id,
+            entity="task_run",
+            entity_id=task_run.id,
+            transition=transition,
+            from_state=state,
+            to_state=state,
+            actor=actor,
+            reason=reason,
+            at=now,
+        )
+    )

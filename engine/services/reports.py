@@ -1,0 +1,406 @@
+"""Reports through reply links: the form's state, drafts and submissions, review, extensions, forwards.
+
+Every action writes history naming the contact and the link it came through. A submission is a new
+version, never an overwrite; the same form sent twice (a double press) is recognised by its nonce
+and answered with the first result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sxsh_flow.notifications.message import MessageKind
+from sxsh_flow.workflows.spec import PlanSpec
+
+from ..attachments import CheckedFile, IncomingFile, RefusedFile, check_file, store_file
+from ..clock import local_date
+from ..errors import InvalidRequest, ReportNotExpected, UnknownExtension, UnknownSubmission
+from ..models import (
+    AgencyRecord,
+    Attachment,
+    ContactRecord,
+    ExtensionRequest,
+    HistoryEntry,
+    PlanRun,
+    ReplyLink,
+    Submission,
+    TaskRun,
+)
+from ..report_form import FormDefinition, ParsedForm, form_definition, parse_form
+from ..states import ExtensionState, SubmissionState, TaskRunState
+from .links import LinkAccess, LinkSigner, issue_link
+from .notices import Mailing, queue_task_message
+from .outbox import cancel_pending
+from .transitions import fire
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    state: SubmissionState
+    submitted_at: datetime | None
+    on_time: bool | None
+
+
+@dataclass(frozen=True)
+class FormState:
+    """What the portal shows through a link: the task, the form prefilled, and what can be done."""
+
+    access: LinkAccess
+    plan_title: str
+    task_title: str
+    task_description: str
+    cycle_label: str
+    cutoff_start: date
+    cutoff_end: date
+    due_on: date
+    task_state: TaskRunState
+    definition: FormDefinition
+    values: dict[str, object]
+    attachments: tuple[tuple[str, int], ...]  # (filename, size) of the version shown
+    versions: tuple[VersionInfo, ...]
+    review_comment: str | None
+    pending_extension: date | None
+
+    @property
+    def can_submit(self) -> bool:
+        return self.task_state in (TaskRunState.OPEN, TaskRunState.RETURNED)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    parsed: ParsedForm
+    submission: Submission | None
+    submitted: bool  # a version was sent (now, or by the first press of the same form)
+    duplicate: bool = False
+    refused_files: tuple[RefusedFile, ...] = ()
+
+
+def _task_context(session: Session, access: LinkAccess) -> tuple[TaskRun, PlanSpec]:
+    task_run = session.get_one(TaskRun, access.task_run_id)
+    run = session.get_one(PlanRun, task_run.plan_run_id)
+    return task_run, PlanSpec.model_validate(run.spec)
+
+
+def _latest(session: Session, task_run_id: int) -> Submission | None:
+    return session.scalars(
+        select(Submission).where(Submission.task_run_id == task_run_id).order_by(Submission.version.desc())
+    ).first()
+
+
+def form_state(session: Session, access: LinkAccess) -> FormState:
+    task_run, spec = _task_context(session, access)
+    task = spec.task(task_run.task_key)
+    latest = _latest(session, task_run.id)
+    versions = session.scalars(
+        select(Submission).where(Submission.task_run_id == task_run.id).order_by(Submission.version)
+    ).all()
+    returned = next((v for v in reversed(versions) if v.state is SubmissionState.RETURNED), None)
+    pending = session.scalars(
+        select(ExtensionRequest).where(
+            ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING
+        )
+    ).first()
+    cycle = task_run.cycle
+    return FormState(
+        access=access,
+        plan_title=spec.title,
+        task_title=task_run.task_title,
+        task_description=task.description,
+        cycle_label=cycle.label,
+        cutoff_start=cycle.cutoff_start,
+        cutoff_end=cycle.cutoff_end,
+        due_on=task_run.effective_due_on,
+        task_state=task_run.state,
+        definition=form_definition(spec, task),
+        values=dict(latest.values) if latest else {},
+        attachments=tuple((a.filename, a.size) for a in latest.attachments) if latest else (),
+        versions=tuple(VersionInfo(v.version, v.state, v.submitted_at, v.on_time) for v in versions),
+        review_comment=returned.review_comment if returned and task_run.state is TaskRunState.RETURNED else None,
+        pending_extension=pending.proposed_until if pending else None,
+    )
+
+
+def save_report(
+    session: Session,
+    access: LinkAccess,
+    data: Mapping[str, str],
+    files: Sequence[IncomingFile],
+    *,
+    submit: bool,
+    form_nonce: str,
+    now: datetime,
+    attachments_folder: Path,
+    mailing: Mailing,
+) -> SaveResult:
+    """Save a draft, or submit a new version; errors leave the typed values saved as a draft."""
+    if submit:
+        earlier = session.scalars(select(Submission).where(Submission.form_nonce == form_nonce)).first()
+        if earlier is not None:
+            return SaveResult(ParsedForm(values=dict(earlier.values)), earlier, submitted=True, duplicate=True)
+    task_run, spec = _task_context(session, access)
+    if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
+        raise ReportNotExpected(task_run.id, task_run.state.value)
+    definition = form_definition(spec, spec.task(task_run.task_key))
+    parsed = parse_form(definition, data, submitting=submit)
+    checked: list[CheckedFile] = []
+    refused: list[RefusedFile] = []
+    for incoming in files:
+        if not incoming.data and not incoming.filename:
+            continue
+        try:
+            checked.append(check_file(incoming))
+        except RefusedFile as problem:
+            refused.append(problem)
+            parsed.errors["attachments"] = (problem.message_vi, problem.message_en)
+    draft = _draft(session, task_run, access, now)
+    draft.values = {**parsed.values}
+    draft.updated_at = now
+    for file in checked:
+        store_file(attachments_folder, file)
+        draft.attachments.append(
+            Attachment(filename=file.filename, content_type=file.content_type, size=file.size, sha256=file.sha256)
+        )
+    session.flush()
+    if not submit or not parsed.ok:
+        _note(session, task_run, "save_draft", access.actor, f"version {draft.version} saved as a draft", now)
+        return SaveResult(parsed, draft, submitted=False, refused_files=tuple(refused))
+    draft.form_nonce = form_nonce
+    draft.submitted_at = now
+    draft.on_time = local_date(now) <= task_run.effective_due_on
+    fire(session, draft, "submit", actor=access.actor, now=now, reason=f"version {draft.version}")
+    fire(session, task_run, "submit", actor=access.actor, now=now, reason=f"version {draft.version} submitted")
+    cancel_pending(session, task_run_id=task_run.id, now=now, actor=access.actor, reason="the report came in")
+    contact = session.get_one(ContactRecord, access.contact_id)
+    queue_task_message(
+        session,
+        task_run,
+        kind=MessageKind.RECEIPT,
+        key=f"receipt:{draft.id}",
+        to_contacts=[contact],
+        now=now,
+        mailing=mailing,
+        receipt_version=draft.version,
+        on_time=draft.on_time,
+    )
+    return SaveResult(parsed, draft, submitted=True)
+
+
+def _draft(session: Session, task_run: TaskRun, access: LinkAccess, now: datetime) -> Submission:
+    latest = _latest(session, task_run.id)
+    if latest is not None and latest.state is SubmissionState.DRAFT:
+        latest.link_id, latest.contact_id = access.link_id, access.contact_id
+        return latest
+    version = (latest.version if latest else 0) + 1
+    draft = Submission(
+        task_run_id=task_run.id,
+        version=version,
+        values={},
+        link_id=access.link_id,
+        contact_id=access.contact_id,
+        created_at=now,
+        updated_at=now,
+        _state=SubmissionState.DRAFT,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def review_submission(
+    session: Session,
+    submission_id: int,
+    *,
+    accept: bool,
+    comment: str,
+    now: datetime,
+    actor: str,
+    mailing: Mailing,
+    signer: LinkSigner | None,
+) -> Submission:
+    """Accept a submitted version, or return it with a comment (the agency gets a fresh link)."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise UnknownSubmission(submission_id)
+    task_run = submission.task_run
+    move = "accept" if accept else "return"
+    fire(session, submission, move, actor=actor, now=now, reason=comment)
+    fire(session, task_run, move, actor=actor, now=now, reason=f"version {submission.version}: {comment}".strip(": "))
+    submission.reviewed_at, submission.reviewed_by, submission.review_comment = now, actor, comment or None
+    if not accept:
+        contacts = _report_contacts(session, task_run, submission.contact_id)
+        queue_task_message(
+            session,
+            task_run,
+            kind=MessageKind.RETURNED,
+            key=f"returned:{submission.id}",
+            to_contacts=contacts,
+            now=now,
+            mailing=mailing,
+            signer=signer,
+            comment=comment,
+        )
+    return submission
+
+
+def _report_contacts(session: Session, task_run: TaskRun, contact_id: int | None) -> list[ContactRecord]:
+    """Who should hear about a report: the person who sent it, if still there, else the focal points."""
+    if contact_id is not None:
+        contact = session.get(ContactRecord, contact_id)
+        if contact is not None and contact.active and contact.agency_id == task_run.agency_id:
+            return [contact]
+    agency = session.get_one(AgencyRecord, task_run.agency_id)
+    return [c for c in agency.contacts if c.active and c.role == "focal_point"] or [
+        c for c in agency.contacts if c.active
+    ]
+
+
+def request_extension(
+    session: Session, access: LinkAccess, *, reason: str, proposed_until: date, now: datetime
+) -> ExtensionRequest:
+    task_run, _spec = _task_context(session, access)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidRequest("Vui lòng nêu lý do đề nghị gia hạn.", "Please give a reason for the extension.")
+    if proposed_until <= task_run.effective_due_on:
+        raise InvalidRequest(
+            "Ngày đề nghị phải sau hạn nộp hiện tại.", "The proposed date must be after the current deadline."
+        )
+    pending = session.scalars(
+        select(ExtensionRequest).where(
+            ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING
+        )
+    ).first()
+    if pending is not None:
+        pending.reason, pending.proposed_until, pending.requested_at = reason[:4000], proposed_until, now
+        _note(
+            session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()} (updated)", now
+        )
+        return pending
+    request = ExtensionRequest(
+        task_run_id=task_run.id,
+        link_id=access.link_id,
+        contact_id=access.contact_id,
+        reason=reason[:4000],
+        proposed_until=proposed_until,
+        requested_at=now,
+        _state=ExtensionState.PENDING,
+    )
+    session.add(request)
+    session.flush()
+    _note(
+        session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()}: {reason[:200]}", now
+    )
+    return request
+
+
+def decide_extension(
+    session: Session,
+    request_id: int,
+    *,
+    approve: bool,
+    until: date | None,
+    comment: str,
+    now: datetime,
+    actor: str,
+    mailing: Mailing,
+) -> ExtensionRequest:
+    """Approve (moving the deadline, and with it the reminders) or deny a request for more time."""
+    request = session.get(ExtensionRequest, request_id)
+    if request is None:
+        raise UnknownExtension(request_id)
+    task_run = request.task_run
+    fire(session, request, "approve" if approve else "deny", actor=actor, now=now, reason=comment)
+    request.decided_at, request.decided_by, request.comment = now, actor, comment or None
+    if approve:
+        granted = until or request.proposed_until
+        request.granted_until = granted
+        previous = task_run.effective_due_on
+        task_run.extended_until = granted
+        _note(session, task_run, "extend", actor, f"deadline {previous.isoformat()} -> {granted.isoformat()}", now)
+    contacts = _report_contacts(session, task_run, request.contact_id)
+    queue_task_message(
+        session,
+        task_run,
+        kind=MessageKind.EXTENSION,
+        key=f"extension:{request.id}",
+        to_contacts=contacts,
+        now=now,
+        mailing=mailing,
+        comment=comment,
+        extension=request,
+    )
+    return request
+
+
+def forward_task(
+    session: Session,
+    access: LinkAccess,
+    *,
+    name: str,
+    email: str,
+    now: datetime,
+    mailing: Mailing,
+    signer: LinkSigner,
+) -> ReplyLink:
+    """Give a colleague of the same agency a link of their own, by email; recorded in history."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        address = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidRequest("Địa chỉ thư điện tử không hợp lệ.", "That email address is not valid.") from exc
+    name = name.strip() or address
+    task_run = session.get_one(TaskRun, access.task_run_id)
+    agency = session.get_one(AgencyRecord, task_run.agency_id)
+    contact = next((c for c in agency.contacts if c.email.lower() == address.lower()), None)
+    if contact is None:
+        contact = ContactRecord(name=name[:200], title="", email=address, role="copy", active=True)
+        agency.contacts.append(contact)
+        session.flush()
+    elif not contact.active:
+        raise InvalidRequest(
+            "Người nhận này đã thôi làm đầu mối; vui lòng chọn người khác.",
+            "This person is no longer a contact; please choose someone else.",
+        )
+    origin = session.get_one(ReplyLink, access.link_id)
+    link = issue_link(session, task_run, contact, now=now, actor=access.actor, forwarded_from=origin)
+    queue_task_message(
+        session,
+        task_run,
+        kind=MessageKind.FORWARDED,
+        key=f"forwarded:{link.id}",
+        to_contacts=[contact],
+        now=now,
+        mailing=mailing,
+        signer=signer,
+        forwarded_by=access.contact_name,
+    )
+    return link
+
+
+def submission_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Submission)) or 0
+
+
+def _note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
+    state = task_run.state.value
+    session.add(
+        HistoryEntry(
+            plan_run_id=task_run.plan_run_id,
+            entity="task_run",
+            entity_id=task_run.id,
+            transition=transition,
+            from_state=state,
+            to_state=state,
+            actor=actor,
+            reason=reason,
+            at=now,
+        )
+    )

@@ -14,6 +14,7 @@ from sxsh_flow.engine.errors import ConfigurationError
 from sxsh_flow.engine.settings import Settings
 
 if TYPE_CHECKING:
+    from sxsh_flow.engine.services.links import LinkSigner
     from sxsh_flow.engine.services.notices import Mailing
     from sxsh_flow.notifications.transports import Transport
 
@@ -65,9 +66,16 @@ class AppContext:
 
     @property
     def mailing(self) -> Mailing:
+        """How emails are written: language, sender, and the signer that puts reply links in them."""
         from sxsh_flow.engine.services.notices import Mailing
 
-        return Mailing(language=self.language, sender_email=self.settings.mail_from)
+        return Mailing(language=self.language, sender_email=self.settings.mail_from, signer=self.signer)
+
+    @property
+    def signer(self) -> LinkSigner:
+        from sxsh_flow.engine.services.links import LinkSigner
+
+        return LinkSigner(self.settings.secret_key(), self.settings.base_url)
 
     @property
     def actor(self) -> str:

@@ -15,6 +15,7 @@ import typer
 from . import agencies as agencies_commands
 from . import mail as mail_commands
 from . import plans as plans_commands
+from . import portal as portal_commands
 from . import runs as runs_commands
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(plans_commands.app, name="plans")
 app.add_typer(agencies_commands.app, name="agencies")
 runs_commands.register(app)
 mail_commands.register(app)
+portal_commands.register(app)
 
 
 @app.callback()

@@ -262,7 +262,15 @@ def queue_kickoffs(
         if not to:
             summary.problems.append(f"{agency.code}: no active contact; kickoff letter not queued")
             continue
-        tasks = [mail.task_item(task_run, cycle) for task_run, cycle in by_task.values()]
+        # A task already open at the start gets its reply link in the kickoff letter itself.
+        tasks = [
+            mail.task_item(
+                task_run,
+                cycle,
+                reply_url=mail.reply_url(task_run, to, now=now, actor=actor) if task_run.state.awaits_report else None,
+            )
+            for task_run, cycle in by_task.values()
+        ]
         messages.append(
             mail.message(
                 kind=MessageKind.KICKOFF,
@@ -296,13 +304,15 @@ def announce_start(
     actor: str,
     calendar: WorkingCalendar | None = None,
 ) -> NoticeSummary:
-    """Right after a start: each agency's kickoff letter, then open what is already due to open."""
+    """Right after a start: open what is already due to open, then each agency's kickoff letter.
+
+    The kickoff letter carries the reply links of the tasks already open, so a plan started inside
+    a cycle sends one letter per agency, not a kickoff and a request on the same day.
+    """
+    opened = open_due(session, now=now, mailing=mailing, actor=actor, calendar=calendar, run_id=run.id, ask=False)
     letters = queue_kickoffs(session, run, now=now, mailing=mailing, actor=actor, calendar=calendar)
-    opened = open_due(session, now=now, mailing=mailing, actor=actor, calendar=calendar, run_id=run.id)
-    opened.queued[:0] = letters.queued
-    opened.problems[:0] = letters.problems
-    opened.already_queued += letters.already_queued
-    return opened
+    letters.opened_cycles, letters.opened_task_runs = opened.opened_cycles, opened.opened_task_runs
+    return letters
 
 
 def open_due(
@@ -314,6 +324,7 @@ def open_due(
     dry_run: bool = False,
     calendar: WorkingCalendar | None = None,
     run_id: int | None = None,
+    ask: bool = True,
 ) -> NoticeSummary:
     """Open the cycles and task runs whose opening day has come; ask each agency to report."""
     working = calendar or WorkingCalendar()
@@ -350,7 +361,7 @@ def open_due(
                     reason=f"opening day {task_run.opens_on.isoformat()}",
                 )
         messages = []
-        for agency_id, items in opening.items():
+        for agency_id, items in opening.items() if ask else ():
             agency = mail.agencies[agency_id]
             to, cc = _recipients(mail, agency)
             if not to:

@@ -14,7 +14,7 @@ from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import DeliveryAttempt, HistoryEntry, OutboxMessage, PlanRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
-from sxsh_flow.engine.services.notices import Mailing, announce_start
+from sxsh_flow.engine.services.notices import Mailing, announce_start, open_due
 from sxsh_flow.engine.services.outbox import OutgoingMessage, claim, queue_message, requeue
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import OutboxState
@@ -36,13 +36,14 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def queued(store: Store, clock: FixedClock) -> Store:
-    now = clock.now()
+    """18 kickoff letters queued on 01/09/2016, and 18 requests on the opening day, nothing sent."""
+    start = parse_instant("2016-09-01")
     with store.session() as session:
-        import_directory(session, builtin_directory("HD"), now=now)
-        started = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=now, actor="t"
-        )
-        announce_start(session, session.get_one(PlanRun, started.run_id), now=now, mailing=Mailing(), actor="t")
+        import_directory(session, builtin_directory("HD"), now=start)
+        plan = load_builtin_plan("plan-2016-2020")
+        started = start_plan(session, plan, load_directory(session, "HD"), now=start, actor="t")
+        announce_start(session, session.get_one(PlanRun, started.run_id), now=start, mailing=Mailing(), actor="t")
+        open_due(session, now=clock.now(), mailing=Mailing(), actor="t")
     return store
 
 

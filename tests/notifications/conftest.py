@@ -1,7 +1,10 @@
 """A factory of realistic message contexts: Hải Dương's 2016–2020 plan, the 2016 annual cycle.
 
 The 2016 cut-off period is 15/12/2015–14/12/2016 and the deadline five working days later,
-Wednesday 21/12/2016. Each kind gets the day it would really be sent on.
+Wednesday 21/12/2016. Each kind gets the day it would really be sent on. The answers of the reply
+portal: version 1 sent back on Friday 16/12 with a comment; a request for more time until 30/12
+granted until Wednesday 28/12 (or refused); the task forwarded to a colleague the day after the
+request went out.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sxsh_flow.notifications.message import (
     Address,
     AgencyProgress,
     CycleDigest,
+    ExtensionInfo,
     LegalReference,
     MessageContext,
     MessageKind,
@@ -81,6 +85,21 @@ TECHNOLOGY = TaskItem(
 
 COORDINATOR = Address(name="Lê Văn Cường", email="sxsh@sct.haiduong.example")
 
+RETURN_COMMENT = (
+    "Đề nghị bổ sung số doanh nghiệp được hỗ trợ áp dụng SXSH và kinh phí đã giải ngân năm 2016.\n"
+    "Biểu số liệu kèm theo chưa có chữ ký của Lãnh đạo đơn vị."
+)
+
+EXTENDED_DUE = date(2016, 12, 28)  # Thứ Tư, a week after the deadline; the agency asked for 30/12
+EXTENSION_GRANTED = ExtensionInfo(approved=True, requested_until=date(2016, 12, 30), granted_until=EXTENDED_DUE)
+EXTENSION_REFUSED = ExtensionInfo(approved=False, requested_until=date(2016, 12, 30), granted_until=None)
+EXTENSION_COMMENT = "Đây là lần gia hạn duy nhất, để kịp tổng hợp báo cáo Ủy ban nhân dân tỉnh trước ngày 31/12/2016."
+REFUSAL_COMMENT = "Số liệu năm 2016 đã được các doanh nghiệp gửi đầy đủ; thời hạn hiện tại đủ để tổng hợp."
+
+FORWARDER = "Đặng Văn Hải"  # the focal point of Sở Khoa học và Công nghệ
+COLLEAGUE = "Nguyễn Thị Lan"  # who gets the forwarded task, with a link of her own
+FORWARDED_LINK = "https://sxsh.haiduong.example/bao-cao/101?token=lan-xyz&lang=vi"
+
 DIGEST_CYCLE = CycleDigest(
     label="2016",
     cutoff_start=date(2015, 12, 15),
@@ -143,6 +162,25 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
         "today": date(2016, 12, 20),
         "tasks": (RESEARCH,),
         "receipt": ReceiptInfo(version=2, received_on=date(2016, 12, 20), on_time=True),
+    },
+    MessageKind.RETURNED: {
+        "today": date(2016, 12, 16),
+        "tasks": (RESEARCH,),
+        "comment": RETURN_COMMENT,
+        "receipt": ReceiptInfo(version=1, received_on=date(2016, 12, 14), on_time=True),
+    },
+    MessageKind.EXTENSION: {
+        "today": date(2016, 12, 19),
+        # Once granted, the task's deadline is the new one.
+        "tasks": (dataclasses.replace(RESEARCH, due_on=EXTENDED_DUE),),
+        "extension": EXTENSION_GRANTED,
+        "comment": EXTENSION_COMMENT,
+    },
+    MessageKind.FORWARDED: {
+        "today": date(2016, 11, 22),
+        "greeting_name": COLLEAGUE,
+        "tasks": (dataclasses.replace(RESEARCH, reply_url=FORWARDED_LINK),),
+        "forwarded_by": FORWARDER,
     },
     MessageKind.DIGEST: {
         "today": date(2016, 12, 23),

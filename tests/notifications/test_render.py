@@ -11,12 +11,27 @@ from datetime import date
 import pytest
 from jinja2 import UndefinedError
 
+from sxsh_flow.notifications.formatting import vn_date, vn_weekday
 from sxsh_flow.notifications.message import MessageKind, ReceiptInfo
 from sxsh_flow.notifications.render import render
 
-from .conftest import COORDINATOR, PLAN, RESEARCH, TECHNOLOGY, make_context
+from .conftest import (
+    COLLEAGUE,
+    COORDINATOR,
+    EXTENSION_COMMENT,
+    EXTENSION_REFUSED,
+    FORWARDED_LINK,
+    FORWARDER,
+    PLAN,
+    REFUSAL_COMMENT,
+    RESEARCH,
+    RETURN_COMMENT,
+    TECHNOLOGY,
+    make_context,
+)
 
 SINGLE_TASK_KINDS = [MessageKind.REQUEST, MessageKind.REMINDER, MessageKind.DUE_TODAY, MessageKind.OVERDUE]
+ANSWER_KINDS = [MessageKind.RECEIPT, MessageKind.RETURNED, MessageKind.EXTENSION, MessageKind.FORWARDED]
 LINK = RESEARCH.reply_url or ""
 
 
@@ -38,7 +53,7 @@ def test_subjects_are_one_line_and_name_the_plan(kind: MessageKind, language: st
     assert PLAN.short_title in subject
 
 
-@pytest.mark.parametrize("kind", [*SINGLE_TASK_KINDS, MessageKind.RECEIPT], ids=str)
+@pytest.mark.parametrize("kind", [*SINGLE_TASK_KINDS, *ANSWER_KINDS], ids=str)
 def test_subjects_of_single_task_messages_name_the_task(kind: MessageKind, language: str) -> None:
     assert RESEARCH.title in render(make_context(kind), language).subject
 
@@ -52,7 +67,9 @@ def test_a_subject_stays_on_one_line_when_a_title_holds_line_breaks() -> None:
 
 @pytest.mark.parametrize("kind", [k for k in MessageKind if k is not MessageKind.DIGEST], ids=str)
 def test_messages_about_tasks_say_plan_basis_task_deadline_and_contact(kind: MessageKind) -> None:
-    rendered = render(make_context(kind))
+    context = make_context(kind)
+    due = context.tasks[0].due_on  # 21/12/2016, or 28/12/2016 once extended
+    rendered = render(context)
 
     for body in (rendered.text, html.unescape(rendered.html)):
         assert PLAN.title in body
@@ -61,8 +78,8 @@ def test_messages_about_tasks_say_plan_basis_task_deadline_and_contact(kind: Mes
         assert "năm 2016" in body
         assert "15/12/2015" in body
         assert "14/12/2016" in body
-        assert "Thứ Tư" in body
-        assert "21/12/2016" in body
+        assert vn_weekday(due) in body
+        assert vn_date(due) in body
         assert COORDINATOR.name in body
         assert COORDINATOR.email in body
         assert "Trân trọng." in body
@@ -189,6 +206,143 @@ def test_a_late_receipt_says_by_how_many_working_days() -> None:
     assert "   Thời hạn: nộp muộn 2 ngày làm việc\n" in rendered.text
     assert "nộp muộn 2 ngày làm việc" in rendered.html
     assert "Timeliness: late by 2 working days" in render(make_context(MessageKind.RECEIPT, receipt=late), "en").text
+
+
+def test_a_returned_report_quotes_the_comment_and_asks_for_a_corrected_version(language: str) -> None:
+    rendered = render(make_context(MessageKind.RETURNED), language)
+    first_line, second_line = RETURN_COMMENT.splitlines()
+
+    # The comment as written, its second line aligned under the first in the text.
+    assert f"   “{first_line}\n    {second_line}”\n" in rendered.text
+    assert f"{html.escape(first_line)}<br>{html.escape(second_line)}</blockquote>" in rendered.html
+    for body in (rendered.text, html.unescape(rendered.html)):
+        assert "21/12/2016" in body or "21 December 2016" in body
+        assert LINK in body
+    if language == "vi":
+        assert "(lần 1)" in rendered.subject
+        assert "Đề nghị chỉnh sửa, bổ sung báo cáo năm 2016 (lần 1): " in rendered.subject
+        assert "   Bản báo cáo: lần 1\n" in rendered.text
+        assert "Ý kiến của Sở Công Thương tỉnh Hải Dương:\n" in rendered.text
+        assert "gửi lại báo cáo chậm nhất vào Thứ Tư, ngày 21/12/2016." in rendered.text
+        assert f"Báo cáo trực tuyến: {LINK}\n" in rendered.text
+    else:
+        assert "returned for correction (version 1)" in rendered.subject
+        assert "Please send the corrected report no later than Wednesday, 21 December 2016." in rendered.text
+        assert f"Report online: {LINK}\n" in rendered.text
+
+
+def test_a_report_returned_after_the_deadline_asks_for_it_as_soon_as_possible() -> None:
+    # Returned on Monday 26/12/2016: Thursday 22, Friday 23 and Monday 26 are past the deadline.
+    rendered = render(make_context(MessageKind.RETURNED, today=date(2016, 12, 26)))
+
+    assert "Thời hạn nộp báo cáo đã quá 3 ngày làm việc" in rendered.text
+    assert "trong thời gian sớm nhất" in rendered.text
+    assert "chậm nhất vào" not in rendered.text
+
+
+def test_a_return_without_comment_or_link_says_whom_to_ask_and_how_to_reply() -> None:
+    rendered = render(make_context(MessageKind.RETURNED, comment="", receipt=None, tasks=(TECHNOLOGY,)))
+
+    assert "(lần" not in rendered.subject
+    assert "Ý kiến của" not in rendered.text
+    assert "liên hệ Sở Công Thương tỉnh Hải Dương theo thông tin dưới đây để được hướng dẫn" in rendered.text
+    assert "Báo cáo trực tuyến:" not in rendered.text
+    assert "trả lời thư này và đính kèm tệp báo cáo" in rendered.text
+    assert "<blockquote" not in rendered.html
+
+
+def test_a_comment_is_shown_as_text_in_html() -> None:
+    rendered = render(make_context(MessageKind.RETURNED, comment="Xem lại <b>biểu 2</b> & bổ sung"))
+
+    assert "“Xem lại <b>biểu 2</b> & bổ sung”" in rendered.text
+    assert "Xem lại &lt;b&gt;biểu 2&lt;/b&gt; &amp; bổ sung</blockquote>" in rendered.html
+
+
+def test_a_granted_extension_gives_the_new_deadline_with_its_weekday(language: str) -> None:
+    rendered = render(make_context(MessageKind.EXTENSION), language)
+
+    for body in (rendered.text, html.unescape(rendered.html)):
+        assert EXTENSION_COMMENT in body
+    if language == "vi":
+        assert "Chấp thuận gia hạn nộp báo cáo năm 2016 đến ngày 28/12/2016: " in rendered.subject
+        assert "về việc gia hạn thời hạn nộp báo cáo năm 2016 đến ngày 30/12/2016." in rendered.text
+        assert "chấp thuận gia hạn thời hạn nộp báo cáo của Quý đơn vị đến Thứ Tư, ngày 28/12/2016:" in rendered.text
+        assert "   Hạn nộp báo cáo sau gia hạn: Thứ Tư, 28/12/2016\n" in rendered.text
+        assert "Thứ Tư, ngày 28/12/2016" in rendered.html
+        assert "Thư nhắc hạn sẽ được gửi theo thời hạn mới." in rendered.text
+    else:
+        assert "Extension granted for the report for 2016, now due 28 December 2016: " in rendered.subject
+        assert "extends the deadline of your report to Wednesday, 28 December 2016:" in rendered.text
+        assert "   Report due, as extended: Wednesday, 28 December 2016\n" in rendered.text
+    assert "21/12/2016" not in rendered.text
+
+
+def test_a_refused_extension_keeps_the_deadline_and_gives_the_reason(language: str) -> None:
+    context = make_context(
+        MessageKind.EXTENSION, extension=EXTENSION_REFUSED, tasks=(RESEARCH,), comment=REFUSAL_COMMENT
+    )
+    rendered = render(context, language)
+
+    for body in (rendered.text, html.unescape(rendered.html)):
+        assert REFUSAL_COMMENT in body
+        assert "28/12/2016" not in body
+    if language == "vi":
+        assert "Không chấp thuận gia hạn nộp báo cáo năm 2016, giữ nguyên hạn nộp 21/12/2016: " in rendered.subject
+        assert "không chấp thuận đề nghị gia hạn; thời hạn nộp báo cáo giữ nguyên là Thứ Tư, ngày 21/12/2016:" in (
+            rendered.text
+        )
+        assert "Lý do không chấp thuận:\n" in rendered.text
+        assert "gửi báo cáo đúng hạn." in rendered.text
+    else:
+        assert "Extension not granted for the report for 2016, still due 21 December 2016: " in rendered.subject
+        assert "the deadline of the report remains Wednesday, 21 December 2016:" in rendered.text
+        assert "Reason for the refusal:\n" in rendered.text
+
+
+def test_an_extension_refused_after_the_deadline_says_how_late_it_is() -> None:
+    context = make_context(
+        MessageKind.EXTENSION, extension=EXTENSION_REFUSED, tasks=(RESEARCH,), comment="", today=date(2016, 12, 23)
+    )
+    rendered = render(context)
+
+    assert "Thời hạn nộp báo cáo đã quá 2 ngày làm việc" in rendered.text
+    assert "Lý do" not in rendered.text
+
+
+def test_an_extension_answer_without_a_link_points_to_the_link_already_sent() -> None:
+    rendered = render(make_context(MessageKind.EXTENSION, tasks=(TECHNOLOGY,)))
+
+    assert "Báo cáo trực tuyến:" not in rendered.text
+    assert "đường dẫn báo cáo trực tuyến đã nhận trong thư đề nghị báo cáo" in rendered.text
+
+
+def test_a_forwarded_task_names_who_forwarded_it_and_gives_a_link_of_ones_own(language: str) -> None:
+    rendered = render(make_context(MessageKind.FORWARDED), language)
+
+    assert FORWARDER in rendered.subject
+    for body in (rendered.text, html.unescape(rendered.html)):
+        assert FORWARDER in body
+        assert COLLEAGUE in body
+        assert FORWARDED_LINK in body
+        assert LINK not in body  # the forwarder's own link stays theirs
+    if language == "vi":
+        assert rendered.subject.endswith(
+            f"{FORWARDER} chuyển cho Ông/Bà nhiệm vụ báo cáo năm 2016: {RESEARCH.title}, hạn nộp 21/12/2016"
+        )
+        assert rendered.text.startswith(f"Kính gửi: Ông/Bà {COLLEAGUE}, Sở Khoa học và Công nghệ tỉnh Hải Dương\n")
+        assert (
+            f"Ông/Bà {FORWARDER}, Sở Khoa học và Công nghệ tỉnh Hải Dương, đã chuyển cho Ông/Bà nhiệm vụ dưới đây"
+            in rendered.text
+        )
+        assert f"   Báo cáo trực tuyến: {FORWARDED_LINK}\n" in rendered.text
+        assert "được cấp riêng cho Ông/Bà" in rendered.text
+    else:
+        assert f"{FORWARDER} forwarded you a task to report on for 2016: " in rendered.subject
+        assert rendered.text.startswith(f"To: Mr/Ms {COLLEAGUE}, Sở Khoa học và Công nghệ tỉnh Hải Dương\n")
+        assert f"Mr/Ms {FORWARDER} of Sở Khoa học và Công nghệ tỉnh Hải Dương has forwarded you the task" in (
+            rendered.text
+        )
+        assert "is yours alone" in rendered.text
 
 
 def test_the_digest_shows_each_cycle_to_the_coordinator() -> None:

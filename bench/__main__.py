@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import cli_startup, outbox
+from . import cli_startup, outbox, portal
 
 if __name__ == "__main__":
     cli_startup.main()
     outbox.main()
+    portal.main()

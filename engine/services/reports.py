@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..report_form import FormDefinition, ParsedForm, form_definition, parse_form
 from ..states import ExtensionState, SubmissionState, TaskRunState
-from .links import LinkAccess, LinkSigner, issue_link
+from .links import LinkAccess, LinkSigner, issue_link, revoke_links
 from .notices import Mailing, queue_task_message
 from .outbox import cancel_pending
 from .transitions import fire
@@ -234,6 +234,10 @@ def review_submission(
     fire(session, task_run, move, actor=actor, now=now, reason=f"version {submission.version}: {comment}".strip(": "))
     submission.reviewed_at, submission.reviewed_by, submission.review_comment = now, actor, comment or None
     if not accept:
+        # The old links stop working; the returned report comes with a fresh one.
+        revoke_links(
+            session, now=now, actor=actor, reason="report returned; a new link was sent", task_run_id=task_run.id
+        )
         contacts = _report_contacts(session, task_run, submission.contact_id)
         queue_task_message(
             session,

@@ -26,6 +26,7 @@ demo: install
 	@echo "Data: $(DEMO_HOME)/sxsh-flow.db (SQLite); emails: $(DEMO_HOME)/outbox/<day>/*.eml"
 	@echo "Try: SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --help"
 
+# `make test` needs Chromium for tests/browser: `bash .ci/install-browser` (CI runs it) installs it.
 test: lint typecheck pytest
 
 lint: install

@@ -137,13 +137,19 @@ def form_definition(spec: PlanSpec, task: Task) -> FormDefinition:
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+# Digits, separators and a sign only: Decimal would also take "1e999999", a million-digit number.
+_NUMBER_TEXT = re.compile(r"^-?[\d.,]{1,40}$")
+
+
+class NotANumber(ValueError):
+    """Typed text that is not a number written the Vietnamese way."""
 
 
 def parse_vietnamese_number(text: str) -> Decimal:
     """ "1.234.567" → 1234567; "8,5" → 8.5; "1.234,5" → 1234.5; "8.5" → 8.5. Raises ValueError."""
     value = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not value:
-        raise ValueError("empty")
+    if not _NUMBER_TEXT.match(value):
+        raise NotANumber(text[:50])
     if "," in value:
         value = value.replace(".", "").replace(",", ".")
     elif _THOUSANDS.match(value):
@@ -151,9 +157,9 @@ def parse_vietnamese_number(text: str) -> Decimal:
     try:
         number = Decimal(value)
     except InvalidOperation as exc:
-        raise ValueError(text) from exc
+        raise NotANumber(text) from exc
     if not number.is_finite():
-        raise ValueError(text)
+        raise NotANumber(text)
     return number
 
 

@@ -20,7 +20,7 @@ from ..models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, Repor
 from ..states import TaskRunState
 
 LINK_SALT = "sxsh-flow/reply-link/v1"
-# A report can be sent while it is awaited, and corrected while the coordinator has not decided.
+# A link opens while a report is awaited, and while a sent one waits for review (read-only then).
 REPORTABLE = frozenset({TaskRunState.OPEN, TaskRunState.RETURNED, TaskRunState.SUBMITTED})
 # Late reports are still welcome for a while after a cycle is consolidated.
 DEFAULT_VALID_AFTER_CLOSE = timedelta(weeks=8)

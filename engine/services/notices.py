@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from sxsh_flow.agencies.directory import ContactRole
@@ -70,20 +70,17 @@ class NoticeSummary:
 class _RunMail:
     """A run's plan, province and people, loaded once per step."""
 
-    def __init__(self, session: Session, run: PlanRun, mailing: Mailing) -> None:
+    def __init__(self, session: Session, run: PlanRun, mailing: Mailing, agency_ids: set[int] | None = None) -> None:
         self.session = session
         self.run = run
         self.spec = PlanSpec.model_validate(run.spec)
         self.mailing = mailing
         province = session.get(ProvinceRecord, run.province_code)
-        self.agencies = {
-            a.id: a
-            for a in session.scalars(
-                select(AgencyRecord)
-                .where(AgencyRecord.province_code == run.province_code)
-                .options(selectinload(AgencyRecord.contacts))
-            )
-        }
+        # A message about one task needs two agencies, not the province's hundreds.
+        query = select(AgencyRecord).where(AgencyRecord.province_code == run.province_code)
+        if agency_ids is not None:
+            query = query.where(or_(AgencyRecord.id.in_(agency_ids), AgencyRecord.code == self.spec.lead))
+        self.agencies = {a.id: a for a in session.scalars(query.options(selectinload(AgencyRecord.contacts)))}
         lead = next((a for a in self.agencies.values() if a.code == self.spec.lead), None)
         self.lead = lead
         lead_name = lead.name if lead else self.spec.lead
@@ -502,7 +499,7 @@ def queue_task_message(
     template: ``comment``, ``forwarded_by``, ``receipt_version`` with ``on_time``, ``extension``.
     """
     run = session.get_one(PlanRun, task_run.plan_run_id)
-    mail = _RunMail(session, run, replace(mailing, signer=signer) if signer else replace(mailing, signer=None))
+    mail = _RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id})
     to = [Address(c.name, c.email) for c in to_contacts if c.active]
     summary = NoticeSummary()
     if not to:

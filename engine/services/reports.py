@@ -140,8 +140,12 @@ def save_report(
     mailing: Mailing,
 ) -> SaveResult:
     """Save a draft, or submit a new version; errors leave the typed values saved as a draft."""
+    # Lock the task run: two saves at once (two tabs, two processes) take turns, on PostgreSQL too.
+    session.scalars(select(TaskRun).where(TaskRun.id == access.task_run_id).with_for_update()).one()
     if submit:
-        earlier = session.scalars(select(Submission).where(Submission.form_nonce == form_nonce)).first()
+        earlier = session.scalars(
+            select(Submission).where(Submission.form_nonce == form_nonce, Submission.task_run_id == access.task_run_id)
+        ).first()
         if earlier is not None:
             return SaveResult(ParsedForm(values=dict(earlier.values)), earlier, submitted=True, duplicate=True)
     task_run, spec = _task_context(session, access)
@@ -151,7 +155,7 @@ def save_report(
     parsed = parse_form(definition, data, submitting=submit)
     checked: list[CheckedFile] = []
     refused: list[RefusedFile] = []
-    for incoming in files:
+    for incoming in files if definition.attachments else ():
         if not incoming.data and not incoming.filename:
             continue
         try:
@@ -160,7 +164,9 @@ def save_report(
             refused.append(problem)
             parsed.errors["attachments"] = (problem.message_vi, problem.message_en)
     draft = _draft(session, task_run, access, now)
-    draft.values = {**parsed.values}
+    # A field typed wrongly this time keeps the value it had: an error must not erase good work.
+    kept = {key: value for key, value in draft.values.items() if key in parsed.errors}
+    draft.values = {**kept, **parsed.values}
     draft.updated_at = now
     for file in checked:
         store_file(attachments_folder, file)
@@ -269,6 +275,8 @@ def request_extension(
     session: Session, access: LinkAccess, *, reason: str, proposed_until: date, now: datetime
 ) -> ExtensionRequest:
     task_run, _spec = _task_context(session, access)
+    if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
+        raise ReportNotExpected(task_run.id, task_run.state.value)
     reason = reason.strip()
     if not reason:
         raise InvalidRequest("Vui lòng nêu lý do đề nghị gia hạn.", "Please give a reason for the extension.")

@@ -2,7 +2,8 @@
 
 The engine defines the form (``FormDefinition``) and reads it (``parse_form``); this module only
 turns stored values into the text people type (1.234.567 and 8,5, dd/mm/yyyy) and back into the
-plain mapping the engine reads. Numbers are always shown the Vietnamese way, even on the English
+plain mapping the engine reads; and it keeps what the two small side forms (extension, forward)
+show again after a refusal. Numbers are always shown the Vietnamese way, even on the English
 page, because that is how the engine reads them: "1,234" would come back as 1.234.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +29,9 @@ MAX_FILES = 20
 MAX_FIELDS = 2000  # 3 per enterprise row: room for several hundred enterprises
 MAX_FIELD_BYTES = 256 * 1024  # a textarea holds at most 20,000 characters (report_form)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+Errors = Mapping[str, tuple[str, str]]  # field -> (Vietnamese, English), as the engine gives them
+_NUMERIC = frozenset({"integer", "money", "number"})
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9., \u00a0]{0,39}")
 _INPUT_MODES = {"integer": "numeric", "money": "numeric", "number": "decimal", "date": "numeric"}
 
 
@@ -67,6 +71,21 @@ async def read_posted_form(request: Request, *, max_file_bytes: int = MAX_BYTES)
 def clean(value: str) -> str:
     # PostgreSQL refuses NUL in text, and other control characters are never typed on purpose.
     return _CONTROL.sub("", value)
+
+
+def guard_numbers(definition: FormDefinition, data: Mapping[str, str]) -> dict[str, str]:
+    """``data`` with number fields the engine cannot safely read replaced by text it refuses politely.
+
+    The engine reads numbers with ``Decimal``, which also takes exponents: "1e999999" would become an
+    integer of a million digits (slow to build, and refused by the JSON encoder: a server error).
+    People type digits and separators; anything else, or anything absurdly long, is a format error.
+    """
+    guarded = dict(data)
+    for spec_field in definition.fields:
+        raw = guarded.get(spec_field.key, "").strip()
+        if spec_field.kind in _NUMERIC and raw and not _PLAIN_NUMBER.fullmatch(raw):
+            guarded[spec_field.key] = "?"
+    return guarded
 
 
 def read_day(raw: str) -> date | None:
@@ -189,16 +208,16 @@ def report_form_view(
         pair = errors.get(key)
         return None if pair is None else pair[1] if language == "en" else pair[0]
 
-    def view(field: FieldDef) -> FieldView:
+    def view(spec_field: FieldDef) -> FieldView:
         return FieldView(
-            field.key,
-            input_id(field.key),
-            field.label(language),
-            field.kind,
-            field.unit,
-            field.required,
-            texts.get(field.key, ""),
-            message(field.key),
+            spec_field.key,
+            input_id(spec_field.key),
+            spec_field.label(language),
+            spec_field.kind,
+            spec_field.unit,
+            spec_field.required,
+            texts.get(spec_field.key, ""),
+            message(spec_field.key),
         )
 
     groups = [(name, [view(f) for f in definition.group(name)]) for name in GROUPS]
@@ -209,13 +228,17 @@ def report_form_view(
     ]
     summary = [ErrorLink(f.id, f.label, f.error) for _, fields in groups for f in fields if f.error]
     summary += [
-        ErrorLink(input_id(f"enterprise.{r.index}.participation"), text("enterprise", language, number=r.index + 1), r.error)
-        for r in rows
+        ErrorLink(input_id(f"enterprise.{r.index}.participation"), text("enterprise", language, number=i + 1), r.error)
+        for i, r in enumerate(rows)
         if r.error
     ]
     attachment_error = message("attachments")
     if attachment_error:
         summary.append(ErrorLink(input_id("attachments"), text("attachments", language), attachment_error))
+    # An error about something the page does not show still has to be seen, or a 422 would look like nothing.
+    shown = {f.key for f in definition.fields} | {"attachments"}
+    shown |= {f"enterprise.{r.index}.participation" for r in rows}
+    summary += [ErrorLink("report", key, message(key) or "") for key in errors if key not in shown]
     return ReportFormView(
         groups=groups,
         enterprises=rows if definition.enterprises else None,
@@ -224,3 +247,53 @@ def report_form_view(
         attachment_error=attachment_error,
         errors=summary,
     )
+
+
+@dataclass(frozen=True)
+class SideForm:
+    """What to show again in the extension or forward form after a refusal."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    errors: Errors = field(default_factory=dict)
+    problem: tuple[str, str] | None = None  # a refusal that is about the whole request
+
+
+@dataclass(frozen=True)
+class SideView:
+    """A side form's values and messages in the page's language."""
+
+    values: Mapping[str, str]
+    errors: Mapping[str, str]
+    problem: str | None
+
+
+def side_view(form: SideForm, language: str) -> SideView:
+    def pick(pair: tuple[str, str]) -> str:
+        return pair[1] if language == "en" else pair[0]
+
+    return SideView(
+        form.values,
+        {key: pick(pair) for key, pair in form.errors.items()},
+        pick(form.problem) if form.problem else None,
+    )
+
+
+# The inputs of the extension and forward forms, by field name: (element id, label key).
+_SIDE_FIELDS = {
+    "reason": ("x-reason", "reason"),
+    "proposed_until": ("x-proposed-until", "proposed_until"),
+    "name": ("w-name", "colleague_name"),
+    "email": ("w-email", "colleague_email"),
+}
+
+
+def side_errors(extension: SideView, forward: SideView, language: str) -> list[ErrorLink]:
+    """The refusals of the extension and forward forms, for the summary at the top of the page."""
+    links = []
+    if extension.problem:
+        links.append(ErrorLink("extension-problem", text("extension_title", language), extension.problem))
+    for side in (extension, forward):
+        for name, message in side.errors.items():
+            element_id, label = _SIDE_FIELDS[name]
+            links.append(ErrorLink(element_id, text(label, language), message))
+    return links

@@ -61,6 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Write numbers the Vietnamese way: a dot between thousands, a comma before decimals "
         "(for example 1.234.567 and 8,5).",
     ),
+    "error_prefix": ("Lỗi", "Error"),
     "required_mark": ("bắt buộc khi gửi", "required to submit"),
     "group_indicators": ("Chỉ tiêu", "Indicators"),
     "group_fields": ("Số liệu khác", "Other figures"),
@@ -139,7 +140,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "receipt_title": ("Đã nhận báo cáo", "Report received"),
     "receipt": (
-        "Phiên bản {number} của báo cáo đã được nhận lúc {moment}.",
+        "Đã nhận phiên bản {number} của báo cáo lúc {moment}.",
         "Version {number} of the report was received on {moment}.",
     ),
     "receipt_on_time": ("Báo cáo được nộp đúng hạn (hạn nộp {deadline}).", "It came in on time (deadline {deadline})."),
@@ -235,6 +236,30 @@ class Pages:
     def language(self, connection: HTTPConnection) -> str:
         return language_of(connection, self.default_language)
 
+    def html(
+        self, template: str, context: Mapping[str, Any], *, language: str, switch_url: str | None = None, root: str = ""
+    ) -> str:
+        def t(key: str, **values: object) -> str:
+            return text(key, language, **values)
+
+        def t_en(key: str, **values: object) -> str:
+            return text(key, "en", **values)
+
+        return self.environment.get_template(template).render(
+            {
+                **context,
+                "lang": language,
+                "t": t,
+                "t_en": t_en,
+                "root": root,
+                "switch_url": switch_url,
+                "switch_lang": "vi" if language == "en" else "en",
+                "long_date": lambda day: long_date(day, language),
+                "moment": lambda instant: moment(instant, language),
+                "cycle_name": lambda label: formatting.cycle_name(label, language),
+            }
+        )
+
     def render(
         self,
         connection: HTTPConnection,
@@ -248,23 +273,8 @@ class Pages:
         language = self.language(connection)
         other = "en" if language == "vi" else "vi"
         root = connection.scope.get("root_path", "")
-
-        def t(key: str, **values: object) -> str:
-            return text(key, language, **values)
-
-        html = self.environment.get_template(template).render(
-            {
-                **context,
-                "lang": language,
-                "t": t,
-                "root": root,
-                "switch_url": f"{root}{switch_path}?lang={other}" if switch_path else None,
-                "switch_lang": other,
-                "long_date": lambda day: long_date(day, language),
-                "moment": lambda instant: moment(instant, language),
-                "cycle_name": lambda label: formatting.cycle_name(label, language),
-            }
-        )
+        switch_url = f"{root}{switch_path}?lang={other}" if switch_path else None
+        html = self.html(template, context, language=language, switch_url=switch_url, root=root)
         response = HTMLResponse(html, status_code=status)
         asked = requested_language(connection)
         if asked is not None:

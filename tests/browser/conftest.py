@@ -81,7 +81,10 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API runs, the main thread's event loop counts
+# as running, and every asyncio.run() in the tests after these ones (the CLI, SMTP) would fail.
+# (Package scope would do, but tests/ folders are not packages, and there it means session.)
+@pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 

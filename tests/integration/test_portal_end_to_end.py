@@ -149,7 +149,7 @@ def test_a_district_reports_is_returned_corrects_and_is_accepted(
 
     receipt_page = submit(first_link, REPORT)
     assert receipt_page.status_code == 200
-    assert "1" in receipt_page.text
+    assert "Đã nhận phiên bản 1 của báo cáo" in receipt_page.text
     assert execute(["--now", "2016-11-21T10:00", "outbox", "send"]) == 0
     after_receipt = mail_to(smtp, FOCAL_POINT)
     assert len(after_receipt) == 2, "the receipt email arrives"
@@ -173,7 +173,10 @@ def test_a_district_reports_is_returned_corrects_and_is_accepted(
     fresh_link = link_in(returned)
 
     world["clock"].advance(timedelta(days=1))
-    assert submit(fresh_link, {**REPORT, "indicator.applying.numerator": "350"}).status_code == 200
+    second = submit(fresh_link, {**REPORT, "indicator.applying.numerator": "350"})
+    assert second.status_code == 200
+    assert "Đã nhận phiên bản 2 của báo cáo" in second.text
+    assert httpx.get(first_link).status_code == 404, "the link of the returned version no longer works"
     versions = run_json("submissions", "list", "--json", capsys=capsys)["submissions"]
     assert [(v["version"], v["state"]) for v in versions] == [(2, "submitted"), (1, "returned")]
     assert execute(["--now", "2016-11-23T09:00", "review", "accept", str(versions[0]["id"])]) == 0

@@ -224,11 +224,13 @@ def test_a_returned_report_quotes_the_comment_and_asks_for_a_corrected_version(l
         assert "   Bản báo cáo: lần 1\n" in rendered.text
         assert "Ý kiến của Sở Công Thương tỉnh Hải Dương:\n" in rendered.text
         assert "gửi lại báo cáo chậm nhất vào Thứ Tư, ngày 21/12/2016." in rendered.text
-        assert f"Báo cáo trực tuyến: {LINK}\n" in rendered.text
+        assert f"Báo cáo trực tuyến: {LINK}\nĐường dẫn báo cáo trong các thư trước không còn sử dụng được.\n" in (
+            rendered.text
+        )
     else:
         assert "returned for correction (version 1)" in rendered.subject
         assert "Please send the corrected report no later than Wednesday, 21 December 2016." in rendered.text
-        assert f"Report online: {LINK}\n" in rendered.text
+        assert f"Report online: {LINK}\nThe links in earlier emails no longer work.\n" in rendered.text
 
 
 def test_a_report_returned_after_the_deadline_asks_for_it_as_soon_as_possible() -> None:

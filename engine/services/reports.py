@@ -255,6 +255,8 @@ def review_submission(
             mailing=mailing,
             signer=signer,
             comment=comment,
+            receipt_version=submission.version,
+            on_time=submission.on_time,
         )
     return submission
 

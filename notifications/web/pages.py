@@ -32,7 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "agency": ("Cơ quan", "Agency"),
     "reporter": ("Người báo cáo", "Reporting as"),
     "cycle": ("Kỳ báo cáo", "Reporting cycle"),
-    "cutoff": ("Thời gian lấy số liệu", "Data period"),
+    "cutoff": ("Thời gian chốt số liệu", "Data cut-off period"),
     "deadline": ("Hạn nộp", "Deadline"),
     "state": ("Trạng thái", "Status"),
     "task": ("Nhiệm vụ", "Task"),

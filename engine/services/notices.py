@@ -1,4 +1,4 @@
-"""Who hears what, and when: kickoff letters, requests to report, reminders, the coordinator's digest.
+"""Who hears what, and when: kickoff letters, requests to report, reminders, one-off task messages.
 
 Each function decides the messages in the domain's terms, renders them (no side effects) and
 queues them in the caller's transaction; the dispatcher sends them later. Every message has a key
@@ -7,227 +7,42 @@ queues them in the caller's transaction; the dispatcher sends them later. Every 
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from sxsh_flow.agencies.directory import ContactRole
-from sxsh_flow.notifications.compose import make_message_id
 from sxsh_flow.notifications.message import (
     Address,
-    AgencyProgress,
-    CycleDigest,
     ExtensionInfo,
-    LegalReference,
-    MessageContext,
     MessageKind,
-    PlanInfo,
     ReceiptInfo,
-    TaskItem,
 )
-from sxsh_flow.notifications.render import render
-from sxsh_flow.workflows.spec import PlanSpec
 
 from ..calendar import WorkingCalendar
 from ..clock import local_date
-from ..labels import state_label
-from ..models import AgencyRecord, ContactRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
+from ..models import ContactRecord, PlanRun, ReportingCycle, TaskRun
 from ..reminders import AwaitedTask, Nudge, nudge_for
-from ..states import CycleState, PlanRunState, TaskRunState
-from .links import LinkSigner, issue_link
-from .outbox import OutgoingMessage, queue_messages, queued_keys
+from ..states import CycleState, TaskRunState
+from .digest import queue_digest
+from .links import LinkSigner
+from .mailing import Mailing, NoticeSummary, RunMail, active_runs, queue_all, recipients
 from .transitions import fire
 
-DEFAULT_SENDER_DOMAIN = "sxsh-flow.invalid"
-
-
-@dataclass(frozen=True)
-class Mailing:
-    """How this installation writes: its language and, when set, its own sender address."""
-
-    language: str = "vi"
-    sender_email: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
-    signer: LinkSigner | None = None  # signs reply links; without it messages carry none
-
-
-@dataclass
-class NoticeSummary:
-    """What a step queued (or, in a dry run, would queue), and what it could not."""
-
-    queued: list[OutgoingMessage] = field(default_factory=list)
-    already_queued: int = 0
-    opened_cycles: int = 0
-    opened_task_runs: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
-class _RunMail:
-    """A run's plan, province and people, loaded once per step."""
-
-    def __init__(self, session: Session, run: PlanRun, mailing: Mailing, agency_ids: set[int] | None = None) -> None:
-        self.session = session
-        self.run = run
-        self.spec = PlanSpec.model_validate(run.spec)
-        self.mailing = mailing
-        province = session.get(ProvinceRecord, run.province_code)
-        # A message about one task needs two agencies, not the province's hundreds.
-        query = select(AgencyRecord).where(AgencyRecord.province_code == run.province_code)
-        if agency_ids is not None:
-            query = query.where(or_(AgencyRecord.id.in_(agency_ids), AgencyRecord.code == self.spec.lead))
-        self.agencies = {a.id: a for a in session.scalars(query.options(selectinload(AgencyRecord.contacts)))}
-        lead = next((a for a in self.agencies.values() if a.code == self.spec.lead), None)
-        self.lead = lead
-        lead_name = lead.name if lead else self.spec.lead
-        self.plan = PlanInfo(
-            key=self.spec.key,
-            title=self.spec.title,
-            short_title=self.spec.short_title or self.spec.title,
-            province_name=province.name if province else run.province_code,
-            lead_name=lead_name,
-            legal_basis=tuple(LegalReference(d.number, d.date, d.issuer, d.title) for d in self.spec.legal_basis),
-        )
-        focal = _people(lead, ContactRole.FOCAL_POINT) if lead else []
-        self.coordinator = focal[0] if focal else None
-        sender_email = mailing.sender_email or (self.coordinator.email if self.coordinator else None)
-        self.sender = Address(lead_name, sender_email or f"noreply@{DEFAULT_SENDER_DOMAIN}")
-        self.domain = self.sender.email.rpartition("@")[2] or DEFAULT_SENDER_DOMAIN
-
-    def reply_url(self, task_run: TaskRun, to: Sequence[Address], *, now: datetime, actor: str) -> str | None:
-        """The reply link of the message's first recipient for ``task_run``, issued if need be."""
-        if self.mailing.signer is None or not to:
-            return None
-        agency = self.agencies[task_run.agency_id]
-        contact = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
-        if contact is None:
-            return None
-        link = issue_link(self.session, task_run, contact, now=now, actor=actor)
-        return self.mailing.signer.url(link)
-
-    def task_item(
-        self, task_run: TaskRun, cycle: ReportingCycle, nudge: Nudge | None = None, reply_url: str | None = None
-    ) -> TaskItem:
-        task = self.spec.task(task_run.task_key)
-        return TaskItem(
-            task_run_id=task_run.id,
-            task_key=task_run.task_key,
-            title=task_run.task_title,
-            description=task.description,
-            cycle_label=cycle.label,
-            cutoff_start=cycle.cutoff_start,
-            cutoff_end=cycle.cutoff_end,
-            due_on=task_run.effective_due_on,
-            days_overdue=nudge.days_overdue if nudge else 0,
-            working_days_left=nudge.working_days_left if nudge else None,
-            reply_url=reply_url,
-        )
-
-    def message(
-        self,
-        *,
-        kind: MessageKind,
-        key: str,
-        agency: AgencyRecord,
-        to: Sequence[Address],
-        cc: Sequence[Address],
-        tasks: Sequence[TaskItem],
-        today: date,
-        cycles: Sequence[CycleDigest] = (),
-        **details: Any,
-    ) -> OutgoingMessage:
-        context = MessageContext(
-            kind=kind,
-            plan=self.plan,
-            today=today,
-            agency_code=agency.code,
-            agency_name=agency.name,
-            # The person addressed by name under the agency's ("Ông/Bà ..."): the first recipient.
-            greeting_name=to[0].name if to else "",
-            tasks=tuple(tasks),
-            coordinator=self.coordinator,
-            cycles=tuple(cycles),
-            **details,
-        )
-        return OutgoingMessage(
-            dedup_key=key,
-            kind=kind.value,
-            plan_run_id=self.run.id,
-            agency_id=agency.id,
-            task_run_ids=tuple(t.task_run_id for t in tasks),
-            message_id=make_message_id(self.domain, kind.value, str(self.run.id), _short_hash(key)),
-            language=self.mailing.language,
-            sender=self.sender,
-            to=tuple(to),
-            cc=tuple(a for a in _unique(cc) if a.email not in {t.email for t in to}),
-            rendered=render(context, self.mailing.language),
-        )
-
-
-def _short_hash(key: str) -> str:
-    # Message-IDs stay short enough that "Message-ID: <...>" is never folded onto a second line,
-    # which some parsers read back with a leading space.
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-def _people(agency: AgencyRecord, role: ContactRole) -> list[Address]:
-    # Retired contacts stay in the store for history, but never receive anything.
-    return [Address(c.name, c.email) for c in agency.contacts if c.active and c.role == role.value]
-
-
-def _unique(addresses: Iterable[Address]) -> list[Address]:
-    seen: set[str] = set()
-    result = []
-    for address in addresses:
-        if address.email.lower() not in seen:
-            seen.add(address.email.lower())
-            result.append(address)
-    return result
-
-
-def _recipients(
-    mail: _RunMail, agency: AgencyRecord, *, to_head: bool = False, copy_coordinator: bool = False
-) -> tuple[list[Address], list[Address]]:
-    focal, heads, copies = (
-        _people(agency, role) for role in (ContactRole.FOCAL_POINT, ContactRole.HEAD, ContactRole.COPY)
-    )
-    to = (heads or focal) if to_head else (focal or heads)
-    cc = [*focal, *copies] if to_head else copies
-    if copy_coordinator and mail.coordinator is not None:
-        cc = [*cc, mail.coordinator]
-    return to, cc
-
-
-def _active_runs(session: Session, run_id: int | None = None) -> list[PlanRun]:
-    query = select(PlanRun).where(PlanRun.state == PlanRunState.ACTIVE).order_by(PlanRun.id)
-    if run_id is not None:
-        query = query.where(PlanRun.id == run_id)
-    return list(session.scalars(query))
-
-
-def _queue_all(
-    session: Session,
-    summary: NoticeSummary,
-    messages: list[OutgoingMessage],
-    *,
-    now: datetime,
-    office_hours: tuple[int, int],
-    calendar: WorkingCalendar,
-    dry_run: bool,
-    actor: str,
-) -> None:
-    if dry_run:
-        known = queued_keys(session, [m.dedup_key for m in messages])
-        summary.already_queued += len(known)
-        summary.queued.extend(m for m in messages if m.dedup_key not in known)
-        return
-    created = queue_messages(session, messages, now=now, office_hours=office_hours, calendar=calendar, actor=actor)
-    summary.queued.extend(m for m in messages if m.dedup_key in created)
-    summary.already_queued += len(messages) - len(created)
+__all__ = [
+    "Mailing",
+    "NoticeSummary",
+    "announce_start",
+    "open_due",
+    "queue_digest",
+    "queue_kickoffs",
+    "queue_reminders",
+    "queue_task_message",
+]
 
 
 def queue_kickoffs(
@@ -241,7 +56,7 @@ def queue_kickoffs(
 ) -> NoticeSummary:
     """One letter per agency of a new run: its tasks and each one's first deadline."""
     working = calendar or WorkingCalendar()
-    mail = _RunMail(session, run, mailing)
+    mail = RunMail(session, run, mailing)
     today = local_date(now)
     first_runs: dict[int, dict[str, tuple[TaskRun, ReportingCycle]]] = defaultdict(dict)
     for task_run, cycle in session.execute(
@@ -255,7 +70,7 @@ def queue_kickoffs(
     messages = []
     for agency_id, by_task in first_runs.items():
         agency = mail.agencies[agency_id]
-        to, cc = _recipients(mail, agency)
+        to, cc = recipients(mail, agency)
         if not to:
             summary.problems.append(f"{agency.code}: no active contact; kickoff letter not queued")
             continue
@@ -279,7 +94,7 @@ def queue_kickoffs(
                 today=today,
             )
         )
-    _queue_all(
+    queue_all(
         session,
         summary,
         messages,
@@ -327,8 +142,8 @@ def open_due(
     working = calendar or WorkingCalendar()
     today = local_date(now)
     summary = NoticeSummary()
-    for run in _active_runs(session, run_id):
-        mail = _RunMail(session, run, mailing)
+    for run in active_runs(session, run_id):
+        mail = RunMail(session, run, mailing)
         for cycle in session.scalars(
             select(ReportingCycle).where(
                 ReportingCycle.plan_run_id == run.id,
@@ -360,7 +175,7 @@ def open_due(
         messages = []
         for agency_id, items in opening.items() if ask else ():
             agency = mail.agencies[agency_id]
-            to, cc = _recipients(mail, agency)
+            to, cc = recipients(mail, agency)
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; request to report not queued")
                 continue
@@ -377,7 +192,7 @@ def open_due(
                     today=today,
                 )
             )
-        _queue_all(
+        queue_all(
             session,
             summary,
             messages,
@@ -406,8 +221,8 @@ def queue_reminders(
     summary = NoticeSummary()
     if not working.is_working_day(today):
         return summary
-    for run in _active_runs(session, run_id):
-        mail = _RunMail(session, run, mailing)
+    for run in active_runs(session, run_id):
+        mail = RunMail(session, run, mailing)
         policy = mail.spec.reminders
         # Read only what the policy needs; most task runs share a few deadlines, so each
         # (deadline, state) pair is judged once. A sweep over 100,000 open task runs stays fast.
@@ -432,7 +247,7 @@ def queue_reminders(
         for (agency_id, kind), items in grouped.items():
             agency = mail.agencies[agency_id]
             to_head = any(n.to_head for _, _, n in items)
-            to, cc = _recipients(
+            to, cc = recipients(
                 mail, agency, to_head=to_head, copy_coordinator=any(n.copy_coordinator for *_, n in items)
             )
             if not to:
@@ -452,7 +267,7 @@ def queue_reminders(
                     today=today,
                 )
             )
-        _queue_all(
+        queue_all(
             session,
             summary,
             messages,
@@ -499,7 +314,7 @@ def queue_task_message(
     template: ``comment``, ``forwarded_by``, ``receipt_version`` with ``on_time``, ``extension``.
     """
     run = session.get_one(PlanRun, task_run.plan_run_id)
-    mail = _RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id})
+    mail = RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id})
     to = [Address(c.name, c.email) for c in to_contacts if c.active]
     summary = NoticeSummary()
     if not to:
@@ -528,7 +343,7 @@ def queue_task_message(
         today=local_date(now),
         **extras,
     )
-    _queue_all(
+    queue_all(
         session,
         summary,
         [message],
@@ -539,89 +354,3 @@ def queue_task_message(
         actor=actor,
     )
     return summary
-
-
-def queue_digest(
-    session: Session,
-    *,
-    now: datetime,
-    mailing: Mailing,
-    actor: str,
-    run_id: int | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> NoticeSummary:
-    """The coordinator's status digest of each active run: per open cycle, who reported, who is late."""
-    working = calendar or WorkingCalendar()
-    today = local_date(now)
-    summary = NoticeSummary()
-    for run in _active_runs(session, run_id):
-        mail = _RunMail(session, run, mailing)
-        if mail.lead is None or not (to := _people(mail.lead, ContactRole.FOCAL_POINT)):
-            summary.problems.append(f"run {run.id}: the lead agency has no active focal point; digest not queued")
-            continue
-        cycles = [
-            _cycle_digest(session, cycle, today, mailing.language) for cycle in _digest_cycles(session, run, today)
-        ]
-        message = mail.message(
-            kind=MessageKind.DIGEST,
-            key=f"digest:{run.id}:{today.isoformat()}",
-            agency=mail.lead,
-            to=to,
-            cc=[],
-            tasks=[],
-            today=today,
-            cycles=cycles,
-        )
-        _queue_all(
-            session,
-            summary,
-            [message],
-            now=now,
-            office_hours=mail.spec.reminders.office_hours,
-            calendar=working,
-            dry_run=False,
-            actor=actor,
-        )
-    return summary
-
-
-def _digest_cycles(session: Session, run: PlanRun, today: date) -> list[ReportingCycle]:
-    """The open cycles, or else the next one to open, so the digest always says something useful."""
-    cycles = list(
-        session.scalars(
-            select(ReportingCycle).where(ReportingCycle.plan_run_id == run.id).order_by(ReportingCycle.due_on)
-        )
-    )
-    current = [c for c in cycles if c.state in (CycleState.OPEN, CycleState.CLOSED) and c.closes_on >= today]
-    upcoming = [c for c in cycles if c.state is CycleState.SCHEDULED]
-    return current or upcoming[:1]
-
-
-def _cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str) -> CycleDigest:
-    task_runs = list(
-        session.scalars(
-            select(TaskRun).where(TaskRun.cycle_id == cycle.id).order_by(TaskRun.due_on, TaskRun.agency_code)
-        )
-    )
-
-    def progress(task_run: TaskRun) -> AgencyProgress:
-        return AgencyProgress(
-            task_run.agency_code,
-            task_run.agency_name,
-            task_run.task_title,
-            task_run.effective_due_on,
-            state_label(task_run.state, language),
-            task_run.days_overdue(today),
-        )
-
-    reported = [t for t in task_runs if t.state in (TaskRunState.SUBMITTED, TaskRunState.ACCEPTED)]
-    return CycleDigest(
-        label=cycle.label,
-        cutoff_start=cycle.cutoff_start,
-        cutoff_end=cycle.cutoff_end,
-        due_on=cycle.due_on,
-        total=sum(1 for t in task_runs if t.state is not TaskRunState.CANCELLED),
-        reported=len(reported),
-        overdue=tuple(progress(t) for t in task_runs if t.is_overdue(today)),
-        due_next=tuple(progress(t) for t in task_runs if t.state.awaits_report and not t.is_overdue(today))[:20],
-    )

@@ -1,0 +1,222 @@
+"""How a plan run writes to people: its sender, its people, and the queueing of rendered messages.
+
+Shared by every step that emails (``notices``, ``digest``, ``reports``): one ``RunMail`` per run and
+step loads the plan snapshot, the agencies and their contacts once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from sxsh_flow.agencies.directory import ContactRole
+from sxsh_flow.notifications.compose import make_message_id
+from sxsh_flow.notifications.message import (
+    Address,
+    CycleDigest,
+    LegalReference,
+    MessageContext,
+    MessageKind,
+    PlanInfo,
+    TaskItem,
+)
+from sxsh_flow.notifications.render import render
+from sxsh_flow.workflows.spec import PlanSpec
+
+from ..calendar import WorkingCalendar
+from ..models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
+from ..reminders import Nudge
+from ..states import PlanRunState
+from .links import LinkSigner, issue_link
+from .outbox import OutgoingMessage, queue_messages, queued_keys
+
+DEFAULT_SENDER_DOMAIN = "sxsh-flow.invalid"
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """How this installation writes: its language and, when set, its own sender address."""
+
+    language: str = "vi"
+    sender_email: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
+    signer: LinkSigner | None = None  # signs reply links; without it messages carry none
+
+
+@dataclass
+class NoticeSummary:
+    """What a step queued (or, in a dry run, would queue), and what it could not."""
+
+    queued: list[OutgoingMessage] = field(default_factory=list)
+    already_queued: int = 0
+    opened_cycles: int = 0
+    opened_task_runs: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class RunMail:
+    """A run's plan, province and people, loaded once per step."""
+
+    def __init__(self, session: Session, run: PlanRun, mailing: Mailing, agency_ids: set[int] | None = None) -> None:
+        self.session = session
+        self.run = run
+        self.spec = PlanSpec.model_validate(run.spec)
+        self.mailing = mailing
+        province = session.get(ProvinceRecord, run.province_code)
+        # A message about one task needs two agencies, not the province's hundreds.
+        query = select(AgencyRecord).where(AgencyRecord.province_code == run.province_code)
+        if agency_ids is not None:
+            query = query.where(or_(AgencyRecord.id.in_(agency_ids), AgencyRecord.code == self.spec.lead))
+        self.agencies = {a.id: a for a in session.scalars(query.options(selectinload(AgencyRecord.contacts)))}
+        lead = next((a for a in self.agencies.values() if a.code == self.spec.lead), None)
+        self.lead = lead
+        lead_name = lead.name if lead else self.spec.lead
+        self.plan = PlanInfo(
+            key=self.spec.key,
+            title=self.spec.title,
+            short_title=self.spec.short_title or self.spec.title,
+            province_name=province.name if province else run.province_code,
+            lead_name=lead_name,
+            legal_basis=tuple(LegalReference(d.number, d.date, d.issuer, d.title) for d in self.spec.legal_basis),
+        )
+        focal = people(lead, ContactRole.FOCAL_POINT) if lead else []
+        self.coordinator = focal[0] if focal else None
+        sender_email = mailing.sender_email or (self.coordinator.email if self.coordinator else None)
+        self.sender = Address(lead_name, sender_email or f"noreply@{DEFAULT_SENDER_DOMAIN}")
+        self.domain = self.sender.email.rpartition("@")[2] or DEFAULT_SENDER_DOMAIN
+
+    def reply_url(self, task_run: TaskRun, to: Sequence[Address], *, now: datetime, actor: str) -> str | None:
+        """The reply link of the message's first recipient for ``task_run``, issued if need be."""
+        if self.mailing.signer is None or not to:
+            return None
+        agency = self.agencies[task_run.agency_id]
+        contact = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
+        if contact is None:
+            return None
+        link = issue_link(self.session, task_run, contact, now=now, actor=actor)
+        return self.mailing.signer.url(link)
+
+    def task_item(
+        self, task_run: TaskRun, cycle: ReportingCycle, nudge: Nudge | None = None, reply_url: str | None = None
+    ) -> TaskItem:
+        task = self.spec.task(task_run.task_key)
+        return TaskItem(
+            task_run_id=task_run.id,
+            task_key=task_run.task_key,
+            title=task_run.task_title,
+            description=task.description,
+            cycle_label=cycle.label,
+            cutoff_start=cycle.cutoff_start,
+            cutoff_end=cycle.cutoff_end,
+            due_on=task_run.effective_due_on,
+            days_overdue=nudge.days_overdue if nudge else 0,
+            working_days_left=nudge.working_days_left if nudge else None,
+            reply_url=reply_url,
+        )
+
+    def message(
+        self,
+        *,
+        kind: MessageKind,
+        key: str,
+        agency: AgencyRecord,
+        to: Sequence[Address],
+        cc: Sequence[Address],
+        tasks: Sequence[TaskItem],
+        today: date,
+        cycles: Sequence[CycleDigest] = (),
+        **details: Any,
+    ) -> OutgoingMessage:
+        context = MessageContext(
+            kind=kind,
+            plan=self.plan,
+            today=today,
+            agency_code=agency.code,
+            agency_name=agency.name,
+            # The person addressed by name under the agency's ("Ông/Bà ..."): the first recipient.
+            greeting_name=to[0].name if to else "",
+            tasks=tuple(tasks),
+            coordinator=self.coordinator,
+            cycles=tuple(cycles),
+            **details,
+        )
+        return OutgoingMessage(
+            dedup_key=key,
+            kind=kind.value,
+            plan_run_id=self.run.id,
+            agency_id=agency.id,
+            task_run_ids=tuple(t.task_run_id for t in tasks),
+            message_id=make_message_id(self.domain, kind.value, str(self.run.id), short_hash(key)),
+            language=self.mailing.language,
+            sender=self.sender,
+            to=tuple(to),
+            cc=tuple(a for a in unique(cc) if a.email not in {t.email for t in to}),
+            rendered=render(context, self.mailing.language),
+        )
+
+
+def short_hash(key: str) -> str:
+    # Message-IDs stay short enough that "Message-ID: <...>" is never folded onto a second line,
+    # which some parsers read back with a leading space.
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def people(agency: AgencyRecord, role: ContactRole) -> list[Address]:
+    # Retired contacts stay in the store for history, but never receive anything.
+    return [Address(c.name, c.email) for c in agency.contacts if c.active and c.role == role.value]
+
+
+def unique(addresses: Iterable[Address]) -> list[Address]:
+    seen: set[str] = set()
+    result = []
+    for address in addresses:
+        if address.email.lower() not in seen:
+            seen.add(address.email.lower())
+            result.append(address)
+    return result
+
+
+def recipients(
+    mail: RunMail, agency: AgencyRecord, *, to_head: bool = False, copy_coordinator: bool = False
+) -> tuple[list[Address], list[Address]]:
+    focal, heads, copies = (
+        people(agency, role) for role in (ContactRole.FOCAL_POINT, ContactRole.HEAD, ContactRole.COPY)
+    )
+    to = (heads or focal) if to_head else (focal or heads)
+    cc = [*focal, *copies] if to_head else copies
+    if copy_coordinator and mail.coordinator is not None:
+        cc = [*cc, mail.coordinator]
+    return to, cc
+
+
+def active_runs(session: Session, run_id: int | None = None) -> list[PlanRun]:
+    query = select(PlanRun).where(PlanRun.state == PlanRunState.ACTIVE).order_by(PlanRun.id)
+    if run_id is not None:
+        query = query.where(PlanRun.id == run_id)
+    return list(session.scalars(query))
+
+
+def queue_all(
+    session: Session,
+    summary: NoticeSummary,
+    messages: list[OutgoingMessage],
+    *,
+    now: datetime,
+    office_hours: tuple[int, int],
+    calendar: WorkingCalendar,
+    dry_run: bool,
+    actor: str,
+) -> None:
+    if dry_run:
+        known = queued_keys(session, [m.dedup_key for m in messages])
+        summary.already_queued += len(known)
+        summary.queued.extend(m for m in messages if m.dedup_key not in known)
+        return
+    created = queue_messages(session, messages, now=now, office_hours=office_hours, calendar=calendar, actor=actor)
+    summary.queued.extend(m for m in messages if m.dedup_key in created)
+    summary.already_queued += len(messages) - len(created)

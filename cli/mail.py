@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .output import emit_json, shorten, table
+from .output import emit_json, shorten, state_option, table
 
 if TYPE_CHECKING:
     from sxsh_flow.engine.services.notices import NoticeSummary
@@ -193,12 +193,11 @@ def outbox_list(
     from sxsh_flow.engine.states import OutboxState
 
     app_context: AppContext = ctx.obj
-    if state is not None and state not in {s.value for s in OutboxState}:
-        raise typer.BadParameter(f"unknown state {state!r}; use one of {', '.join(s.value for s in OutboxState)}")
+    wanted = state_option(OutboxState, state)
     with app_context.store.session() as session:
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-        if state is not None:
-            query = query.where(OutboxMessage.state == OutboxState(state))
+        if wanted is not None:
+            query = query.where(OutboxMessage.state == wanted)
         rows = list(session.scalars(query))
         counts = outbox_counts(session)
     if as_json:

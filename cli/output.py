@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import typer
 
 
 def _default(value: Any) -> Any:
@@ -34,6 +36,20 @@ def write_json(document: Any, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def state_option(states: type[E], text: str | None) -> E | None:
+    """The state a ``--state`` option names, or a usage error that lists the states there are."""
+    if text is None:
+        return None
+    try:
+        return states(text)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in states)
+        raise typer.BadParameter(f"unknown state {text!r}; use one of {allowed}") from None
 
 
 def vn_date(day: date | None) -> str:

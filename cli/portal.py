@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .output import emit_json, shorten, table, vn_date
+from .output import emit_json, shorten, state_option, table, vn_date
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -89,13 +89,12 @@ def submissions_list(
     from sxsh_flow.engine.states import SubmissionState
 
     app_context: AppContext = ctx.obj
-    if state is not None and state not in {s.value for s in SubmissionState}:
-        raise typer.BadParameter(f"unknown state {state!r}; use one of {', '.join(s.value for s in SubmissionState)}")
+    wanted = state_option(SubmissionState, state)
     with app_context.store.session() as session:
         query = select(Submission).order_by(Submission.id.desc())
         query = (
-            query.where(Submission.state == SubmissionState(state))
-            if state
+            query.where(Submission.state == wanted)
+            if wanted
             else query.where(Submission.state != SubmissionState.DRAFT)
         )
         rows = [_submission_json(row) for row in session.scalars(query)]
@@ -228,12 +227,11 @@ def extensions_list(
     from sxsh_flow.engine.states import ExtensionState
 
     app_context: AppContext = ctx.obj
-    if state is not None and state not in {s.value for s in ExtensionState}:
-        raise typer.BadParameter(f"unknown state {state!r}; use one of {', '.join(s.value for s in ExtensionState)}")
+    wanted = state_option(ExtensionState, state)
     with app_context.store.session() as session:
         query = select(ExtensionRequest).order_by(ExtensionRequest.id.desc())
-        if state:
-            query = query.where(ExtensionRequest.state == ExtensionState(state))
+        if wanted is not None:
+            query = query.where(ExtensionRequest.state == wanted)
         rows = [
             ExtensionListing(
                 r.id,

@@ -15,7 +15,7 @@ from ..clock import local_date
 from ..labels import state_label
 from ..models import PlanRun, ReportingCycle, TaskRun
 from ..states import CycleState, TaskRunState
-from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people, queue_all
+from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people
 
 
 def queue_digest(
@@ -49,16 +49,7 @@ def queue_digest(
             today=today,
             cycles=cycles,
         )
-        queue_all(
-            session,
-            summary,
-            [message],
-            now=now,
-            office_hours=mail.spec.reminders.office_hours,
-            calendar=working,
-            dry_run=False,
-            actor=actor,
-        )
+        mail.queue(summary, [message], now=now, calendar=working, actor=actor)
     return summary
 
 

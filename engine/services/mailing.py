@@ -159,6 +159,33 @@ class RunMail:
             rendered=render(context, self.mailing.language),
         )
 
+    def queue(
+        self,
+        summary: NoticeSummary,
+        messages: list[OutgoingMessage],
+        *,
+        now: datetime,
+        calendar: WorkingCalendar,
+        actor: str,
+        dry_run: bool = False,
+    ) -> None:
+        """Queue ``messages`` in the plan's office hours (a dry run only says what is new)."""
+        if dry_run:
+            known = queued_keys(self.session, [m.dedup_key for m in messages])
+            summary.already_queued += len(known)
+            summary.queued.extend(m for m in messages if m.dedup_key not in known)
+            return
+        created = queue_messages(
+            self.session,
+            messages,
+            now=now,
+            office_hours=self.spec.reminders.office_hours,
+            calendar=calendar,
+            actor=actor,
+        )
+        summary.queued.extend(m for m in messages if m.dedup_key in created)
+        summary.already_queued += len(messages) - len(created)
+
 
 def short_hash(key: str) -> str:
     # Message-IDs stay short enough that "Message-ID: <...>" is never folded onto a second line,
@@ -199,24 +226,3 @@ def active_runs(session: Session, run_id: int | None = None) -> list[PlanRun]:
     if run_id is not None:
         query = query.where(PlanRun.id == run_id)
     return list(session.scalars(query))
-
-
-def queue_all(
-    session: Session,
-    summary: NoticeSummary,
-    messages: list[OutgoingMessage],
-    *,
-    now: datetime,
-    office_hours: tuple[int, int],
-    calendar: WorkingCalendar,
-    dry_run: bool,
-    actor: str,
-) -> None:
-    if dry_run:
-        known = queued_keys(session, [m.dedup_key for m in messages])
-        summary.already_queued += len(known)
-        summary.queued.extend(m for m in messages if m.dedup_key not in known)
-        return
-    created = queue_messages(session, messages, now=now, office_hours=office_hours, calendar=calendar, actor=actor)
-    summary.queued.extend(m for m in messages if m.dedup_key in created)
-    summary.already_queued += len(messages) - len(created)

@@ -30,7 +30,7 @@ from ..reminders import AwaitedTask, Nudge, nudge_for
 from ..states import CycleState, TaskRunState
 from .digest import queue_digest
 from .links import LinkSigner
-from .mailing import Mailing, NoticeSummary, RunMail, active_runs, queue_all, recipients
+from .mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
 from .transitions import fire
 
 __all__ = [
@@ -94,16 +94,7 @@ def queue_kickoffs(
                 today=today,
             )
         )
-    queue_all(
-        session,
-        summary,
-        messages,
-        now=now,
-        office_hours=mail.spec.reminders.office_hours,
-        calendar=working,
-        dry_run=False,
-        actor=actor,
-    )
+    mail.queue(summary, messages, now=now, calendar=working, actor=actor)
     return summary
 
 
@@ -192,16 +183,7 @@ def open_due(
                     today=today,
                 )
             )
-        queue_all(
-            session,
-            summary,
-            messages,
-            now=now,
-            office_hours=mail.spec.reminders.office_hours,
-            calendar=working,
-            dry_run=dry_run,
-            actor=actor,
-        )
+        mail.queue(summary, messages, now=now, calendar=working, actor=actor, dry_run=dry_run)
     return summary
 
 
@@ -267,16 +249,7 @@ def queue_reminders(
                     today=today,
                 )
             )
-        queue_all(
-            session,
-            summary,
-            messages,
-            now=now,
-            office_hours=policy.office_hours,
-            calendar=working,
-            dry_run=dry_run,
-            actor=actor,
-        )
+        mail.queue(summary, messages, now=now, calendar=working, actor=actor, dry_run=dry_run)
     return summary
 
 
@@ -343,14 +316,5 @@ def queue_task_message(
         today=local_date(now),
         **extras,
     )
-    queue_all(
-        session,
-        summary,
-        [message],
-        now=now,
-        office_hours=mail.spec.reminders.office_hours,
-        calendar=WorkingCalendar(),
-        dry_run=False,
-        actor=actor,
-    )
+    mail.queue(summary, [message], now=now, calendar=WorkingCalendar(), actor=actor)
     return summary

@@ -82,8 +82,9 @@ def test_the_digest_goes_to_the_coordinator(cli: Cli, sxsh_home: Path) -> None:
     cli("--now", "2016-11-21", "start", "plan-2016-2020")
     result = cli("--now", "2016-12-22", "digest")
     assert result.code == 0
-    digests = [p for p in eml_files(sxsh_home) if "digest" in p.name or "sxsh@sct" in p.read_text(errors="replace")]
-    assert digests
+    messages = cli("--now", "2016-12-22", "outbox", "list", "--json").json()["messages"]
+    digests = [m for m in messages if m["kind"] == "digest"]
+    assert [(m["to"], m["state"]) for m in digests] == [(["sxsh@sct.haiduong.example"], "sent")]
 
 
 def test_a_broken_smtp_url_is_a_clear_configuration_error(cli: Cli, monkeypatch: object) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sxsh_flow.engine.clock import Clock, FixedClock, SystemClock, parse_instant
+from sxsh_flow.engine.clock import AcceleratedClock, Clock, FixedClock, SystemClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.errors import ConfigurationError
 from sxsh_flow.engine.settings import Settings
@@ -28,15 +28,19 @@ class AppContext:
     @classmethod
     def build(cls, now_option: str | None) -> AppContext:
         settings = Settings.from_env(os.environ)
+        start = settings.now
         if now_option:
             try:
-                clock: Clock = FixedClock(parse_instant(now_option))
+                start = parse_instant(now_option)
             except ValueError as exc:
                 raise ConfigurationError("--now", now_option, "cần một ngày như 2016-09-01", str(exc)) from exc
-        elif settings.now is not None:
-            clock = FixedClock(settings.now)
-        else:
+        clock: Clock
+        if start is None:
             clock = SystemClock()
+        elif settings.clock_rate:
+            clock = AcceleratedClock(start, settings.clock_rate)
+        else:
+            clock = FixedClock(start)
         return cls(settings=settings, clock=clock)
 
     @property
@@ -57,12 +61,9 @@ class AppContext:
 
     def transport(self) -> Transport:
         """SMTP when SXSH_SMTP_URL is set, else a folder of .eml files under SXSH_HOME."""
-        from sxsh_flow.notifications.smtp_url import parse_smtp_url
-        from sxsh_flow.notifications.transports import EmlFolderTransport, SmtpTransport
+        from sxsh_flow.notifications.transports import transport_for
 
-        if self.settings.smtp_url:
-            return SmtpTransport(parse_smtp_url(self.settings.smtp_url))
-        return EmlFolderTransport(self.settings.outbox_folder)
+        return transport_for(self.settings.smtp_url, self.settings.outbox_folder)
 
     @property
     def mailing(self) -> Mailing:

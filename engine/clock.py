@@ -6,8 +6,10 @@ Dates that people see (deadlines, cut-offs) are calendar dates in Vietnam's time
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -42,6 +44,26 @@ class FixedClock:
 
     def advance(self, delta: timedelta) -> None:
         self.instant = self.instant + delta
+
+
+class AcceleratedClock:
+    """A clock that starts at ``start`` and runs ``rate`` times faster than real time.
+
+    For watching ``sxsh-flow serve`` live through a plan's dates (SXSH_NOW with SXSH_CLOCK_RATE):
+    at 21600, one simulated day passes every four real seconds.
+    """
+
+    def __init__(self, start: datetime, rate: float, real_time: Callable[[], float] = monotonic) -> None:
+        if start.tzinfo is None:
+            raise ValueError("AcceleratedClock needs a timezone-aware start")
+        if rate <= 0:
+            raise ValueError("the clock rate must be positive")
+        self.start, self.rate = start, rate
+        self._real_time = real_time
+        self._origin = real_time()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(self._real_time() - self._origin) * self.rate)
 
 
 def local_date(instant: datetime) -> date:

@@ -105,6 +105,8 @@ def _overdue(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
     if today <= task.due_on:
         return None
     late = steps.between(task.due_on, today)
+    if late > steps.policy.overdue_notices_until:
+        return None
     every = steps.policy.overdue_every
     # Steps 1, 1 + every, 1 + 2 * every, ... after the deadline; the first one at or before today.
     step = 1 + max(late - 1, 0) // every * every

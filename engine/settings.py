@@ -26,6 +26,7 @@ class Settings:
     mail_from: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
     base_url: str = "http://127.0.0.1:8000"  # SXSH_BASE_URL: where reply links point
     secret_key_value: str | None = None  # SXSH_SECRET_KEY; else a key generated into SXSH_HOME
+    clock_rate: float | None = None  # SXSH_CLOCK_RATE: with SXSH_NOW, a clock that runs this much faster
 
     def secret_key(self) -> str:
         from .secrets import load_secret_key
@@ -49,6 +50,7 @@ class Settings:
             now = parse_instant(now_text) if now_text else None
         except ValueError as exc:
             raise ConfigurationError("SXSH_NOW", now_text or "", "cần một ngày như 2016-09-01", str(exc)) from exc
+        clock_rate = _clock_rate(environ.get("SXSH_CLOCK_RATE"))
         language = environ.get("SXSH_LANG", "vi")
         if language not in LANGUAGES:
             raise ConfigurationError("SXSH_LANG", language, "dùng vi hoặc en", "use vi or en")
@@ -61,6 +63,7 @@ class Settings:
             mail_from=environ.get("SXSH_MAIL_FROM") or None,
             base_url=_base_url(environ.get("SXSH_BASE_URL") or "http://127.0.0.1:8000"),
             secret_key_value=environ.get("SXSH_SECRET_KEY"),
+            clock_rate=clock_rate,
         )
 
 
@@ -68,6 +71,20 @@ def _default_home(environ: Mapping[str, str]) -> Path:
     data_home = environ.get("XDG_DATA_HOME")
     base = Path(data_home) if data_home else Path(environ.get("HOME", "~")) / ".local" / "share"
     return base / "sxsh-flow"
+
+
+def _clock_rate(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 10_000_000:
+        raise ConfigurationError(
+            "SXSH_CLOCK_RATE", value, "cần một số dương, ví dụ 21600 (một ngày mỗi 4 giây)", "give a positive number"
+        )
+    return rate
 
 
 def _base_url(value: str) -> str:

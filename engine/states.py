@@ -188,3 +188,22 @@ EXTENSION = StateMachine(
         _move("deny", [ExtensionState.PENDING], ExtensionState.DENIED),
     ],
 )
+
+
+class ScheduledRunState(StrEnum):
+    RUNNING = "running"  # claimed by a scheduler; taken over when its owner died or its lease ran out
+    DONE = "done"
+    FAILED = "failed"  # raised: tried again at the next tick
+    SKIPPED = "skipped"  # missed by more than the misfire grace (the process was down): not replayed
+
+
+SCHEDULED_RUN = StateMachine(
+    "scheduled_run",
+    ScheduledRunState,
+    [
+        _move("finish", [ScheduledRunState.RUNNING], ScheduledRunState.DONE),
+        _move("fail", [ScheduledRunState.RUNNING], ScheduledRunState.FAILED),
+        _move("retry", [ScheduledRunState.FAILED], ScheduledRunState.RUNNING),
+        _move("take_over", [ScheduledRunState.RUNNING], ScheduledRunState.RUNNING),
+    ],
+)

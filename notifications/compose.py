@@ -61,7 +61,7 @@ def compose(
     sent_at: datetime,
     language: str,
 ) -> EmailMessage:
-    """The email of ``rendered``: text and HTML alternatives, plus deadline.ics when there is one.
+    """The email of ``rendered``: text and HTML alternatives, deadline.ics when there is one, and its files.
 
     ``reply_to`` lets replies reach the coordinator when ``sender`` is an unattended mailbox.
     Raises ``ValueError`` for a naive ``sent_at``, no recipient, a non-ASCII local part, or a
@@ -98,6 +98,9 @@ def compose(
             filename=CALENDAR_FILENAME,
             params={"method": "PUBLISH", "charset": "utf-8", "name": CALENDAR_FILENAME},
         )
+    for attachment in rendered.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     _set_boundaries(message, message_id)
     for part in message.walk():
         if part is not message:

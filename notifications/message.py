@@ -21,6 +21,7 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"  # to the agency's head, the coordinator in copy
     RECEIPT = "receipt"  # a report was received
     DIGEST = "digest"  # the coordinator's status digest
+    CYCLE_CLOSED = "cycle_closed"  # a cycle closed: its final status, with the consolidated report
     RETURNED = "returned"  # the coordinator sent a report back: the comment, and a fresh link
     EXTENSION = "extension"  # the coordinator's answer to a request for more time
     FORWARDED = "forwarded"  # a colleague forwarded a task: a link of one's own
@@ -127,8 +128,18 @@ class MessageContext:
 
 
 @dataclass(frozen=True)
+class MailAttachment:
+    """A file sent with a message (the consolidated report's .docx and .xlsx)."""
+
+    filename: str
+    content_type: str  # "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class RenderedMessage:
     subject: str
     text: str
     html: str
     calendar: str | None = None  # an iCalendar (.ics) document of the deadlines, if any
+    attachments: tuple[MailAttachment, ...] = ()

@@ -485,3 +485,12 @@ class MemoryTransport:
 
     async def close(self) -> None:
         self.closed = True
+
+
+def transport_for(smtp_url: str | None, eml_folder: Path) -> Transport:
+    """SMTP when a server is configured (SXSH_SMTP_URL), else a folder of .eml files."""
+    from .smtp_url import parse_smtp_url
+
+    if smtp_url:
+        return SmtpTransport(parse_smtp_url(smtp_url))
+    return EmlFolderTransport(eml_folder)

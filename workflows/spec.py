@@ -238,6 +238,9 @@ class ReminderPolicy(_Frozen):
     overdue_every: int = Field(default=3, ge=1, le=60)
     escalate_after: int = Field(default=5, ge=0, le=120, description="Overdue days before the head hears")
     coordinator_copy_after: int = Field(default=10, ge=0, le=120)
+    # A unit that never reports is not told every few days for the rest of the plan: after this many
+    # (working) days overdue the notices stop, and the unit stays on the consolidated report's late list.
+    overdue_notices_until: int = Field(default=20, ge=1, le=366, description="Overdue days after which notices stop")
     office_hours: tuple[int, int] = (8, 17)
     source: str = ""
 

@@ -6,6 +6,7 @@ from .history import HistoryEntry
 from .outbox import DeliveryAttempt, OutboxMessage
 from .plan_run import PlanRun, ReportingCycle, TaskRun
 from .portal import Attachment, ExtensionRequest, ReplyLink, Submission
+from .scheduled_run import ScheduledRun
 
 __all__ = [
     "AgencyRecord",
@@ -20,6 +21,7 @@ __all__ = [
     "ProvinceRecord",
     "ReplyLink",
     "ReportingCycle",
+    "ScheduledRun",
     "Submission",
     "TaskRun",
     "UTCDateTime",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import ContactRole
@@ -13,7 +14,7 @@ from sxsh_flow.notifications.message import AgencyProgress, CycleDigest, Message
 from ..calendar import WorkingCalendar
 from ..clock import local_date
 from ..labels import state_label
-from ..models import PlanRun, ReportingCycle, TaskRun
+from ..models import PlanRun, ReportingCycle, Submission, TaskRun
 from ..states import CycleState, TaskRunState
 from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people
 
@@ -26,19 +27,25 @@ def queue_digest(
     actor: str,
     run_id: int | None = None,
     calendar: WorkingCalendar | None = None,
+    only_open: bool = False,
 ) -> NoticeSummary:
-    """The coordinator's status digest of each active run: per open cycle, who reported, who is late."""
+    """The coordinator's status digest of each active run: per open cycle, who reported, who is late.
+
+    With ``only_open`` (the weekly digest), a run with no cycle open gets none: between cycles
+    there is nothing new to tell.
+    """
     working = calendar or WorkingCalendar()
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
+        shown = _digest_cycles(session, run, today)
+        if only_open and not any(cycle.state is CycleState.OPEN for cycle in shown):
+            continue
         mail = RunMail(session, run, mailing)
         if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
             summary.problems.append(f"run {run.id}: the lead agency has no active focal point; digest not queued")
             continue
-        cycles = [
-            _cycle_digest(session, cycle, today, mailing.language) for cycle in _digest_cycles(session, run, today)
-        ]
+        cycles = [cycle_digest(session, cycle, today, mailing.language) for cycle in shown]
         message = mail.message(
             kind=MessageKind.DIGEST,
             key=f"digest:{run.id}:{today.isoformat()}",
@@ -65,7 +72,9 @@ def _digest_cycles(session: Session, run: PlanRun, today: date) -> list[Reportin
     return current or upcoming[:1]
 
 
-def _cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str) -> CycleDigest:
+def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str) -> CycleDigest:
+    """Where ``cycle`` stands on ``today``: who reported, who is late, what is due next."""
+    working = WorkingCalendar()
     task_runs = list(
         session.scalars(
             select(TaskRun).where(TaskRun.cycle_id == cycle.id).order_by(TaskRun.due_on, TaskRun.agency_code)
@@ -79,10 +88,26 @@ def _cycle_digest(session: Session, cycle: ReportingCycle, today: date, language
             task_run.task_title,
             task_run.effective_due_on,
             state_label(task_run.state, language),
-            task_run.days_overdue(today),
+            # The templates say "N ngày làm việc": count working days, as the reminders do.
+            working.working_days_between(task_run.effective_due_on, today) if task_run.is_overdue(today) else 0,
         )
 
     reported = [t for t in task_runs if t.state in (TaskRunState.SUBMITTED, TaskRunState.ACCEPTED)]
+    # Timeliness is the first submission's: a report returned for changes was still in on time.
+    first_in = {
+        task_run_id: submitted_at
+        for task_run_id, submitted_at in session.execute(
+            select(Submission.task_run_id, func.min(Submission.submitted_at))
+            .where(Submission.task_run_id.in_([t.id for t in reported]), Submission.submitted_at.is_not(None))
+            .group_by(Submission.task_run_id)
+        ).tuples()
+    }
+    late = []
+    for task_run in reported:
+        submitted = first_in.get(task_run.id)
+        if submitted is not None and local_date(submitted) > task_run.effective_due_on:
+            days_late = working.working_days_between(task_run.effective_due_on, local_date(submitted))
+            late.append(replace(progress(task_run), days_overdue=days_late))
     return CycleDigest(
         label=cycle.label,
         cutoff_start=cycle.cutoff_start,
@@ -90,6 +115,7 @@ def _cycle_digest(session: Session, cycle: ReportingCycle, today: date, language
         due_on=cycle.due_on,
         total=sum(1 for t in task_runs if t.state is not TaskRunState.CANCELLED),
         reported=len(reported),
+        reported_late=tuple(late),
         overdue=tuple(progress(t) for t in task_runs if t.is_overdue(today)),
         due_next=tuple(progress(t) for t in task_runs if t.state.awaits_report and not t.is_overdue(today))[:20],
     )

@@ -9,6 +9,8 @@ same page as a dead link, and a real bug a 500 page, logged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import text as sql
@@ -31,7 +33,15 @@ MAX_BODY_BYTES = 25 * 1024 * 1024  # two attachments at the engine's 10 MB each,
 logger = logging.getLogger("sxsh_flow.web")
 
 
-def create_app(store: Store, settings: Settings, clock: Clock, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+def create_app(
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    health_details: Callable[[], dict[str, Any]] | None = None,
+) -> FastAPI:
+    """The portal. ``health_details`` adds to /health what the process runs beside it (the scheduler)."""
     pages = Pages(settings.language)
     bad_link_html = pages.html("bad_link.html", {}, language="vi")
     portal = ReplyPortal(store, settings, clock, pages, bad_link_html=bad_link_html)
@@ -95,7 +105,8 @@ def create_app(store: Store, settings: Settings, clock: Clock, *, max_body_bytes
         except SQLAlchemyError:
             logger.exception("health check: the database does not answer")
             return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
+        details = health_details() if health_details is not None else {}
+        return JSONResponse({"status": "ok", **details})
 
     @app.get("/static/portal.css", include_in_schema=False)
     def portal_css() -> Response:

@@ -189,6 +189,14 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
         "greeting_name": "Lê Văn Cường",
         "cycles": (DIGEST_CYCLE,),
     },
+    MessageKind.CYCLE_CLOSED: {
+        "today": date(2016, 12, 23),
+        "agency_code": "SCT",
+        "agency_name": "Sở Công Thương tỉnh Hải Dương",
+        "greeting_name": "Lê Văn Cường",
+        "cycles": (DIGEST_CYCLE,),
+        "extra": {"attached": "yes", "report_url": "https://sxsh.haiduong.example/bao-cao/abc"},
+    },
 }
 
 

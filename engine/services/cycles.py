@@ -1,0 +1,129 @@
+"""Closing cycles: the day after the collection ends, the cycle is consolidated and the coordinator told.
+
+A closed cycle still takes late reports (they are counted late). When every cycle of a run is
+closed or cancelled, the run is complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sxsh_flow.agencies.directory import ContactRole
+from sxsh_flow.notifications.message import MailAttachment, MessageKind
+
+from ..calendar import WorkingCalendar
+from ..clock import local_date
+from ..models import PlanRun, ReportingCycle
+from ..states import CycleState, PlanRunState
+from .digest import cycle_digest
+from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people
+from .transitions import fire
+
+# What the closing email carries: the consolidated report's files, and a link to its page.
+ReportFiles = Callable[[Session, int, str], Sequence[MailAttachment]]
+ReportLink = Callable[[int, str], str]
+
+
+@dataclass
+class ClosingSummary(NoticeSummary):
+    closed_cycles: list[str] = field(default_factory=list)  # "run:label"
+    completed_runs: list[int] = field(default_factory=list)
+
+
+def close_due(
+    session: Session,
+    *,
+    now: datetime,
+    mailing: Mailing,
+    actor: str,
+    calendar: WorkingCalendar | None = None,
+    run_id: int | None = None,
+    report_files: ReportFiles | None = None,
+    report_link: ReportLink | None = None,
+) -> ClosingSummary:
+    """Close the open cycles whose closing day has come; the coordinator gets each one's final status.
+
+    Running it again the same day (or later) closes nothing twice and queues nothing new: only an
+    open cycle can close, and the closing message's key is the cycle's.
+    """
+    working = calendar or WorkingCalendar()
+    today = local_date(now)
+    summary = ClosingSummary()
+    for run in active_runs(session, run_id):
+        closing = list(
+            session.scalars(
+                select(ReportingCycle)
+                .where(
+                    ReportingCycle.plan_run_id == run.id,
+                    ReportingCycle.state == CycleState.OPEN,
+                    ReportingCycle.closes_on <= today,
+                )
+                .order_by(ReportingCycle.due_on)
+            )
+        )
+        if closing:
+            mail = RunMail(session, run, mailing)
+            for cycle in closing:
+                fire(session, cycle, "close", actor=actor, now=now, reason=f"closing day {cycle.closes_on.isoformat()}")
+                summary.closed_cycles.append(f"{run.id}:{cycle.label}")
+                _queue_closing_message(
+                    session,
+                    mail,
+                    cycle,
+                    summary,
+                    now=now,
+                    calendar=working,
+                    actor=actor,
+                    files=report_files,
+                    link=report_link,
+                )
+        if _all_cycles_done(session, run):
+            fire(session, run, "complete", actor=actor, now=now, reason="every cycle is closed")
+            summary.completed_runs.append(run.id)
+    return summary
+
+
+def _queue_closing_message(
+    session: Session,
+    mail: RunMail,
+    cycle: ReportingCycle,
+    summary: NoticeSummary,
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+    actor: str,
+    files: ReportFiles | None,
+    link: ReportLink | None,
+) -> None:
+    if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
+        summary.problems.append(f"run {mail.run.id}: the lead agency has no active focal point; closing not mailed")
+        return
+    today = local_date(now)
+    attachments = tuple(files(session, mail.run.id, cycle.label)) if files else ()
+    extra = {"attached": "yes"} if attachments else {}
+    if link is not None:
+        extra["report_url"] = link(mail.run.id, cycle.label)
+    message = mail.message(
+        kind=MessageKind.CYCLE_CLOSED,
+        key=f"cycle_closed:{mail.run.id}:{cycle.label}",
+        agency=mail.lead,
+        to=to,
+        cc=[],
+        tasks=[],
+        today=today,
+        cycles=[cycle_digest(session, cycle, today, mail.mailing.language)],
+        extra=extra,
+    )
+    if attachments:
+        message = replace(message, rendered=replace(message.rendered, attachments=attachments))
+    mail.queue(summary, [message], now=now, calendar=calendar, actor=actor)
+
+
+def _all_cycles_done(session: Session, run: PlanRun) -> bool:
+    states = set(session.scalars(select(ReportingCycle._state).where(ReportingCycle.plan_run_id == run.id)))
+    return run.state is PlanRunState.ACTIVE and states <= {CycleState.CLOSED, CycleState.CANCELLED}

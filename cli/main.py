@@ -17,6 +17,7 @@ from . import mail as mail_commands
 from . import plans as plans_commands
 from . import portal as portal_commands
 from . import runs as runs_commands
+from . import simulate as simulate_commands
 
 app = typer.Typer(
     name="sxsh-flow",
@@ -36,6 +37,7 @@ app.add_typer(agencies_commands.app, name="agencies")
 runs_commands.register(app)
 mail_commands.register(app)
 portal_commands.register(app)
+simulate_commands.register(app)
 
 
 @app.callback()

@@ -36,12 +36,8 @@ def start(
 
     Example: sxsh-flow --now 2016-09-01 start plan-2016-2020
     """
-    from sxsh_flow.agencies.loader import builtin_directory
     from sxsh_flow.engine.clock import local_date
-    from sxsh_flow.engine.models import PlanRun
-    from sxsh_flow.engine.services.agencies import has_directory, import_directory, load_directory
-    from sxsh_flow.engine.services.notices import announce_start
-    from sxsh_flow.engine.services.start import start_plan
+    from sxsh_flow.engine.services.start import start_and_announce
     from sxsh_flow.workflows.catalog import resolve_plan
 
     from .context import AppContext
@@ -51,14 +47,11 @@ def start(
     loaded = resolve_plan(plan, plan_file)
     province_code = (province or loaded.spec.province).upper()
     now = app_context.now()
-    sample_imported = False
     with app_context.store.session() as session:
-        if not has_directory(session, province_code):
-            import_directory(session, builtin_directory(province_code), now=now)
-            sample_imported = True
-        started = start_plan(session, loaded, load_directory(session, province_code), now=now, actor=app_context.actor)
-        run_record = session.get_one(PlanRun, started.run_id)
-        notices = announce_start(session, run_record, now=now, mailing=app_context.mailing, actor=app_context.actor)
+        begun = start_and_announce(
+            session, loaded, province_code, now=now, mailing=app_context.mailing, actor=app_context.actor
+        )
+    started, notices, sample_imported = begun.started, begun.notices, begun.sample_directory_imported
     sent = None
     if not no_send:
         from .mail import send_due

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sxsh_flow.engine.clock import FixedClock
@@ -38,7 +38,7 @@ class JobEnvironment:
     transport_factory: Callable[[], Transport]
     actor: str = ACTOR
     # The consolidated report's files for a cycle's closing email, and its page's address.
-    report_files: Callable[[Session, int, str], Sequence[MailAttachment]] | None = None
+    report_files: Callable[[Session, int, str, date], Sequence[MailAttachment]] | None = None
     report_link: Callable[[int, str], str] | None = None
 
     @classmethod
@@ -174,12 +174,10 @@ def _transport(settings: Settings) -> Transport:
     return transport_for(settings.smtp_url, settings.outbox_folder)
 
 
-def _report_files(session: Session, run_id: int, cycle_label: str) -> Sequence[MailAttachment]:
+def _report_files(session: Session, run_id: int, cycle_label: str, today: date) -> Sequence[MailAttachment]:
     """The consolidated report (.docx, .xlsx) for a closing email; rendering is imported only here."""
-    from sxsh_flow.engine.services import consolidation
+    from sxsh_flow.engine.services.consolidation import report_files
     from sxsh_flow.notifications.message import MailAttachment
 
-    if not hasattr(consolidation, "report_files"):
-        return ()
-    files = consolidation.report_files(session, run_id, cycle_label)
+    files = report_files(session, run_id, cycle_label, today=today)
     return tuple(MailAttachment(name, content_type, data) for name, content_type, data in files)

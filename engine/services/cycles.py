@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people
 from .transitions import fire
 
 # What the closing email carries: the consolidated report's files, and a link to its page.
-ReportFiles = Callable[[Session, int, str], Sequence[MailAttachment]]
+ReportFiles = Callable[[Session, int, str, date], Sequence[MailAttachment]]
 ReportLink = Callable[[int, str], str]
 
 
@@ -104,7 +104,7 @@ def _queue_closing_message(
         summary.problems.append(f"run {mail.run.id}: the lead agency has no active focal point; closing not mailed")
         return
     today = local_date(now)
-    attachments = tuple(files(session, mail.run.id, cycle.label)) if files else ()
+    attachments = tuple(files(session, mail.run.id, cycle.label, today)) if files else ()
     extra = {"attached": "yes"} if attachments else {}
     if link is not None:
         extra["report_url"] = link(mail.run.id, cycle.label)

@@ -72,6 +72,23 @@ def _digest_cycles(session: Session, run: PlanRun, today: date) -> list[Reportin
     return current or upcoming[:1]
 
 
+def first_submissions(session: Session, task_run_ids: list[int]) -> dict[int, datetime]:
+    """When each task run's first version was submitted.
+
+    Timeliness is the first submission's: a report returned for changes was still in on time.
+    """
+    found: dict[int, datetime] = {}
+    for start in range(0, len(task_run_ids), 500):
+        chunk = task_run_ids[start : start + 500]
+        for task_run_id, submitted_at in session.execute(
+            select(Submission.task_run_id, func.min(Submission.submitted_at))
+            .where(Submission.task_run_id.in_(chunk), Submission.submitted_at.is_not(None))
+            .group_by(Submission.task_run_id)
+        ).tuples():
+            found[task_run_id] = submitted_at
+    return found
+
+
 def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str) -> CycleDigest:
     """Where ``cycle`` stands on ``today``: who reported, who is late, what is due next."""
     working = WorkingCalendar()
@@ -93,15 +110,7 @@ def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language:
         )
 
     reported = [t for t in task_runs if t.state in (TaskRunState.SUBMITTED, TaskRunState.ACCEPTED)]
-    # Timeliness is the first submission's: a report returned for changes was still in on time.
-    first_in = {
-        task_run_id: submitted_at
-        for task_run_id, submitted_at in session.execute(
-            select(Submission.task_run_id, func.min(Submission.submitted_at))
-            .where(Submission.task_run_id.in_([t.id for t in reported]), Submission.submitted_at.is_not(None))
-            .group_by(Submission.task_run_id)
-        ).tuples()
-    }
+    first_in = first_submissions(session, [t.id for t in reported])
     late = []
     for task_run in reported:
         submitted = first_in.get(task_run.id)

@@ -19,6 +19,7 @@ from ..errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
 from ..models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
 from ..schedule import CycleDates, PlanCalendar, TaskDates, build_calendar
 from ..states import CycleState, PlanRunState, TaskRunState
+from .mailing import Mailing, NoticeSummary
 from .transitions import record_creation
 
 
@@ -32,6 +33,34 @@ class StartedPlan:
     task_runs: int
     agencies: tuple[str, ...]
     first_due_on: date | None
+
+
+@dataclass(frozen=True)
+class Begun:
+    started: StartedPlan
+    notices: NoticeSummary
+    sample_directory_imported: bool
+
+
+def start_and_announce(
+    session: Session, plan: LoadedPlan, province_code: str, *, now: datetime, mailing: Mailing, actor: str
+) -> Begun:
+    """What ``sxsh-flow start`` does in one transaction: start the run, open what is due, queue the kickoffs.
+
+    A province with no directory in the store gets the sample shipped for it, if there is one.
+    """
+    from sxsh_flow.agencies.loader import builtin_directory
+
+    from .agencies import has_directory, import_directory, load_directory
+    from .notices import announce_start
+
+    imported = False
+    if not has_directory(session, province_code):
+        import_directory(session, builtin_directory(province_code), now=now)
+        imported = True
+    started = start_plan(session, plan, load_directory(session, province_code), now=now, actor=actor)
+    notices = announce_start(session, session.get_one(PlanRun, started.run_id), now=now, mailing=mailing, actor=actor)
+    return Begun(started, notices, imported)
 
 
 def replay_date(spec: PlanSpec) -> date:

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
 import yaml
+
+from sxsh_flow.engine.clock import VIETNAM
+from sxsh_flow.engine.db import Store
+from sxsh_flow.notifications.transports import MemoryTransport
+from sxsh_flow.workflows.jobs import JobEnvironment
 
 PlanData = dict[str, Any]
 
@@ -70,3 +75,35 @@ def plan() -> PlanData:
 def plan_text() -> Callable[..., str]:
     """Turns plan data into YAML text: ``plan_text(data)`` or ``plan_text(data, block_style=True)``."""
     return dump_plan
+
+
+# --- Jobs, the scheduler and the simulation run against a real store with plan-2016-2020 started.
+
+TEST_SECRET = "a test secret key that is long enough to sign links"
+
+
+def start_plan_on(store: Store, day: date) -> int:
+    """plan-2016-2020 started for Hải Dương (sample directory) at 08:00 on ``day``; its run id."""
+    from sxsh_flow.engine.services.mailing import Mailing
+    from sxsh_flow.engine.services.start import start_and_announce
+    from sxsh_flow.workflows import load_builtin_plan
+
+    at = datetime.combine(day, time(8, 0), tzinfo=VIETNAM)
+    with store.session() as session:
+        begun = start_and_announce(
+            session, load_builtin_plan("plan-2016-2020"), "HD", now=at, mailing=Mailing(), actor="test"
+        )
+        return begun.started.run_id
+
+
+def job_environment(store: Store, transport: MemoryTransport | None = None) -> JobEnvironment:
+    """Jobs writing Vietnamese mail with reply links, sent to ``transport`` (memory), no report files."""
+    from sxsh_flow.engine.services.links import LinkSigner
+    from sxsh_flow.engine.services.mailing import Mailing
+
+    sent_to = transport or MemoryTransport()
+    return JobEnvironment(
+        store=store,
+        mailing=Mailing(signer=LinkSigner(TEST_SECRET, "https://sxsh.haiduong.example")),
+        transport_factory=lambda: sent_to,
+    )

@@ -1,0 +1,186 @@
+"""``simulate``: the whole product in one run, on a simulated clock, with agencies that answer."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .output import emit_json, table, vn_date
+
+if TYPE_CHECKING:
+    from sxsh_flow.workflows.simulation import DayDone, SimulationSummary
+
+    from .context import AppContext
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+
+
+def simulate(
+    ctx: typer.Context,
+    plan: Annotated[str, typer.Argument(help="Key of a built-in plan (see: sxsh-flow plans list).")],
+    province: Annotated[
+        str | None, typer.Option("--province", "-p", help="Province code; default: the plan's own.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Stop after this day (YYYY-MM-DD); default: the plan's end.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same run.")] = 2016,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
+) -> None:
+    """Replay PLAN over its whole period on a simulated clock, and print what happened per cycle.
+
+    Day by day: cycles open and agencies are asked to report; reminders, overdue notices and
+    escalations go out (to SXSH_SMTP_URL, else as .eml files under SXSH_HOME/outbox); simulated
+    agencies answer through their reply links (most on time, some late, some only after the
+    escalation to their head, a few never); the coordinator accepts or returns reports; cycles
+    close and the coordinator gets each one's consolidation. Everything lands in the database of
+    SXSH_HOME, so `status`, `submissions list` and `outbox list` show it afterwards.
+
+    Example: SXSH_HOME=/tmp/sim sxsh-flow simulate plan-2016-2020 --seed 7
+    """
+    from sxsh_flow.engine.errors import ConfigurationError
+    from sxsh_flow.workflows.catalog import resolve_plan
+    from sxsh_flow.workflows.jobs import JobEnvironment
+    from sxsh_flow.workflows.simulation import Simulation
+
+    app_context: AppContext = ctx.obj
+    say = app_context.text
+    loaded = resolve_plan(plan, None)
+    try:
+        last_day = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        raise ConfigurationError(
+            "--until", until or "", "cần một ngày như 2017-03-01", "give a day like 2017-03-01"
+        ) from exc
+    settings = app_context.settings
+    env = JobEnvironment.from_settings(settings, actor="simulation", store=app_context.store)
+    simulation = Simulation(
+        env,
+        loaded,
+        province=(province or loaded.spec.province).upper(),
+        seed=seed,
+        attachments_folder=settings.attachments_folder,
+        until=last_day,
+    )
+    started = time.monotonic()
+    with _Progress(app_context) as progress:
+        summary = simulation.run(progress)
+    elapsed = time.monotonic() - started
+    if as_json:
+        emit_json({**summary.to_json(), "wall_seconds": round(elapsed, 1)})
+        return
+    _print_summary(app_context, summary)
+    typer.echo(
+        say(
+            f"Xong trong {elapsed:.0f} giây. Xem: sxsh-flow status {summary.run_id} · "
+            f"sxsh-flow outbox list · thư: {transport_place(app_context)}",
+            f"Done in {elapsed:.0f} s. See: sxsh-flow status {summary.run_id} · "
+            f"sxsh-flow outbox list · mail: {transport_place(app_context)}",
+        )
+    )
+
+
+def transport_place(app_context: AppContext) -> str:
+    settings = app_context.settings
+    return settings.smtp_url.split("@")[-1] if settings.smtp_url else str(settings.outbox_folder)
+
+
+class _Progress:
+    """A bar on a terminal; elsewhere (a log, CI) one line per simulated month, on stderr."""
+
+    def __init__(self, app_context: AppContext) -> None:
+        self.say = app_context.text
+        self.bar: Any = None
+        self.task: Any = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, done: DayDone) -> None:
+        text = self.say(
+            f"{vn_date(done.day)}: {done.sent} thư đã gửi, {done.submissions} báo cáo đã nhận",
+            f"{vn_date(done.day)}: {done.sent} messages sent, {done.submissions} reports received",
+        )
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task(text, total=done.total)
+            self.bar.update(self.task, completed=done.index, description=text)
+        elif done.index == done.total or (done.day + timedelta(days=1)).day == 1:
+            typer.echo(text, err=True)
+
+
+def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
+    say = app_context.text
+    typer.echo(
+        say(
+            f"Mô phỏng {summary.plan_key}, tỉnh {summary.province}, hạt giống {summary.seed}: "
+            f"từ {vn_date(summary.first_day)} đến {vn_date(summary.last_day)} (lượt #{summary.run_id}, "
+            f"trạng thái: {summary.run_state}).",
+            f"Simulated {summary.plan_key}, province {summary.province}, seed {summary.seed}: "
+            f"{vn_date(summary.first_day)} to {vn_date(summary.last_day)} (run #{summary.run_id}, "
+            f"state: {summary.run_state}).",
+        )
+    )
+    rows = [
+        [
+            cycle.label,
+            str(cycle.expected),
+            str(cycle.on_time),
+            str(cycle.late),
+            str(cycle.missing),
+            f"{cycle.on_time_rate:.1f}%".replace(".", ","),
+            str(cycle.nudges_sent),
+        ]
+        for cycle in summary.cycles
+    ]
+    typer.echo(
+        table(
+            [
+                say("Kỳ", "Cycle"),
+                say("Phải nộp", "Due"),
+                say("Đúng hạn", "On time"),
+                say("Muộn", "Late"),
+                say("Chưa nộp", "Missing"),
+                say("Tỷ lệ đúng hạn", "On-time rate"),
+                say("Thư nhắc", "Reminders"),
+            ],
+            rows,
+        )
+    )
+    for cycle in summary.cycles:
+        if cycle.never_reported:
+            typer.echo(
+                say(f"  Không nộp báo cáo {cycle.label}: ", f"  Never reported for {cycle.label}: ")
+                + ", ".join(cycle.never_reported)
+            )
+    sent = ", ".join(f"{kind} {count}" for kind, count in sorted(summary.messages_sent.items()))
+    typer.echo(
+        say(
+            f"Đã nhận {summary.submissions} báo cáo ({summary.returned} bị trả lại để bổ sung). Thư đã gửi: {sent}.",
+            f"{summary.submissions} reports received ({summary.returned} returned for changes). Sent: {sent}.",
+        )
+    )

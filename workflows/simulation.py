@@ -1,0 +1,511 @@
+"""``sxsh-flow simulate``: a whole plan replayed on a simulated clock, with agencies that answer.
+
+Every day of the period, at the hours an office keeps:
+
+- 08:00 the embedded scheduler's ``Runner`` runs the day's slots (open, close, sweep, digest), with
+  the same ledger ``serve`` uses;
+- 09:00 the coordinator reviews what came in before today: accepts it, or now and then returns it
+  with a comment (the agency sends a new version two working days later);
+- 10:00 agencies whose day has come answer through their own reply link, with a filled form;
+- 16:00 the outbox is sent (to the .eml folder or the SMTP server of the settings).
+
+Each agency's behaviour in a cycle is drawn from a random generator seeded with (seed, agency,
+cycle): most answer on time, some late, some only after the escalation to their head, a few
+never. The same seed gives the same run, whatever else changes in iteration order.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sxsh_flow.agencies.directory import ContactRole
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.clock import VIETNAM, FixedClock
+from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReportingCycle, Submission, TaskRun
+from sxsh_flow.engine.report_form import PARTICIPATION, FieldDef, FormDefinition, form_definition
+from sxsh_flow.engine.states import OutboxState, SubmissionState, TaskRunState
+
+from .jobs import JobEnvironment, JobResult
+from .loader import LoadedPlan
+from .scheduler import Runner, Timetable
+from .spec import PlanSpec, ReminderPolicy
+
+REVIEW_HOUR, ANSWER_HOUR, DISPATCH_HOUR = time(9, 0), time(10, 0), time(16, 0)
+ACTOR = "simulation"
+NUDGE_KINDS = ("reminder", "due_today", "overdue", "escalation")
+
+
+class Behaviour(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"  # a few working days after the deadline, before the head hears
+    AFTER_ESCALATION = "after_escalation"  # only once the head has been told
+    NEVER = "never"
+
+
+# How agencies behave in a cycle, as a coordinator would describe them: most on time.
+BEHAVIOUR_WEIGHTS: Mapping[Behaviour, int] = {
+    Behaviour.ON_TIME: 72,
+    Behaviour.LATE: 13,
+    Behaviour.AFTER_ESCALATION: 9,
+    Behaviour.NEVER: 6,
+}
+RETURN_RATE = 0.05  # of first versions the coordinator sends back with a comment
+
+
+def behaviour_of(seed: int, agency_code: str, cycle_label: str) -> Behaviour:
+    """An agency behaves the same way for every task of a cycle (one person writes its reports)."""
+    rng = random.Random(f"{seed}:behaviour:{agency_code}:{cycle_label}")
+    return rng.choices(list(BEHAVIOUR_WEIGHTS), weights=list(BEHAVIOUR_WEIGHTS.values()))[0]
+
+
+def answer_day(
+    behaviour: Behaviour,
+    rng: random.Random,
+    *,
+    opened_on: date,
+    due_on: date,
+    policy: ReminderPolicy,
+    calendar: WorkingCalendar,
+) -> date | None:
+    """The working day an agency of ``behaviour`` answers a task opened on ``opened_on``."""
+    if behaviour is Behaviour.NEVER:
+        return None
+    if behaviour is Behaviour.ON_TIME:
+        day = calendar.add_working_days(due_on, -rng.randint(0, 12))
+        return max(day, calendar.add_working_days(opened_on, 1))
+    if behaviour is Behaviour.LATE:
+        return calendar.add_working_days(due_on, rng.randint(1, max(1, policy.escalate_after - 1)))
+    return calendar.add_working_days(due_on, policy.escalate_after + rng.randint(1, 3))
+
+
+# What agencies write. Short, plausible, and in Vietnamese, so the report reads like one.
+RESULTS = (
+    "Đã tổ chức tuyên truyền, phổ biến về sản xuất sạch hơn đến các cơ sở sản xuất trên địa bàn.",
+    "Phối hợp với Sở Công Thương hướng dẫn doanh nghiệp đánh giá nhanh sản xuất sạch hơn.",
+    "Lồng ghép nội dung sản xuất sạch hơn vào các hội nghị, lớp tập huấn của đơn vị.",
+)
+DIFFICULTIES = (
+    "Kinh phí hỗ trợ còn hạn chế so với nhu cầu của doanh nghiệp.",
+    "Doanh nghiệp nhỏ và vừa chưa quan tâm đúng mức đến sản xuất sạch hơn.",
+    "Thiếu cán bộ chuyên trách có chuyên môn về sản xuất sạch hơn.",
+    "Việc thu thập số liệu tiết kiệm năng lượng tại cơ sở còn khó khăn.",
+)
+RECOMMENDATIONS = (
+    "Đề nghị UBND tỉnh bố trí thêm kinh phí khuyến công cho hoạt động sản xuất sạch hơn.",
+    "Đề nghị Bộ Công Thương tổ chức thêm các lớp đào tạo cán bộ chuyên trách.",
+    "Đề nghị tăng cường phối hợp giữa các sở, ngành trong hỗ trợ doanh nghiệp.",
+)
+NEXT_TASKS = (
+    "Tiếp tục hỗ trợ doanh nghiệp đánh giá chi tiết và áp dụng giải pháp sản xuất sạch hơn.",
+    "Nhân rộng các mô hình sản xuất sạch hơn điển hình trên địa bàn.",
+)
+SECTION_TEXTS = {
+    "section.results": RESULTS,
+    "section.difficulties": DIFFICULTIES,
+    "section.recommendations": RECOMMENDATIONS,
+    "section.next_tasks": NEXT_TASKS,
+}
+ENTERPRISE_NAMES = (
+    "Công ty TNHH Gốm sứ Hải Dương",
+    "Công ty CP Thép Việt Nhật",
+    "Công ty TNHH May mặc Thanh Hà",
+    "Công ty CP Chế biến nông sản Cẩm Giàng",
+    "Công ty TNHH Bao bì Kinh Môn",
+    "Công ty CP Xi măng Phúc Sơn",
+    "Công ty TNHH Điện tử Nam Sách",
+    "Công ty CP Thực phẩm Gia Lộc",
+)
+SECTORS = ("Sản xuất vật liệu xây dựng", "Dệt may", "Chế biến thực phẩm", "Cơ khí", "Điện tử", "Hóa chất")
+# Per ratio indicator: (lowest, highest) share of the denominator reported in the first year; it grows.
+RATIO_SHARES = {"informed": (0.55, 0.85), "applying": (0.2, 0.45), "saving": (0.06, 0.12), "officers_trained": (0.6, 1)}
+SUM_RANGES = {"quick_assessments": (0, 4), "detailed_assessments": (0, 2), "training_events": (1, 5)}
+
+
+def form_data(definition: FormDefinition, rng: random.Random, *, year_index: int) -> dict[str, str]:
+    """A filled form, as the browser would post it (strings), for the ``year_index``-th year of a plan."""
+    data: dict[str, str] = {}
+    ratios = dict(definition.ratios)
+    denominators = {denominator for _, denominator in definition.ratios}
+    for spec_field in definition.fields:
+        key = spec_field.key
+        if key in denominators:
+            continue
+        if key in ratios:
+            code = key.split(".")[1]
+            low, high = RATIO_SHARES.get(code, (0.3, 0.8))
+            total = rng.randint(1000, 5000) if code == "saving" else rng.randint(20, 300)
+            share = min(1.0, rng.uniform(low, high) + 0.04 * year_index)
+            data[key], data[ratios[key]] = str(round(total * share)), str(total)
+        else:
+            data[key] = _value(spec_field, rng)
+    if definition.enterprises:
+        for index in range(rng.randint(0, 3)):
+            data[f"enterprise.{index}.name"] = rng.choice(ENTERPRISE_NAMES)
+            data[f"enterprise.{index}.sector"] = rng.choice(SECTORS)
+            data[f"enterprise.{index}.participation"] = rng.choice(PARTICIPATION)[0]
+    return data
+
+
+def _value(spec_field: FieldDef, rng: random.Random) -> str:
+    key = spec_field.key
+    if key in SECTION_TEXTS:
+        return " ".join(rng.sample(SECTION_TEXTS[key], k=min(2, len(SECTION_TEXTS[key]))))
+    if spec_field.group == "funding":
+        # Most units spend from one or two sources; amounts in hundreds of thousands of đồng.
+        if rng.random() < 0.6:
+            return "0"
+        return str(rng.randint(5, 3000) * 100_000)
+    if spec_field.group == "indicators":
+        code = key.split(".")[1]
+        if code == "leaflets":
+            return str(rng.randint(2, 30) * 100)
+        low, high = SUM_RANGES.get(code, (0, 10))
+        return str(rng.randint(low, high))
+    if spec_field.kind in ("integer", "number", "money"):
+        return str(rng.randint(20, 200) if "participants" in key else rng.randint(0, 8))
+    if spec_field.kind == "date":
+        return ""
+    return rng.choice(RESULTS)
+
+
+@dataclass
+class CycleOutcome:
+    label: str
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    nudges_sent: int = 0  # reminders, deadline-day, overdue notices and escalations
+    never_reported: list[str] = field(default_factory=list)  # agency codes
+
+    @property
+    def on_time_rate(self) -> float:
+        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cycle": self.label,
+            "expected": self.expected,
+            "on_time": self.on_time,
+            "late": self.late,
+            "missing": self.missing,
+            "on_time_rate": self.on_time_rate,
+            "nudges_sent": self.nudges_sent,
+            "never_reported": self.never_reported,
+        }
+
+
+@dataclass
+class SimulationSummary:
+    run_id: int
+    plan_key: str
+    province: str
+    seed: int
+    first_day: date
+    last_day: date
+    cycles: list[CycleOutcome]
+    messages_sent: dict[str, int]
+    submissions: int
+    returned: int
+    run_state: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "plan": self.plan_key,
+            "province": self.province,
+            "seed": self.seed,
+            "first_day": self.first_day.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "run_state": self.run_state,
+            "submissions": self.submissions,
+            "returned": self.returned,
+            "messages_sent": dict(sorted(self.messages_sent.items())),
+            "cycles": [cycle.to_json() for cycle in self.cycles],
+        }
+
+
+@dataclass(frozen=True)
+class DayDone:
+    """Progress after one simulated day."""
+
+    day: date
+    index: int
+    total: int
+    sent: int
+    submissions: int
+
+
+class Simulation:
+    """One simulated run of a plan; ``run()`` goes day by day and returns the summary."""
+
+    def __init__(
+        self,
+        env: JobEnvironment,
+        plan: LoadedPlan,
+        *,
+        province: str,
+        seed: int,
+        attachments_folder: Path,
+        until: date | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
+        from sxsh_flow.engine.services.start import replay_date
+
+        self.env, self.plan, self.province, self.seed = env, plan, province, seed
+        self.attachments_folder = attachments_folder
+        self.calendar = calendar or WorkingCalendar()
+        self.first_day = replay_date(plan.spec)
+        self.until = until
+        self.clock = FixedClock(self._at(self.first_day, time(8, 0)))
+        self.runner = Runner(env, self.clock, Timetable(calendar=self.calendar), owner=ACTOR)
+        self.answers: dict[int, date] = {}  # task run -> the day its agency answers
+        self.planned: set[int] = set()
+        self.sent = 0
+        self.submissions = 0
+        self.returned = 0
+
+    def run(self, progress: Callable[[DayDone], None] | None = None) -> SimulationSummary:
+        run_id, last_day = self._start()
+        days = list(_days(self.first_day, last_day))
+        for index, day in enumerate(days, start=1):
+            self._live(day)
+            if progress is not None:
+                progress(DayDone(day, index, len(days), self.sent, self.submissions))
+        return self._summary(run_id, last_day)
+
+    def _start(self) -> tuple[int, date]:
+        from sxsh_flow.engine.services.start import start_and_announce
+
+        now = self.clock.now()
+        with self.env.store.session() as session:
+            begun = start_and_announce(
+                session, self.plan, self.province, now=now, mailing=self.env.mailing, actor=ACTOR
+            )
+            run_id = begun.started.run_id
+            last_close = max(
+                session.scalars(select(ReportingCycle.closes_on).where(ReportingCycle.plan_run_id == run_id))
+            )
+        self.run_id = run_id
+        # A week past the last closing: the final consolidation has gone out, late stragglers too.
+        return run_id, self.until or last_close + timedelta(days=7)
+
+    def _live(self, day: date) -> None:
+        self.clock.instant = self._at(day, time(8, 0))
+        self.runner.run_due()
+        working = self.calendar.is_working_day(day)
+        if working:
+            self.clock.instant = self._at(day, REVIEW_HOUR)
+            self._review(day)
+            self.clock.instant = self._at(day, ANSWER_HOUR)
+            self._answer(day)
+            self.clock.instant = self._at(day, DISPATCH_HOUR)
+            result: JobResult = self.runner.dispatch()
+            self.sent += result.counts.get("sent", 0)
+
+    def _plan_answers(self, session: Session, spec: PlanSpec) -> None:
+        """Give each task run that has opened since yesterday the day its agency will answer."""
+        rows = session.execute(
+            select(
+                TaskRun.id,
+                TaskRun.agency_code,
+                TaskRun.task_key,
+                TaskRun.due_on,
+                TaskRun.opens_on,
+                ReportingCycle.label,
+            )
+            .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
+            .where(TaskRun.plan_run_id == self.run_id, TaskRun.state == TaskRunState.OPEN)
+        ).all()
+        for task_run_id, agency_code, task_key, due_on, opens_on, label in rows:
+            if task_run_id in self.planned:
+                continue
+            self.planned.add(task_run_id)
+            rng = random.Random(f"{self.seed}:answer:{agency_code}:{label}:{task_key}")
+            day = answer_day(
+                behaviour_of(self.seed, agency_code, label),
+                rng,
+                opened_on=max(opens_on, self.first_day),
+                due_on=due_on,
+                policy=spec.reminders,
+                calendar=self.calendar,
+            )
+            if day is not None:
+                self.answers[task_run_id] = day
+
+    def _answer(self, day: date) -> None:
+        from sxsh_flow.engine.services.links import issue_link, resolve
+        from sxsh_flow.engine.services.reports import save_report
+
+        signer = self.env.mailing.signer
+        assert signer is not None, "the simulation answers through reply links: the mailing needs a signer"
+        now = self.clock.now()
+        with self.env.store.session() as session:
+            run = session.get_one(PlanRun, self.run_id)
+            spec = PlanSpec.model_validate(run.spec)
+            self._plan_answers(session, spec)
+            due_today = sorted(task_run_id for task_run_id, answer in self.answers.items() if answer <= day)
+            for task_run_id in due_today:
+                task_run = session.get_one(TaskRun, task_run_id)
+                del self.answers[task_run_id]
+                if not task_run.state.awaits_report:
+                    continue
+                contact = _reporter(session, task_run)
+                if contact is None:
+                    continue
+                # The link the agency's emails carry: issue_link hands back the one already issued.
+                access = resolve(
+                    session, signer, signer.token(issue_link(session, task_run, contact, now=now, actor=ACTOR)), now=now
+                )
+                if access is None:
+                    continue
+                version = (
+                    session.scalar(
+                        select(Submission.version)
+                        .where(Submission.task_run_id == task_run_id)
+                        .order_by(Submission.version.desc())
+                        .limit(1)
+                    )
+                    or 0
+                )
+                rng = random.Random(
+                    f"{self.seed}:form:{task_run.agency_code}:{task_run.cycle.label}:{task_run.task_key}:{version}"
+                )
+                definition = form_definition(spec, spec.task(task_run.task_key))
+                data = form_data(definition, rng, year_index=task_run.cycle.year - spec.period.first_year)
+                saved = save_report(
+                    session,
+                    access,
+                    data,
+                    [],
+                    submit=True,
+                    form_nonce=f"simulation-{task_run_id}-{version + 1}",
+                    now=now,
+                    attachments_folder=self.attachments_folder,
+                    mailing=self.env.mailing,
+                )
+                if saved.submitted:
+                    self.submissions += 1
+
+    def _review(self, day: date) -> None:
+        from sxsh_flow.engine.services.reports import review_submission
+
+        now = self.clock.now()
+        start_of_day = self._at(day, time(0, 0))
+        with self.env.store.session() as session:
+            waiting = session.scalars(
+                select(Submission)
+                .join(TaskRun, Submission.task_run_id == TaskRun.id)
+                .where(
+                    TaskRun.plan_run_id == self.run_id,
+                    Submission.state == SubmissionState.SUBMITTED,
+                    Submission.submitted_at < start_of_day,
+                )
+                .order_by(Submission.id)
+            ).all()
+            for submission in waiting:
+                rng = random.Random(f"{self.seed}:review:{submission.task_run_id}:{submission.version}")
+                send_back = submission.version == 1 and rng.random() < RETURN_RATE
+                review_submission(
+                    session,
+                    submission.id,
+                    accept=not send_back,
+                    comment="Đề nghị bổ sung số liệu kinh phí và danh sách doanh nghiệp tham gia." if send_back else "",
+                    now=now,
+                    actor="coordinator:simulation",
+                    mailing=self.env.mailing,
+                    signer=self.env.mailing.signer,
+                )
+                if send_back:
+                    self.returned += 1
+                    self.answers[submission.task_run_id] = self.calendar.add_working_days(day, 2)
+
+    def _summary(self, run_id: int, last_day: date) -> SimulationSummary:
+        from sxsh_flow.engine.services.digest import first_submissions
+
+        with self.env.store.session() as session:
+            run = session.get_one(PlanRun, run_id)
+            cycles = list(
+                session.scalars(
+                    select(ReportingCycle).where(ReportingCycle.plan_run_id == run_id).order_by(ReportingCycle.due_on)
+                )
+            )
+            task_runs = list(
+                session.scalars(
+                    select(TaskRun).where(TaskRun.plan_run_id == run_id, TaskRun.state != TaskRunState.CANCELLED)
+                )
+            )
+            first_in = first_submissions(session, [t.id for t in task_runs])
+            cycle_of = {t.id: t.cycle_id for t in task_runs}
+            outcomes = {cycle.id: CycleOutcome(cycle.label) for cycle in cycles}
+            never: dict[int, set[str]] = defaultdict(set)
+            for task_run in task_runs:
+                if task_run.opens_on > last_day:
+                    continue  # not asked yet when the simulation stopped
+                outcome = outcomes[task_run.cycle_id]
+                outcome.expected += 1
+                submitted = first_in.get(task_run.id)
+                if submitted is not None:
+                    on_time = submitted.astimezone(VIETNAM).date() <= task_run.effective_due_on
+                    outcome.on_time += on_time
+                    outcome.late += not on_time
+                elif task_run.effective_due_on < last_day:
+                    outcome.missing += 1
+                    never[task_run.cycle_id].add(task_run.agency_code)
+            sent = Counter[str]()
+            for kind, task_run_ids in session.execute(
+                select(OutboxMessage.kind, OutboxMessage.task_run_ids).where(
+                    OutboxMessage.plan_run_id == run_id, OutboxMessage.state == OutboxState.SENT
+                )
+            ).tuples():
+                sent[kind] += 1
+                if kind in NUDGE_KINDS and task_run_ids and task_run_ids[0] in cycle_of:
+                    outcomes[cycle_of[task_run_ids[0]]].nudges_sent += 1
+            for cycle_id, codes in never.items():
+                outcomes[cycle_id].never_reported = sorted(codes)
+            return SimulationSummary(
+                run_id=run_id,
+                plan_key=run.plan_key,
+                province=run.province_code,
+                seed=self.seed,
+                first_day=self.first_day,
+                last_day=last_day,
+                cycles=[outcomes[cycle.id] for cycle in cycles if outcomes[cycle.id].expected],
+                messages_sent=dict(sent),
+                submissions=self.submissions,
+                returned=self.returned,
+                run_state=run.state.value,
+            )
+
+    @staticmethod
+    def _at(day: date, hour: time) -> datetime:
+        return datetime.combine(day, hour, tzinfo=VIETNAM)
+
+
+def _reporter(session: Session, task_run: TaskRun) -> ContactRecord | None:
+    """Who in the agency fills the report: its focal point, else its head."""
+    contacts = session.scalars(
+        select(ContactRecord).where(ContactRecord.agency_id == task_run.agency_id, ContactRecord.active.is_(True))
+    ).all()
+    for role in (ContactRole.FOCAL_POINT, ContactRole.HEAD):
+        for contact in contacts:
+            if contact.role == role.value:
+                return contact
+    return None
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)

@@ -15,16 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# A fresh data folder each time, so the demo can be run again and again. Without SXSH_SMTP_URL
+# The whole plan on a simulated clock, in a fresh data folder each time. Without SXSH_SMTP_URL
 # every email becomes an .eml file under $(DEMO_HOME)/outbox; with it, mail goes to that server.
 demo: install
 	rm -rf $(DEMO_HOME)
-	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --now 2016-09-01 start plan-2016-2020
-	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --now 2016-11-21 remind
-	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --now 2016-12-22 remind
-	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --now 2016-12-22 status --cycle 2016 --agency UBND-TUKY
+	SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow simulate plan-2016-2020 --seed 2016
 	@echo "Data: $(DEMO_HOME)/sxsh-flow.db (SQLite); emails: $(DEMO_HOME)/outbox/<day>/*.eml"
-	@echo "Try: SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow --help"
+	@echo "Try: SXSH_HOME=$(DEMO_HOME) $(BIN)/sxsh-flow status 1 --cycle 2019"
 
 # `make test` needs Chromium for tests/browser: `bash .ci/install-browser` (CI runs it) installs it.
 test: lint typecheck pytest

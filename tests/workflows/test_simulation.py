@@ -1,0 +1,126 @@
+"""The simulation: agencies that behave like agencies, forms they fill correctly, and a repeatable run."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.db import Store
+from sxsh_flow.engine.models import ScheduledRun, Submission
+from sxsh_flow.engine.report_form import form_definition, parse_form
+from sxsh_flow.workflows import load_builtin_plan
+from sxsh_flow.workflows.simulation import Behaviour, Simulation, SimulationSummary, answer_day, behaviour_of, form_data
+from sxsh_flow.workflows.spec import ReminderPolicy
+
+from .conftest import job_environment
+
+PLAN = load_builtin_plan("plan-2016-2020")
+CALENDAR = WorkingCalendar()
+DUE = date(2016, 12, 21)  # a Wednesday
+OPENED = date(2016, 11, 21)
+POLICY = ReminderPolicy(escalate_after=5)
+
+
+def test_an_agency_behaves_the_same_way_for_a_seed_and_most_are_on_time() -> None:
+    agencies = [f"UBND-{n}" for n in range(400)]
+
+    first = [behaviour_of(7, code, "2017") for code in agencies]
+    again = [behaviour_of(7, code, "2017") for code in agencies]
+    counts = Counter(first)
+
+    assert first == again
+    assert counts[Behaviour.ON_TIME] > 240
+    assert all(counts[b] > 0 for b in Behaviour)
+    assert first != [behaviour_of(8, code, "2017") for code in agencies]
+
+
+@pytest.mark.parametrize("draw", range(30))
+def test_an_on_time_agency_answers_after_the_opening_and_by_the_deadline(draw: int) -> None:
+    day = answer_day(
+        Behaviour.ON_TIME, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR
+    )
+
+    assert day is not None
+    assert OPENED < day <= DUE
+    assert CALENDAR.is_working_day(day)
+
+
+@pytest.mark.parametrize("draw", range(30))
+def test_a_late_agency_answers_after_the_deadline_but_before_its_head_is_told(draw: int) -> None:
+    escalation = CALENDAR.add_working_days(DUE, POLICY.escalate_after)
+
+    day = answer_day(
+        Behaviour.LATE, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR
+    )
+
+    assert day is not None
+    assert DUE < day < escalation
+
+
+@pytest.mark.parametrize("draw", range(30))
+def test_some_agencies_answer_only_after_the_escalation_and_some_never(draw: int) -> None:
+    escalation = CALENDAR.add_working_days(DUE, POLICY.escalate_after)
+    rng = random.Random(draw)
+
+    day = answer_day(Behaviour.AFTER_ESCALATION, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR)
+
+    assert day is not None
+    assert day > escalation
+    assert answer_day(Behaviour.NEVER, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR) is None
+
+
+@pytest.mark.parametrize("task", PLAN.spec.tasks, ids=lambda task: task.key)
+def test_the_simulated_forms_are_complete_and_valid_for_every_task(task) -> None:  # type: ignore[no-untyped-def]
+    definition = form_definition(PLAN.spec, task)
+    for draw in range(20):
+        data = form_data(definition, random.Random(draw), year_index=draw % 5)
+
+        parsed = parse_form(definition, data, submitting=True)
+
+        assert parsed.ok, parsed.errors
+        for numerator, denominator in definition.ratios:
+            assert 0 <= parsed.values[numerator] <= parsed.values[denominator]
+
+
+def simulate(store: Store, outbox: Path, *, seed: int, until: date) -> SimulationSummary:
+    simulation = Simulation(
+        job_environment(store), PLAN, province="HD", seed=seed, attachments_folder=outbox, until=until
+    )
+    return simulation.run()
+
+
+@pytest.mark.slow
+def test_the_same_seed_gives_the_same_run_on_any_database(store: Store, tmp_path: Path) -> None:
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        first = simulate(store, tmp_path, seed=11, until=date(2017, 1, 10))
+        second = simulate(other, tmp_path, seed=11, until=date(2017, 1, 10))
+    finally:
+        other.close()
+
+    assert first.to_json() == second.to_json()
+    cycle = first.cycles[0]
+    assert cycle.label == "2016"
+    assert cycle.expected == 26
+    assert cycle.on_time + cycle.late + cycle.missing <= cycle.expected
+    assert cycle.nudges_sent > 0
+    assert first.messages_sent["kickoff"] == 18
+    assert first.messages_sent["receipt"] == first.submissions
+
+
+@pytest.mark.slow
+def test_a_simulated_cycle_closes_and_every_report_is_reviewed(store: Store, tmp_path: Path) -> None:
+    summary = simulate(store, tmp_path, seed=3, until=date(2017, 2, 1))
+
+    assert summary.messages_sent.get("cycle_closed") == 1
+    with store.session() as session:
+        waiting = session.scalar(select(func.count()).select_from(Submission).where(Submission._state == "submitted"))
+        assert waiting == 0  # the coordinator accepted or returned everything that came in
+        assert session.scalar(select(func.count()).select_from(ScheduledRun)) > 100  # a ledger row per day's job
+    assert summary.cycles[0].on_time + summary.cycles[0].late > 0

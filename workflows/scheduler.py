@@ -111,8 +111,9 @@ class Runner:
             now = self.clock.now()
             results = []
             for slot, in_time in self.timetable.slots(now):
-                result = self._run_slot(slot, now) if in_time else self._skip(slot, now)
-                if result is not None:
+                if not in_time:
+                    self._skip(slot, now)
+                elif (result := self._run_slot(slot, now)) is not None:
                     results.append(result)
             return results
 

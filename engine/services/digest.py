@@ -85,7 +85,8 @@ def first_submissions(session: Session, task_run_ids: list[int]) -> dict[int, da
             .where(Submission.task_run_id.in_(chunk), Submission.submitted_at.is_not(None))
             .group_by(Submission.task_run_id)
         ).tuples():
-            found[task_run_id] = submitted_at
+            if submitted_at is not None:
+                found[task_run_id] = submitted_at
     return found
 
 

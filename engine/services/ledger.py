@@ -52,21 +52,16 @@ def claim(
     alive: Callable[[str], bool] = process_is_alive,
 ) -> ScheduledRun | None:
     """The slot's row, now RUNNING and ours; None when it is done, skipped or being run by a live owner."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    created = session.execute(
-        insert(ScheduledRun)
-        .values(
-            job=job,
-            slot=slot,
-            owner=owner,
-            started_at=now,
-            attempts=1,
-            detail="",
-            _state=ScheduledRunState.RUNNING,
-        )
-        .on_conflict_do_nothing(index_elements=["job", "slot"])
-        .returning(ScheduledRun.id)
-    ).scalar()
+    created = _insert_new(
+        session,
+        job=job,
+        slot=slot,
+        owner=owner,
+        started_at=now,
+        attempts=1,
+        detail="",
+        _state=ScheduledRunState.RUNNING,
+    )
     if created is not None:
         return session.get_one(ScheduledRun, created)
     row = session.scalars(
@@ -96,27 +91,34 @@ def fail(session: Session, run_id: int, *, now: datetime, error: str) -> None:
 
 def skip(session: Session, job: str, slot: str, *, now: datetime, owner: str, reason: str) -> bool:
     """Record a slot missed beyond the misfire grace, so it is neither run late nor asked about again."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    created = session.execute(
-        insert(ScheduledRun)
-        .values(
-            job=job,
-            slot=slot,
-            owner=owner,
-            started_at=now,
-            finished_at=now,
-            attempts=0,
-            detail=reason,
-            _state=ScheduledRunState.SKIPPED,
-        )
-        .on_conflict_do_nothing(index_elements=["job", "slot"])
-        .returning(ScheduledRun.id)
-    ).scalar()
+    created = _insert_new(
+        session,
+        job=job,
+        slot=slot,
+        owner=owner,
+        started_at=now,
+        finished_at=now,
+        attempts=0,
+        detail=reason,
+        _state=ScheduledRunState.SKIPPED,
+    )
     return created is not None
 
 
 def recent(session: Session, limit: int = 20) -> list[ScheduledRun]:
     return list(session.scalars(select(ScheduledRun).order_by(ScheduledRun.id.desc()).limit(limit)))
+
+
+def _insert_new(session: Session, **values: object) -> int | None:
+    """Insert the (job, slot) row unless it exists; the new row's id, or None when it was there."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ScheduledRun)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["job", "slot"])
+        .returning(ScheduledRun.id)
+    )
+    return session.execute(statement).scalar()
 
 
 def _move(session: Session, run_id: int, transition: str, *, now: datetime, detail: str) -> None:

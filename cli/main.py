@@ -16,6 +16,7 @@ from . import agencies as agencies_commands
 from . import mail as mail_commands
 from . import plans as plans_commands
 from . import portal as portal_commands
+from . import reports as reports_commands
 from . import runs as runs_commands
 from . import simulate as simulate_commands
 
@@ -37,6 +38,7 @@ app.add_typer(agencies_commands.app, name="agencies")
 runs_commands.register(app)
 mail_commands.register(app)
 portal_commands.register(app)
+reports_commands.register(app)
 simulate_commands.register(app)
 
 

@@ -274,3 +274,63 @@ class InvalidRequest(SxshError):
 
     exit_code = 65
     http_status = 422
+
+
+class UnknownCycle(SxshError, LookupError):
+    """A reporting cycle the run does not have (or one that was cancelled)."""
+
+    exit_code = 2
+    http_status = 404
+
+    def __init__(self, run_id: int, label: str, known: Sequence[str]) -> None:
+        self.run_id = run_id
+        self.label = label
+        listing = ", ".join(known) or "-"
+        super().__init__(
+            f"Lượt {run_id} không có kỳ báo cáo '{label}'. Các kỳ có: {listing}. Xem: sxsh-flow status {run_id}",
+            f"Run {run_id} has no reporting cycle '{label}'. Its cycles: {listing}. See: sxsh-flow status {run_id}",
+        )
+
+
+class UnknownReportFormat(SxshError, ValueError):
+    """An output format the consolidated report is not written in."""
+
+    exit_code = 2
+
+    def __init__(self, given: str, known: Sequence[str]) -> None:
+        self.given = given
+        listing = ", ".join(known)
+        super().__init__(
+            f"Không xuất được báo cáo dạng '{given}'. Chọn một trong: {listing} (--format, hoặc đuôi tệp của -o).",
+            f"Cannot write the report as '{given}'. Choose one of: {listing} (--format, or the -o file's extension).",
+        )
+
+
+class PrefectServerNotConfigured(SxshError):
+    """``sxsh-flow deploy`` was run without PREFECT_API_URL: there is no server to register on."""
+
+    exit_code = 78  # EX_CONFIG
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Chưa đặt PREFECT_API_URL nên không có máy chủ Prefect để đăng ký. Chạy `prefect server start` "
+            "rồi `export PREFECT_API_URL=http://127.0.0.1:4200/api` (địa chỉ máy chủ đó).",
+            "PREFECT_API_URL is not set, so there is no Prefect server to register on. Run `prefect server start`, "
+            "then `export PREFECT_API_URL=http://127.0.0.1:4200/api` (that server's address).",
+        )
+
+
+class PrefectServerUnavailable(SxshError):
+    """The Prefect server PREFECT_API_URL names does not answer (or is not a Prefect server)."""
+
+    exit_code = 69  # EX_UNAVAILABLE
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(
+            f"Máy chủ Prefect {url} không trả lời ({reason}). Kiểm tra PREFECT_API_URL và máy chủ "
+            "(`prefect server start`); chưa đăng ký gì.",
+            f"The Prefect server {url} does not answer ({reason}). Check PREFECT_API_URL and the server "
+            "(`prefect server start`); nothing was registered.",
+        )

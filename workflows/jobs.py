@@ -39,20 +39,28 @@ class JobEnvironment:
     actor: str = ACTOR
     # The consolidated report's files for a cycle's closing email, and its page's address.
     report_files: Callable[[Session, int, str, date], Sequence[MailAttachment]] | None = None
-    report_link: Callable[[int, str], str] | None = None
+    report_link: Callable[[int, str, datetime], str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, actor: str = ACTOR, store: Store | None = None) -> JobEnvironment:
         from sxsh_flow.engine.services.links import LinkSigner
         from sxsh_flow.engine.services.mailing import Mailing
 
-        signer = LinkSigner(settings.secret_key(), settings.base_url)
+        secret = settings.secret_key()
+        signer = LinkSigner(secret, settings.base_url)
+
+        def report_link(run_id: int, cycle_label: str, now: datetime) -> str:
+            from sxsh_flow.notifications.web.report_links import report_url
+
+            return report_url(secret, settings.base_url, run_id, cycle_label, now=now)
+
         return cls(
             store=store or Store(settings.database_url),
             mailing=Mailing(language=settings.language, sender_email=settings.mail_from, signer=signer),
             transport_factory=lambda: _transport(settings),
             actor=actor,
             report_files=_report_files,
+            report_link=report_link,
         )
 
 

@@ -26,7 +26,7 @@ from .transitions import fire
 
 # What the closing email carries: the consolidated report's files, and a link to its page.
 ReportFiles = Callable[[Session, int, str, date], Sequence[MailAttachment]]
-ReportLink = Callable[[int, str], str]
+ReportLink = Callable[[int, str, datetime], str]  # (run, cycle, now): the report page's address
 
 
 @dataclass
@@ -107,7 +107,7 @@ def _queue_closing_message(
     attachments = tuple(files(session, mail.run.id, cycle.label, today)) if files else ()
     extra = {"attached": "yes"} if attachments else {}
     if link is not None:
-        extra["report_url"] = link(mail.run.id, cycle.label)
+        extra["report_url"] = link(mail.run.id, cycle.label, now)
     message = mail.message(
         kind=MessageKind.CYCLE_CLOSED,
         key=f"cycle_closed:{mail.run.id}:{cycle.label}",

@@ -25,6 +25,7 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.errors import ReportNotExpected, SxshError
 from sxsh_flow.engine.settings import Settings
 
+from .consolidated import register_report_pages
 from .pages import TEMPLATE_FOLDER, Pages
 from .replies import ReplyPortal
 from .security import BodyLimitMiddleware, SecurityHeadersMiddleware, redact_access_log, security_headers
@@ -96,6 +97,7 @@ def create_app(
     app.add_api_route("/r/{token}", portal.report, methods=["POST"], include_in_schema=False)
     app.add_api_route("/r/{token}/extension", portal.extension, methods=["POST"], include_in_schema=False)
     app.add_api_route("/r/{token}/forward", portal.forward, methods=["POST"], include_in_schema=False)
+    register_report_pages(app, store, settings, clock, pages, bad_link=portal.bad_link)
 
     @app.get("/health", include_in_schema=False)
     def health() -> Response:

@@ -1,0 +1,166 @@
+"""``report``: the consolidated report of a cycle (or of every cycle up to it) as HTML, Word or Excel.
+
+Rendering loads matplotlib, python-docx and openpyxl: they are imported inside the command, after
+the format is known to be good, so other commands (and a mistyped format) stay fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .output import emit_json
+
+if TYPE_CHECKING:
+    from sxsh_flow.engine.consolidation import ConsolidatedReport
+
+    from .context import AppContext
+
+FORMATS = ("html", "docx", "xlsx")
+_SUFFIXES = {".html": "html", ".htm": "html", ".docx": "docx", ".xlsx": "xlsx"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def report(
+    ctx: typer.Context,
+    run: Annotated[int, typer.Argument(help="Run number (see: sxsh-flow status).")],
+    cycle: Annotated[str, typer.Option("--cycle", "-c", help="The reporting cycle, e.g. 2017 or 2017-H1.")],
+    cumulative: Annotated[
+        bool, typer.Option("--cumulative", help="Every cycle of the run up to --cycle, added up.")
+    ] = False,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="html, docx or xlsx; default: from the -o file's extension, else html."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The file to write; without it HTML goes to standard output.", dir_okay=False
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report's figures as one JSON document (for scripts).")
+    ] = False,
+) -> None:
+    """Write the consolidated report of RUN for a cycle: indicators against targets, work volume,
+    funding by source (with the total in words), what agencies wrote, late and missing units, and
+    the enterprises that took part; HTML, a Word document in the Decree 30/2020 layout, or an Excel
+    workbook of its tables.
+
+    Example: sxsh-flow report 1 --cycle 2017 -o bao-cao-2017.docx
+    """
+    from sxsh_flow.engine.clock import local_date
+    from sxsh_flow.engine.services.consolidation import build_report
+
+    app_context: AppContext = ctx.obj
+    chosen = _format(output_format, output)
+    if chosen != "html" and output is None and not as_json:
+        raise typer.BadParameter(
+            app_context.text(
+                f"báo cáo dạng {chosen} cần tệp để ghi: thêm -o TỆP",
+                f"a {chosen} report needs a file to go to: add -o FILE",
+            ),
+            param_hint="'--output' / '-o'",
+        )
+    with app_context.store.session() as session:
+        built = build_report(
+            session,
+            run,
+            cycle_label=cycle,
+            cumulative=cumulative,
+            today=local_date(app_context.now()),
+            language=app_context.language,
+        )
+    if output is None and as_json:
+        emit_json(_document(built, None))
+        return
+    content = _render(built, chosen)
+    if output is None:
+        typer.echo(content.decode("utf-8"), nl=False)
+        return
+    _write(output, content)
+    if as_json:
+        emit_json(_document(built, output))
+        return
+    _say_written(app_context, built, output)
+
+
+def _format(given: str | None, output: Path | None) -> str:
+    """The format asked for, else the one the file's extension names, else HTML."""
+    from sxsh_flow.engine.errors import UnknownReportFormat
+
+    if given is not None:
+        if given.lower() not in FORMATS:
+            raise UnknownReportFormat(given, FORMATS)
+        return given.lower()
+    if output is None:
+        return "html"
+    suffix = output.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise UnknownReportFormat(suffix or output.name, FORMATS)
+    return _SUFFIXES[suffix]
+
+
+def _render(built: ConsolidatedReport, chosen: str) -> bytes:
+    if chosen == "docx":
+        from sxsh_flow.notifications.reports.docx import render_docx
+
+        return render_docx(built)
+    if chosen == "xlsx":
+        from sxsh_flow.notifications.reports.xlsx import render_xlsx
+
+        return render_xlsx(built)
+    from sxsh_flow.notifications.reports.html import render_html
+
+    return render_html(built).encode("utf-8")
+
+
+def _write(output: Path, content: bytes) -> None:
+    from sxsh_flow.engine.errors import ConfigurationError
+
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigurationError(
+            "-o", str(output), f"không ghi được tệp ({reason})", f"cannot write it ({reason})"
+        ) from exc
+
+
+def _document(built: ConsolidatedReport, output: Path | None) -> dict[str, object]:
+    from sxsh_flow.engine.consolidation import figures
+    from sxsh_flow.notifications.money_words import amount_in_words
+
+    document = figures(built)
+    document["funding"]["total_in_words"] = amount_in_words(built.funding_total.total)
+    document["file"] = str(output) if output is not None else None
+    return document
+
+
+def _say_written(app_context: AppContext, built: ConsolidatedReport, output: Path) -> None:
+    from sxsh_flow.notifications.formatting import vn_number
+
+    say = app_context.text
+    total = vn_number(built.funding_total.total)
+    typer.echo(
+        say(
+            f"Đã ghi báo cáo {built.period_label} của lượt #{built.run_id} vào {output}: "
+            f"{built.reports_received}/{built.reports_expected} báo cáo được tổng hợp; tổng kinh phí {total} đồng.",
+            f"Wrote the report of run #{built.run_id} for {', '.join(built.cycle_labels)} to {output}: "
+            f"{built.reports_received} of {built.reports_expected} reports consolidated; funding {total} đồng.",
+        )
+    )
+    late = sum(1 for unit in built.late_units if unit.submitted_on is not None)
+    missing = len(built.late_units) - late
+    if late or missing:
+        typer.echo(
+            say(
+                f"  {late} báo cáo nộp chậm, {missing} báo cáo chưa nộp (xem mục V của báo cáo).",
+                f"  {late} report(s) late, {missing} not received (see part V of the report).",
+            )
+        )

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from . import agencies as agencies_commands
+from . import deploy as deploy_commands
 from . import mail as mail_commands
 from . import plans as plans_commands
 from . import portal as portal_commands
@@ -39,6 +40,7 @@ runs_commands.register(app)
 mail_commands.register(app)
 portal_commands.register(app)
 reports_commands.register(app)
+deploy_commands.register(app)
 simulate_commands.register(app)
 
 

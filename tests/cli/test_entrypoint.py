@@ -94,8 +94,9 @@ def test_start_then_status_through_the_installed_command(environment: dict[str, 
         ["agencies", "list"],
         ["--now", "2016-09-01", "start", "plan-2016-2020"],
         ["--help"],
+        ["deploy", "--help"],  # deploy imports Prefect only when it runs, not to describe itself
     ],
-    ids=["status", "plans-list", "agencies-list", "start", "help"],
+    ids=["status", "plans-list", "agencies-list", "start", "help", "deploy-help"],
 )
 def test_ordinary_commands_never_import_prefect(environment: dict[str, str], argv: list[str]) -> None:
     script = (

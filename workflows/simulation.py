@@ -144,7 +144,9 @@ def form_data(definition: FormDefinition, rng: random.Random, *, year_index: int
             code = key.split(".")[1]
             low, high = RATIO_SHARES.get(code, (0.3, 0.8))
             total = rng.randint(1000, 5000) if code == "saving" else rng.randint(20, 300)
-            share = min(1.0, rng.uniform(low, high) + 0.04 * year_index)
+            # Coverage grows year by year as the plan takes hold; the saving rate per product does not.
+            growth = 0.0 if code == "saving" else 0.04 * year_index
+            share = min(1.0, rng.uniform(low, high) + growth)
             data[key], data[ratios[key]] = str(round(total * share)), str(total)
         else:
             data[key] = _value(spec_field, rng)

@@ -57,6 +57,7 @@ def serve(
     SXSH_CLOCK_RATE=21600 (a simulated day every 4 seconds).
     """
     import logging
+    import signal
     from datetime import timedelta
 
     import uvicorn
@@ -91,6 +92,10 @@ def serve(
             )
         )
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # uvicorn shuts down on SIGTERM, then restores the default handler and raises the signal
+        # again, which would end the process before the scheduler stops. As SystemExit(0), that
+        # second signal lets the `finally` below wait for a job in progress.
+        signal.signal(signal.SIGTERM, _exit_cleanly)
         scheduler.start()
     try:
         uvicorn.run(
@@ -108,6 +113,10 @@ def serve(
         # uvicorn returns on SIGINT and SIGTERM: let a job in progress finish before the process ends.
         if scheduler is not None:
             scheduler.shutdown()
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _time_option(name: str, value: str) -> time:

@@ -65,6 +65,10 @@ class AcceleratedClock:
     def now(self) -> datetime:
         return self.start + timedelta(seconds=(self._real_time() - self._origin) * self.rate)
 
+    def restart(self) -> None:
+        """Start again from ``start`` now: the seconds a process spends starting up are hours at this rate."""
+        self._origin = self._real_time()
+
 
 def local_date(instant: datetime) -> date:
     """The calendar date in Vietnam at ``instant``."""

@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sxsh_flow.engine.calendar import WorkingCalendar
-from sxsh_flow.engine.clock import VIETNAM, Clock, local_date
+from sxsh_flow.engine.clock import VIETNAM, AcceleratedClock, Clock, local_date
 from sxsh_flow.engine.services import ledger
 
 from .jobs import DAILY_JOBS, JobEnvironment, JobResult, dispatch_outbox
@@ -205,6 +205,8 @@ class EmbeddedScheduler:
                 id="dispatch",
                 next_run_time=at_once,
             )
+        if isinstance(self.runner.clock, AcceleratedClock):
+            self.runner.clock.restart()  # SXSH_NOW is when the scheduler starts, not when the process did
         scheduler.start()
         self._scheduler = scheduler
 

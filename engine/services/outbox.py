@@ -227,7 +227,9 @@ def claim(
 
 def backoff(attempts: int) -> timedelta:
     """5 minutes after the first failure, doubling, at most 2 hours: a long outage is waited out."""
-    wait: timedelta = FIRST_RETRY * (2 ** max(attempts - 1, 0))
+    # The exponent is capped before multiplying: after 40 attempts (a week of outage) 2**39 × 5 min
+    # would overflow timedelta, and the batch would be stuck in "sending" for good.
+    wait: timedelta = FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16))
     return min(wait, LONGEST_WAIT)
 
 

@@ -103,3 +103,16 @@ def test_local_date_is_the_calendar_date_in_vietnam(instant: datetime, vietnam_d
 def test_parse_instant_and_local_date_agree_on_the_office_day() -> None:
     assert local_date(parse_instant("2017-01-01")) == date(2017, 1, 1)
     assert local_date(parse_instant("2016-12-31T23:59:59")) == date(2016, 12, 31)
+
+
+def test_an_accelerated_clock_runs_faster_from_its_start_and_restarts_there() -> None:
+    from sxsh_flow.engine.clock import AcceleratedClock
+
+    real = [100.0]
+    start = datetime(2016, 11, 18, 8, 0, tzinfo=VIETNAM)
+    clock = AcceleratedClock(start, 21600, real_time=lambda: real[0])
+
+    real[0] += 4.0
+    assert clock.now() == start + timedelta(days=1)
+    clock.restart()  # the scheduler starts: the seconds spent starting up do not count
+    assert clock.now() == start

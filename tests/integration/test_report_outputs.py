@@ -63,8 +63,8 @@ class Reading:
 # --- the database, read directly -----------------------------------------------------------------
 
 
-def database_truth(session: Session, run_id: int) -> Reading:
-    """The figures of cycle 2017 from the stored submissions: the accepted version of each task run, else
+def database_truth(session: Session, run_id: int, cycle: str = CYCLE, today: date = TODAY) -> Reading:
+    """The figures of a cycle (2017) from the stored submissions: the accepted version of each task run, else
     the one awaiting review; returned versions and drafts do not count; cancelled task runs are not due."""
     truth = Reading()
     numerators: dict[str, list[int]] = {code: [0, 0] for code in RATIOS}
@@ -74,7 +74,7 @@ def database_truth(session: Session, run_id: int) -> Reading:
     task_runs = session.scalars(
         select(TaskRun)
         .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
-        .where(TaskRun.plan_run_id == run_id, ReportingCycle.label == CYCLE)
+        .where(TaskRun.plan_run_id == run_id, ReportingCycle.label == cycle)
     ).all()
     for task_run in task_runs:
         if task_run.state is TaskRunState.CANCELLED or task_run.task_key == UPWARD_TASK:
@@ -85,7 +85,7 @@ def database_truth(session: Session, run_id: int) -> Reading:
             .order_by(Submission.version)
         ).all()
         first = min((v.submitted_at for v in sent if v.submitted_at), default=None)
-        if first is None and task_run.effective_due_on < TODAY:
+        if first is None and task_run.effective_due_on < today:
             truth.late[task_run.agency_name] = None
         elif first is not None and local_date(first) > task_run.effective_due_on:
             truth.late[task_run.agency_name] = local_date(first)
@@ -280,14 +280,7 @@ class Outputs:
     readings: dict[str, Reading]
 
 
-@pytest.fixture(scope="module")
-def outputs(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Outputs:
-    folder: Path = tmp_path_factory.mktemp("report-outputs")
-    with Store(module_database_url) as store:
-        run_id = build_scenario(store, folder / "attachments")
-        with store.session() as session:
-            report = build_report(session, run_id, cycle_label=CYCLE, cumulative=False, today=TODAY)
-            truth = database_truth(session, run_id)
+def render_and_read(report: ConsolidatedReport, truth: Reading, folder: Path) -> Outputs:
     files = {"html": render_html(report).encode("utf-8"), "docx": render_docx(report), "xlsx": render_xlsx(report)}
     for kind, content in files.items():  # kept beside the test's other files, to look at when one fails
         (folder / f"{report.file_stem}.{kind}").write_bytes(content)
@@ -300,6 +293,57 @@ def outputs(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
             "xlsx": read_xlsx(files["xlsx"]),
         },
     )
+
+
+@pytest.fixture(scope="module")
+def outputs(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    folder: Path = tmp_path_factory.mktemp("report-outputs")
+    with Store(module_database_url) as store:
+        run_id = build_scenario(store, folder / "attachments")
+        with store.session() as session:
+            report = build_report(session, run_id, cycle_label=CYCLE, cumulative=False, today=TODAY)
+            truth = database_truth(session, run_id)
+    return render_and_read(report, truth, folder)
+
+
+SIMULATED_UNTIL = date(2018, 1, 15)  # the 2017 cycle has closed; its late reports are in
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    """The 2017 report of a simulated run: agencies that answered on time, late, after escalation, never."""
+    from sxsh_flow.workflows import load_builtin_plan
+    from sxsh_flow.workflows.simulation import Simulation
+
+    from ..workflows.conftest import job_environment
+
+    folder: Path = tmp_path_factory.mktemp("simulated-report")
+    with Store(f"sqlite:///{folder / 'simulated.db'}") as store:
+        plan = load_builtin_plan("plan-2016-2020")
+        environment = job_environment(store)
+        simulation = Simulation(
+            environment, plan, province="HD", seed=2016, attachments_folder=folder, until=SIMULATED_UNTIL
+        )
+        run_id = simulation.run().run_id
+        with store.session() as session:
+            report = build_report(session, run_id, cycle_label=CYCLE, cumulative=False, today=SIMULATED_UNTIL)
+            truth = database_truth(session, run_id, CYCLE, SIMULATED_UNTIL)
+    return render_and_read(report, truth, folder)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("output", ["html", "docx", "xlsx"])
+def test_a_simulated_runs_report_agrees_with_its_database_in_every_output(simulated: Outputs, output: str) -> None:
+    reading = simulated.readings[output]
+
+    assert reading.ratios == simulated.truth.ratios
+    assert reading.counts == simulated.truth.counts
+    assert reading.funding == simulated.truth.funding
+    assert reading.in_words == simulated.truth.in_words
+    assert reading.late == simulated.truth.late
+    assert reading.enterprises == simulated.truth.enterprises
+    assert simulated.truth.funding["total"] > 0
+    assert simulated.truth.late  # the seeded agencies include some that were late
 
 
 OUTPUTS = ("html", "docx", "xlsx")

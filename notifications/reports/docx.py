@@ -38,6 +38,7 @@ from sxsh_flow.notifications.formatting import cycle_name, en_number, vn_date, v
 from sxsh_flow.notifications.money_words import amount_in_words
 
 from .charts import attainment_chart, timeliness_chart
+from .words import Words
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -379,7 +380,7 @@ class _Outline:
 
 
 def _body(document: Any, report: ConsolidatedReport) -> None:
-    words = _Words(report.language)
+    words = Words(WORDS, report.language)
     period = _period(report)
     basis = f" {words['and']} ".join([*report.legal_basis, report.plan_title])
     if report.lead_name:
@@ -428,7 +429,7 @@ def _body(document: Any, report: ConsolidatedReport) -> None:
     closing.paragraph_format.keep_with_next = True  # the last words of the body go with the signature
 
 
-def _indicator_table(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _indicator_table(document: Any, report: ConsolidatedReport, words: Words) -> None:
     if not report.indicators:
         _paragraph(document, words["no_data"])
         return
@@ -465,7 +466,7 @@ def _figure_text(indicator: IndicatorResult, figure: Figure, language: str) -> s
     return number
 
 
-def _work_volume_table(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _work_volume_table(document: Any, report: ConsolidatedReport, words: Words) -> None:
     if not report.work_volume:
         _paragraph(document, words["no_data"])
         return
@@ -483,7 +484,7 @@ def _work_volume_table(document: Any, report: ConsolidatedReport, words: _Words)
     _grid(document, headers, rows, (1.2, 7.8, 2.3, 1.9, 2.8), align="clccc")
 
 
-def _funding(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _funding(document: Any, report: ConsolidatedReport, words: Words) -> None:
     total = report.funding_total
     money = _money(report.language)
     _paragraph(
@@ -516,7 +517,7 @@ def _sources(row: Any, report: ConsolidatedReport) -> list[tuple[str, int]]:
     return named + [(key, amount) for key, amount in row.by_source.items() if key not in keys]
 
 
-def _texts(document: Any, report: ConsolidatedReport, section: str, words: _Words) -> None:
+def _texts(document: Any, report: ConsolidatedReport, section: str, words: Words) -> None:
     written = report.texts.get(section, ())
     if not written:
         _paragraph(document, words["none_written"])
@@ -531,7 +532,7 @@ def _texts(document: Any, report: ConsolidatedReport, section: str, words: _Word
         paragraph.add_run(f": {text.text}")
 
 
-def _timeliness(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _timeliness(document: Any, report: ConsolidatedReport, words: Words) -> None:
     late = sum(1 for unit in report.late_units if unit.submitted_on is not None)
     missing = sum(1 for unit in report.late_units if unit.submitted_on is None)
     _paragraph(
@@ -597,7 +598,7 @@ def _signature(document: Any, report: ConsolidatedReport) -> None:
 
 
 def _appendices(document: Any, report: ConsolidatedReport) -> None:
-    words = _Words(report.language)
+    words = Words(WORDS, report.language)
     section = document.add_section(WD_SECTION.NEW_PAGE)
     _page(section, landscape=True)
     section.different_first_page_header_footer = False
@@ -632,7 +633,7 @@ def _appendices(document: Any, report: ConsolidatedReport) -> None:
         build(document, report, words)
 
 
-def _enterprise_table(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _enterprise_table(document: Any, report: ConsolidatedReport, words: Words) -> None:
     if not report.enterprises:
         _paragraph(document, words["no_enterprises"], align="center", indent=False)
         return
@@ -644,7 +645,7 @@ def _enterprise_table(document: Any, report: ConsolidatedReport, words: _Words) 
     _grid(document, headers, rows, (1.2, 7.5, 4.5, 4.5, 1.5, 5.5), align="cllccl")
 
 
-def _funding_by_agency_table(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _funding_by_agency_table(document: Any, report: ConsolidatedReport, words: Words) -> None:
     money = _money(report.language)
     total = report.funding_total
     labels = [label for label, _ in _sources(total, report)]
@@ -661,7 +662,7 @@ def _funding_by_agency_table(document: Any, report: ConsolidatedReport, words: _
     _bold_row(table, len(rows))
 
 
-def _by_agency_table(document: Any, report: ConsolidatedReport, words: _Words) -> None:
+def _by_agency_table(document: Any, report: ConsolidatedReport, words: Words) -> None:
     rows: list[list[str]] = []
     spans: list[tuple[int, int]] = []  # the rows each indicator covers, merged in its first two columns
     for index, indicator in enumerate((i for i in report.indicators if i.by_agency), start=1):
@@ -835,18 +836,6 @@ def _shade(cell: _Cell, colour: str) -> None:
     cell._tc.get_or_add_tcPr().insert_element_before(
         shading, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"
     )
-
-
-class _Words:
-    def __init__(self, language: str) -> None:
-        self.english = language == "en"
-
-    def __getitem__(self, key: str) -> str:
-        vietnamese, english = WORDS[key]
-        return english if self.english else vietnamese
-
-    def format(self, key: str, **values: object) -> str:
-        return self[key].format(**values)
 
 
 def _period(report: ConsolidatedReport) -> str:

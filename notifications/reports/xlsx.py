@@ -28,6 +28,7 @@ from sxsh_flow.notifications.formatting import cycle_name, vn_date
 from sxsh_flow.notifications.money_words import amount_in_words
 
 from .docx import place_and_date, stable_archive
+from .words import Words
 
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"
@@ -107,7 +108,7 @@ class _Column:
 
 def render_xlsx(report: ConsolidatedReport) -> bytes:
     """The report's tables as an .xlsx file: the same bytes for the same report."""
-    words = _Words(report.language)
+    words = Words(WORDS, report.language)
     workbook = Workbook()
     workbook.remove(workbook.active)
     _about(workbook.create_sheet(words["about"]), report, words)
@@ -131,7 +132,7 @@ def render_xlsx(report: ConsolidatedReport) -> bytes:
     return stable_archive(buffer.getvalue(), header.issued_on)
 
 
-def _about(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _about(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     header = report.header
     rows: list[tuple[str, Cell]] = [
         (words["document"], f"{header.title} {header.subtitle}"),
@@ -151,7 +152,7 @@ def _about(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
     sheet.column_dimensions["B"].width = 110
 
 
-def _indicators(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _indicators(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     columns = [
         _Column(words["no"], 6),
         _Column(words["code"], 20),
@@ -193,7 +194,7 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> 
     _formats(sheet, columns)
 
 
-def _by_agency(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _by_agency(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     columns = [
         _Column(words["code"], 20),
         _Column(words["indicator"], 60),
@@ -222,7 +223,7 @@ def _by_agency(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> N
     _formats(sheet, columns)
 
 
-def _work_volume(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _work_volume(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     columns = [
         _Column(words["no"], 6),
         _Column(words["activity"], 70),
@@ -238,7 +239,7 @@ def _work_volume(sheet: Worksheet, report: ConsolidatedReport, words: _Words) ->
     _formats(sheet, columns)
 
 
-def _funding(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _funding(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     english = report.language == "en"
     total = report.funding_total
     known = [key for key, _, _ in FUNDING_SOURCES]
@@ -263,7 +264,7 @@ def _funding(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> Non
     sheet.cell(sheet.max_row, 2).font = Font(italic=True)
 
 
-def _late_units(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _late_units(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     columns = [
         _Column(words["no"], 6),
         _Column(words["cycle"], 12),
@@ -294,7 +295,7 @@ def _late_units(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> 
     _formats(sheet, columns)
 
 
-def _enterprises(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _enterprises(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     columns = [
         _Column(words["no"], 6),
         _Column(words["enterprise"], 48),
@@ -309,7 +310,7 @@ def _enterprises(sheet: Worksheet, report: ConsolidatedReport, words: _Words) ->
     _formats(sheet, columns)
 
 
-def _timeliness(sheet: Worksheet, report: ConsolidatedReport, words: _Words) -> None:
+def _timeliness(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     columns = [
         _Column(words["cycle"], 14),
         _Column(words["expected"], 14, COUNT),
@@ -380,15 +381,6 @@ def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _optional(words: _Words, key: str | None) -> str | None:
+def _optional(words: Words, key: str | None) -> str | None:
     """The words for one of a few known keys (sum, ratio; plan, annual), None for any other."""
     return words[key] if key in ("sum", "ratio", "latest", "plan", "annual") else None
-
-
-class _Words:
-    def __init__(self, language: str) -> None:
-        self.english = language == "en"
-
-    def __getitem__(self, key: str) -> str:
-        vietnamese, english = WORDS[key]
-        return english if self.english else vietnamese

@@ -76,19 +76,14 @@ def simulate(
         emit_json({**summary.to_json(), "wall_seconds": round(elapsed, 1)})
         return
     _print_summary(app_context, summary)
+    where = app_context.transport().describe()
     typer.echo(
         say(
             f"Xong trong {elapsed:.0f} giây. Xem: sxsh-flow status {summary.run_id} · "
-            f"sxsh-flow outbox list · thư: {transport_place(app_context)}",
-            f"Done in {elapsed:.0f} s. See: sxsh-flow status {summary.run_id} · "
-            f"sxsh-flow outbox list · mail: {transport_place(app_context)}",
+            f"sxsh-flow outbox list · thư: {where}",
+            f"Done in {elapsed:.0f} s. See: sxsh-flow status {summary.run_id} · sxsh-flow outbox list · mail: {where}",
         )
     )
-
-
-def transport_place(app_context: AppContext) -> str:
-    settings = app_context.settings
-    return settings.smtp_url.split("@")[-1] if settings.smtp_url else str(settings.outbox_folder)
 
 
 class _Progress:

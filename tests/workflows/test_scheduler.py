@@ -57,7 +57,7 @@ def test_a_slot_missed_by_less_than_the_grace_may_still_run_and_an_older_one_may
 def test_the_daily_time_is_configurable_and_in_vietnam_time() -> None:
     timetable = Timetable(daily_at=time(7, 30))
 
-    assert timetable.due_at(MONDAY) == datetime(2016, 12, 12, 0, 30, tzinfo=VIETNAM).replace(hour=7, minute=30)
+    assert timetable.due_at(MONDAY) == vn(MONDAY, 7, 30)
     assert timetable.next_due(vn(MONDAY, 7, 31)) == vn(MONDAY + timedelta(days=1), 7, 30)
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sxsh_flow.workflows.spec import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
+from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
 
 DIRECTORY_FORMAT = 1
 

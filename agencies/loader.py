@@ -15,10 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sxsh_flow.engine.datafile import LoadedDocument, as_date, read_yaml, validate_document
-from sxsh_flow.engine.errors import InvalidDirectory, Problem, UnknownProvince
-
-from .directory import Directory, DirectorySpec
+from sxsh_flow.agencies.directory import Directory, DirectorySpec
+from sxsh_flow.datafile import LoadedDocument, as_date, read_yaml, validate_document
+from sxsh_flow.errors import InvalidDirectory, Problem, UnknownProvince
 
 _Path = tuple[int | str, ...]
 

@@ -21,22 +21,23 @@ import aiosmtplib
 from sqlalchemy import select
 
 from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
+from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
+from sxsh_flow.engine.message import Address, RenderedMessage
 from sxsh_flow.engine.models import TaskRun
+from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.notices import Mailing, queue_reminders
 from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_message
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.notifications.compose import compose
 from sxsh_flow.notifications.dispatcher import dispatch
-from sxsh_flow.notifications.message import Address, RenderedMessage
 from sxsh_flow.notifications.smtp_url import parse_smtp_url
 from sxsh_flow.notifications.transports import SmtpTransport
 from sxsh_flow.workflows import load_builtin_plan
-from sxsh_flow.workflows.loader import LoadedPlan
-from sxsh_flow.workflows.spec import AgencyKind
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "3000"))
 POOL = int(os.environ.get("BENCH_POOL", "4"))
@@ -110,7 +111,7 @@ def _dispatch_rate(port: int, folder: Path) -> tuple[float, int]:
     with Store(f"sqlite:///{folder / 'dispatch.db'}") as store:
         with store.session() as session:
             for n in range(MESSAGES):
-                queue_message(session, _message(n), now=clock.now())
+                queue_message(session, _message(n), compose=EMAIL_WRITER.compose, now=clock.now())
         transport = SmtpTransport(parse_smtp_url(f"smtp://127.0.0.1:{port}?pool={POOL}"))
 
         async def run() -> int:
@@ -164,7 +165,7 @@ def _sweep(folder: Path) -> tuple[float, int, int]:
         day = parse_instant("2016-12-01")  # 14 working days before the 2016 deadline: every commune is reminded
         started = time.perf_counter()
         with store.session() as session:
-            summary = queue_reminders(session, now=day, mailing=Mailing(), actor="bench")
+            summary = queue_reminders(session, now=day, mailing=Mailing(writer=EMAIL_WRITER), actor="bench")
         return time.perf_counter() - started, open_count, len(summary.queued)
 
 

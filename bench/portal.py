@@ -22,16 +22,17 @@ import httpx
 from sqlalchemy import select
 
 from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
+from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ContactRecord, TaskRun
+from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
 from sxsh_flow.engine.services.notices import Mailing, open_due
 from sxsh_flow.engine.services.start import start_plan
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
-from sxsh_flow.workflows.loader import LoadedPlan
-from sxsh_flow.workflows.spec import AgencyKind
 
 COMMUNES = int(os.environ.get("BENCH_COMMUNES", "1000"))
 OPENS = int(os.environ.get("BENCH_OPENS", "2000"))
@@ -73,7 +74,7 @@ def _prepare(home: Path, base_url: str) -> list[str]:
     with Store(f"sqlite:///{home / 'sxsh-flow.db'}") as store, store.session() as session:
         import_directory(session, Directory(Province(code="HD", name="Hải Dương"), tuple(agencies)), now=start)
         start_plan(session, LoadedPlan(spec, "bench", "bench"), load_directory(session, "HD"), now=start, actor="bench")
-        open_due(session, now=opening, mailing=Mailing(), actor="bench", ask=False)
+        open_due(session, now=opening, mailing=Mailing(writer=EMAIL_WRITER), actor="bench", ask=False)
         links = []
         for task_run in session.scalars(select(TaskRun).where(TaskRun.state == "open").order_by(TaskRun.id)):
             contact = session.scalars(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .output import emit_json, shorten, table, vn_date, write_json
+from sxsh_flow.cli.output import emit_json, shorten, table, vn_date, write_json
 
 app = typer.Typer(
     help="Agencies: list the directory, import a province's directory (YAML or CSV).", no_args_is_help=True
@@ -29,9 +29,8 @@ def list_agencies(
     (marked as samples): sxsh-flow start imports the one it needs.
     """
     from sxsh_flow.agencies.loader import builtin_directory
+    from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.services.agencies import agency_records
-
-    from .context import AppContext
 
     app_context: AppContext = ctx.obj
     code = province.upper() if province else None
@@ -149,9 +148,8 @@ def import_agencies(
     not deleted, so history keeps pointing at real people.
     """
     from sxsh_flow.agencies.loader import builtin_directory, load_directory_file
+    from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.services.agencies import import_directory
-
-    from .context import AppContext
 
     app_context: AppContext = ctx.obj
     if (file is None) == (sample is None):
@@ -182,6 +180,6 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of agency directory files (YAML)."""
-    from sxsh_flow.workflows.schema import directory_json_schema
+    from sxsh_flow.engine.schema import directory_json_schema
 
     write_json(directory_json_schema(), output)

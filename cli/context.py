@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from sxsh_flow.engine.clock import AcceleratedClock, Clock, FixedClock, SystemClock, parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.errors import ConfigurationError
 from sxsh_flow.engine.settings import Settings
+from sxsh_flow.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from sxsh_flow.engine.services.links import LinkSigner
@@ -69,8 +69,11 @@ class AppContext:
     def mailing(self) -> Mailing:
         """How emails are written: language, sender, and the signer that puts reply links in them."""
         from sxsh_flow.engine.services.notices import Mailing
+        from sxsh_flow.notifications import EMAIL_WRITER
 
-        return Mailing(language=self.language, sender_email=self.settings.mail_from, signer=self.signer)
+        return Mailing(
+            writer=EMAIL_WRITER, language=self.language, sender_email=self.settings.mail_from, signer=self.signer
+        )
 
     @property
     def signer(self) -> LinkSigner:

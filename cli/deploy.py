@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .output import emit_json, table
+from sxsh_flow.cli.output import emit_json, table
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.flows import Flow
 
-    from .context import AppContext
+    from sxsh_flow.cli.context import AppContext
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEPLOYMENT_NAME = "default"
@@ -106,7 +106,7 @@ def deploy(
     pool_type: str | None = None
     created = False
     if not dry_run:
-        from sxsh_flow.engine.errors import PrefectServerNotConfigured
+        from sxsh_flow.errors import PrefectServerNotConfigured
 
         if api_url is None:
             raise PrefectServerNotConfigured()
@@ -164,7 +164,7 @@ def _register(
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
 
-    from sxsh_flow.engine.errors import PrefectServerUnavailable
+    from sxsh_flow.errors import PrefectServerUnavailable
 
     with get_client(sync_client=True) as client:
         problem = client.api_healthcheck()

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .output import emit_json, shorten, state_option, table
+from sxsh_flow.cli.output import emit_json, shorten, state_option, table
 
 if TYPE_CHECKING:
+    from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.services.notices import NoticeSummary
     from sxsh_flow.notifications.dispatcher import DispatchSummary
-
-    from .context import AppContext
 
 outbox_app = typer.Typer(help="The outbox: list messages, send what is due, retry a failed one.", no_args_is_help=True)
 

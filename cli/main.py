@@ -12,14 +12,14 @@ from typing import Annotated
 
 import typer
 
-from . import agencies as agencies_commands
-from . import deploy as deploy_commands
-from . import mail as mail_commands
-from . import plans as plans_commands
-from . import portal as portal_commands
-from . import reports as reports_commands
-from . import runs as runs_commands
-from . import simulate as simulate_commands
+from sxsh_flow.cli import agencies as agencies_commands
+from sxsh_flow.cli import deploy as deploy_commands
+from sxsh_flow.cli import mail as mail_commands
+from sxsh_flow.cli import plans as plans_commands
+from sxsh_flow.cli import portal as portal_commands
+from sxsh_flow.cli import reports as reports_commands
+from sxsh_flow.cli import runs as runs_commands
+from sxsh_flow.cli import simulate as simulate_commands
 
 app = typer.Typer(
     name="sxsh-flow",
@@ -57,7 +57,7 @@ def main(
         ),
     ] = None,
 ) -> None:
-    from .context import AppContext
+    from sxsh_flow.cli.context import AppContext
 
     ctx.obj = AppContext.build(now)
     ctx.call_on_close(ctx.obj.close)
@@ -69,7 +69,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
     Typer reports usage mistakes itself (exit 2); every SxshError becomes one line on stderr,
     with the problems of a data file listed below it, and the error's exit code.
     """
-    from sxsh_flow.engine.errors import InvalidDataFile, SxshError
+    from sxsh_flow.errors import InvalidDataFile, SxshError
 
     try:
         app(args=list(argv) if argv is not None else None, prog_name="sxsh-flow")

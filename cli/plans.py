@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .output import emit_json, shorten, table, vn_date, write_json
+from sxsh_flow.cli.output import emit_json, shorten, table, vn_date, write_json
 
 app = typer.Typer(
     help="Plans: list, show, validate a plan file, print the plan-file JSON Schema.", no_args_is_help=True
@@ -197,8 +197,8 @@ def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check a plan file and list EVERY problem with its line and a hint (exit 65 if any)."""
-    from sxsh_flow.engine.errors import InvalidPlan
-    from sxsh_flow.workflows.loader import load_plan_file
+    from sxsh_flow.engine.plan_file import load_plan_file
+    from sxsh_flow.errors import InvalidPlan
 
     try:
         loaded = load_plan_file(file)
@@ -234,6 +234,6 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of plan files (editors use it to check and complete plan files)."""
-    from sxsh_flow.workflows.schema import plan_json_schema
+    from sxsh_flow.engine.schema import plan_json_schema
 
     write_json(plan_json_schema(), output)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .output import emit_json, shorten, state_option, table, vn_date
+from sxsh_flow.cli.output import emit_json, shorten, state_option, table, vn_date
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from sxsh_flow.cli.context import AppContext
 
 submissions_app = typer.Typer(help="Reports agencies sent through their links.", no_args_is_help=True)
 review_app = typer.Typer(help="Accept a submitted report, or return it with a comment.", no_args_is_help=True)
@@ -62,7 +62,7 @@ def serve(
 
     import uvicorn
 
-    from sxsh_flow.notifications.web.app import create_app
+    from sxsh_flow.web.app import create_app
     from sxsh_flow.workflows.jobs import JobEnvironment
     from sxsh_flow.workflows.scheduler import EmbeddedScheduler, Runner, Timetable
 
@@ -120,7 +120,7 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 
 def _time_option(name: str, value: str) -> time:
-    from sxsh_flow.engine.errors import ConfigurationError
+    from sxsh_flow.errors import ConfigurationError
 
     try:
         hours, minutes = value.split(":")
@@ -214,8 +214,8 @@ def submissions_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Show one report version: who sent it, when, every value, the attachments."""
-    from sxsh_flow.engine.errors import UnknownSubmission
     from sxsh_flow.engine.models import Submission
+    from sxsh_flow.errors import UnknownSubmission
 
     app_context: AppContext = ctx.obj
     with app_context.store.session() as session:
@@ -237,9 +237,8 @@ def submissions_show(
 
 
 def _review(ctx: typer.Context, submission: int, *, accept: bool, comment: str, no_send: bool) -> None:
+    from sxsh_flow.cli.mail import send_due
     from sxsh_flow.engine.services.reports import review_submission
-
-    from .mail import send_due
 
     app_context: AppContext = ctx.obj
     with app_context.store.session() as session:
@@ -373,9 +372,8 @@ class ExtensionListing:
 
 
 def _decide(ctx: typer.Context, request: int, *, approve: bool, until: str | None, comment: str, no_send: bool) -> None:
+    from sxsh_flow.cli.mail import send_due
     from sxsh_flow.engine.services.reports import decide_extension
-
-    from .mail import send_due
 
     app_context: AppContext = ctx.obj
     granted = _date_option(until) if until else None

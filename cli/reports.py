@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .output import emit_json
+from sxsh_flow.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from sxsh_flow.engine.consolidation import ConsolidatedReport
-
-    from .context import AppContext
+    from sxsh_flow.cli.context import AppContext
+    from sxsh_flow.reports.model import ConsolidatedReport
 
 FORMATS = ("html", "docx", "xlsx")
 _SUFFIXES = {".html": "html", ".htm": "html", ".docx": "docx", ".xlsx": "xlsx"}
@@ -55,7 +54,7 @@ def report(
     Example: sxsh-flow report 1 --cycle 2017 -o bao-cao-2017.docx
     """
     from sxsh_flow.engine.clock import local_date
-    from sxsh_flow.engine.services.consolidation import build_report
+    from sxsh_flow.reports.collect import build_report
 
     app_context: AppContext = ctx.obj
     chosen = _format(output_format, output)
@@ -92,7 +91,7 @@ def report(
 
 def _format(given: str | None, output: Path | None) -> str:
     """The format asked for, else the one the file's extension names, else HTML."""
-    from sxsh_flow.engine.errors import UnknownReportFormat
+    from sxsh_flow.errors import UnknownReportFormat
 
     if given is not None:
         if given.lower() not in FORMATS:
@@ -108,20 +107,20 @@ def _format(given: str | None, output: Path | None) -> str:
 
 def _render(built: ConsolidatedReport, chosen: str) -> bytes:
     if chosen == "docx":
-        from sxsh_flow.notifications.reports.docx import render_docx
+        from sxsh_flow.reports.docx import render_docx
 
         return render_docx(built)
     if chosen == "xlsx":
-        from sxsh_flow.notifications.reports.xlsx import render_xlsx
+        from sxsh_flow.reports.xlsx import render_xlsx
 
         return render_xlsx(built)
-    from sxsh_flow.notifications.reports.html import render_html
+    from sxsh_flow.reports.html import render_html
 
     return render_html(built).encode("utf-8")
 
 
 def _write(output: Path, content: bytes) -> None:
-    from sxsh_flow.engine.errors import ConfigurationError
+    from sxsh_flow.errors import ConfigurationError
 
     try:
         output.write_bytes(content)
@@ -133,8 +132,8 @@ def _write(output: Path, content: bytes) -> None:
 
 
 def _document(built: ConsolidatedReport, output: Path | None) -> dict[str, object]:
-    from sxsh_flow.engine.consolidation import figures
-    from sxsh_flow.notifications.money_words import amount_in_words
+    from sxsh_flow.reports.model import figures
+    from sxsh_flow.reports.money_words import amount_in_words
 
     document = figures(built)
     document["funding"]["total_in_words"] = amount_in_words(built.funding_total.total)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .output import emit_json, shorten, table, vn_date
+from sxsh_flow.cli.output import emit_json, shorten, table, vn_date
 
 
 def register(app: typer.Typer) -> None:
@@ -36,12 +36,11 @@ def start(
 
     Example: sxsh-flow --now 2016-09-01 start plan-2016-2020
     """
+    from sxsh_flow.cli.context import AppContext
+    from sxsh_flow.cli.mail import report_sending
     from sxsh_flow.engine.clock import local_date
     from sxsh_flow.engine.services.start import start_and_announce
     from sxsh_flow.workflows.catalog import resolve_plan
-
-    from .context import AppContext
-    from .mail import report_sending
 
     app_context: AppContext = ctx.obj
     loaded = resolve_plan(plan, plan_file)
@@ -54,7 +53,7 @@ def start(
     started, notices, sample_imported = begun.started, begun.notices, begun.sample_directory_imported
     sent = None
     if not no_send:
-        from .mail import send_due
+        from sxsh_flow.cli.mail import send_due
 
         sent = send_due(app_context, quiet=True)
     if as_json:
@@ -125,12 +124,11 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document (every task run).")] = False,
 ) -> None:
     """Show, per cycle and agency, each task run's state and deadline, and what is overdue."""
+    from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.clock import local_date
-    from sxsh_flow.engine.errors import UnknownAgency
     from sxsh_flow.engine.labels import state_label
     from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, run_status
-
-    from .context import AppContext
+    from sxsh_flow.errors import UnknownAgency
 
     app_context: AppContext = ctx.obj
     now = app_context.now()

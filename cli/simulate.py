@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .output import emit_json, table, vn_date
+from sxsh_flow.cli.output import emit_json, table, vn_date
 
 if TYPE_CHECKING:
+    from sxsh_flow.cli.context import AppContext
     from sxsh_flow.workflows.simulation import DayDone, SimulationSummary
-
-    from .context import AppContext
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +43,7 @@ def simulate(
 
     Example: SXSH_HOME=/tmp/sim sxsh-flow simulate plan-2016-2020 --seed 7
     """
-    from sxsh_flow.engine.errors import ConfigurationError
+    from sxsh_flow.errors import ConfigurationError
     from sxsh_flow.workflows.catalog import resolve_plan
     from sxsh_flow.workflows.jobs import JobEnvironment
     from sxsh_flow.workflows.simulation import Simulation

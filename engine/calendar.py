@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import holidays
 
-from .clock import VIETNAM
+from sxsh_flow.engine.clock import VIETNAM
 
 
 @lru_cache(maxsize=64)

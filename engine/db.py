@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import StoreUnavailable
+from sxsh_flow.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

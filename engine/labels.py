@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
 
 # Keyed by (enum class, member): StrEnum members of different machines compare equal by value.
 _LABELS: dict[tuple[type, str], tuple[str, str]] = {

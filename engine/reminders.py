@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sxsh_flow.notifications.message import MessageKind
-from sxsh_flow.workflows.spec import ReminderPolicy
-
-from .calendar import WorkingCalendar
-from .states import TaskRunState
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.message import MessageKind
+from sxsh_flow.engine.spec import ReminderPolicy
+from sxsh_flow.engine.states import TaskRunState
 
 
 @dataclass(frozen=True)

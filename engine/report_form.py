@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sxsh_flow.workflows.spec import Aggregation, FieldType, PlanSpec, Section, Task
+from sxsh_flow.engine.spec import Aggregation, FieldType, PlanSpec, Section, Task
 
 FUNDING_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("central_budget", "Ngân sách trung ương", "Central budget"),

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sxsh_flow.workflows.spec import Cadence, Cutoff, Deadline, PlanSpec, Task, month_day
-
-from .calendar import WorkingCalendar
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.spec import Cadence, Cutoff, Deadline, PlanSpec, Task, month_day
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .errors import ConfigurationError
+from sxsh_flow.errors import ConfigurationError
 
 KEY_FILE = "secret.key"
 MINIMUM_LENGTH = 32

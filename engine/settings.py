@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .clock import parse_instant
-from .errors import ConfigurationError
+from sxsh_flow.engine.clock import parse_instant
+from sxsh_flow.errors import ConfigurationError
 
 LANGUAGES = ("vi", "en")
 
@@ -29,7 +29,7 @@ class Settings:
     clock_rate: float | None = None  # SXSH_CLOCK_RATE: with SXSH_NOW, a clock that runs this much faster
 
     def secret_key(self) -> str:
-        from .secrets import load_secret_key
+        from sxsh_flow.engine.secrets import load_secret_key
 
         return load_secret_key(self.secret_key_value, self.home)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from .errors import TransitionNotAllowed
+from sxsh_flow.errors import TransitionNotAllowed
 
 S = TypeVar("S", bound=StrEnum)
 

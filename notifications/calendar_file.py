@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from .formatting import cycle_name, en_date, vn_date
-from .message import PlanInfo, TaskItem
+from sxsh_flow.engine.message import PlanInfo, TaskItem
+from sxsh_flow.notifications.formatting import cycle_name, en_date, vn_date
 
 PRODUCT_ID = "-//sxsh-flow//vi"
 

@@ -32,7 +32,7 @@ from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from .message import Address, RenderedMessage
+from sxsh_flow.engine.message import Address, RenderedMessage
 
 MAX_LINE_LENGTH = 78  # RFC 5322, 2.1.1
 MAX_ENCODED_WORD_LENGTH = 75  # RFC 2047, 2

@@ -17,8 +17,7 @@ from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, Outcome, claim, record
-
-from .transports import Delivery, Transport
+from sxsh_flow.notifications.transports import Delivery, Transport
 
 
 @dataclass

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .message import LegalReference
+from sxsh_flow.engine.message import LegalReference
 
 Number = int | float | Decimal
 

@@ -18,10 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, sel
 
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import OFFICE_DAY_START, VIETNAM
-
-from . import formatting
-from .calendar_file import deadline_calendar
-from .message import MessageContext, MessageKind, RenderedMessage, TaskItem
+from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
+from sxsh_flow.notifications import formatting
+from sxsh_flow.notifications.calendar_file import deadline_calendar
 
 LANGUAGES = ("vi", "en")
 TEMPLATE_FOLDER = Path(__file__).with_name("templates")

@@ -24,7 +24,7 @@ from email.utils import parseaddr
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
-from sxsh_flow.engine.errors import ConfigurationError
+from sxsh_flow.errors import ConfigurationError
 
 Security = Literal["none", "starttls", "tls"]
 # problem(hint_vi, hint_en) builds the error for the URL being parsed, its password masked.

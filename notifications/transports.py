@@ -32,7 +32,8 @@ from typing import Protocol, runtime_checkable
 
 import aiosmtplib
 
-from .smtp_url import SmtpSettings
+from sxsh_flow.engine.message import Envelope
+from sxsh_flow.notifications.smtp_url import SmtpSettings
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,6 @@ class Delivery:
     code: int | None
     response: str
     refused: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """A serialised message and its SMTP envelope: what the dispatcher hands a transport.
-
-    Building the envelope from the outbox row, not from the message's headers, spares parsing
-    every header back (Python's ``email`` parser is the slowest part of sending otherwise).
-    """
-
-    sender: str
-    recipients: tuple[str, ...]
-    data: bytes  # CRLF line endings, 7-bit, as it goes on the wire
 
 
 @runtime_checkable
@@ -489,7 +477,7 @@ class MemoryTransport:
 
 def transport_for(smtp_url: str | None, eml_folder: Path) -> Transport:
     """SMTP when a server is configured (SXSH_SMTP_URL), else a folder of .eml files."""
-    from .smtp_url import parse_smtp_url
+    from sxsh_flow.notifications.smtp_url import parse_smtp_url
 
     if smtp_url:
         return SmtpTransport(parse_smtp_url(smtp_url))

@@ -48,10 +48,11 @@ from sxsh_flow.engine.services.notices import Mailing, open_due
 from sxsh_flow.engine.services.reports import review_submission, save_report
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
 SIGNER = LinkSigner("r" * 48, "http://portal.example")
-MAILING = Mailing(signer=SIGNER)
+MAILING = Mailing(writer=EMAIL_WRITER, signer=SIGNER)
 TODAY = date(2018, 1, 5)
 PROVINCE_CENTRAL = 123_000_000
 PROVINCE_LOCAL = 900_600_000

@@ -1,17 +1,6 @@
-"""Plans as data (spec, loader, built-in catalog) and the entry points schedulers call."""
+"""The entry points schedulers call (jobs, the embedded scheduler, Prefect flows, the simulation)
+and the built-in plans with their catalogue."""
 
-from .catalog import builtin_plan_keys, load_builtin_plan, resolve_plan
-from .loader import LoadedPlan, check_plan_text, content_hash, load_plan_file, load_plan_text
-from .spec import PlanSpec
+from sxsh_flow.workflows.catalog import builtin_plan_keys, load_builtin_plan, resolve_plan
 
-__all__ = [
-    "LoadedPlan",
-    "PlanSpec",
-    "builtin_plan_keys",
-    "check_plan_text",
-    "content_hash",
-    "load_builtin_plan",
-    "load_plan_file",
-    "load_plan_text",
-    "resolve_plan",
-]
+__all__ = ["builtin_plan_keys", "load_builtin_plan", "resolve_plan"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from sxsh_flow.engine.errors import UnknownPlan
-
-from .loader import LoadedPlan, load_plan_file, load_plan_text
+from sxsh_flow.engine.plan_file import LoadedPlan, load_plan_file, load_plan_text
+from sxsh_flow.errors import UnknownPlan
 
 
 def _plan_files() -> dict[str, resources.abc.Traversable]:

@@ -21,9 +21,9 @@ from sxsh_flow.engine.db import Store
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from sxsh_flow.engine.message import MailAttachment
     from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary
     from sxsh_flow.engine.settings import Settings
-    from sxsh_flow.notifications.message import MailAttachment
     from sxsh_flow.notifications.transports import Transport
 
 ACTOR = "scheduler"
@@ -45,18 +45,21 @@ class JobEnvironment:
     def from_settings(cls, settings: Settings, *, actor: str = ACTOR, store: Store | None = None) -> JobEnvironment:
         from sxsh_flow.engine.services.links import LinkSigner
         from sxsh_flow.engine.services.mailing import Mailing
+        from sxsh_flow.notifications import EMAIL_WRITER
 
         secret = settings.secret_key()
         signer = LinkSigner(secret, settings.base_url)
 
         def report_link(run_id: int, cycle_label: str, now: datetime) -> str:
-            from sxsh_flow.notifications.web.report_links import report_url
+            from sxsh_flow.web.report_links import report_url
 
             return report_url(secret, settings.base_url, run_id, cycle_label, now=now)
 
         return cls(
             store=store or Store(settings.database_url),
-            mailing=Mailing(language=settings.language, sender_email=settings.mail_from, signer=signer),
+            mailing=Mailing(
+                writer=EMAIL_WRITER, language=settings.language, sender_email=settings.mail_from, signer=signer
+            ),
             transport_factory=lambda: _transport(settings),
             actor=actor,
             report_files=_report_files,
@@ -184,8 +187,8 @@ def _transport(settings: Settings) -> Transport:
 
 def _report_files(session: Session, run_id: int, cycle_label: str, today: date) -> Sequence[MailAttachment]:
     """The consolidated report (.docx, .xlsx) for a closing email; rendering is imported only here."""
-    from sxsh_flow.engine.services.consolidation import report_files
-    from sxsh_flow.notifications.message import MailAttachment
+    from sxsh_flow.engine.message import MailAttachment
+    from sxsh_flow.reports.collect import report_files
 
     files = report_files(session, run_id, cycle_label, today=today)
     return tuple(MailAttachment(name, content_type, data) for name, content_type, data in files)

@@ -30,8 +30,7 @@ from typing import Any
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import VIETNAM, AcceleratedClock, Clock, local_date
 from sxsh_flow.engine.services import ledger
-
-from .jobs import DAILY_JOBS, JobEnvironment, JobResult, dispatch_outbox
+from sxsh_flow.workflows.jobs import DAILY_JOBS, JobEnvironment, JobResult, dispatch_outbox
 
 logger = logging.getLogger("sxsh_flow.scheduler")
 

@@ -32,13 +32,12 @@ from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import VIETNAM, FixedClock
 from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReportingCycle, Submission, TaskRun
+from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.report_form import PARTICIPATION, FieldDef, FormDefinition, form_definition
+from sxsh_flow.engine.spec import PlanSpec, ReminderPolicy
 from sxsh_flow.engine.states import OutboxState, SubmissionState, TaskRunState
-
-from .jobs import JobEnvironment, JobResult
-from .loader import LoadedPlan
-from .scheduler import Runner, Timetable
-from .spec import PlanSpec, ReminderPolicy
+from sxsh_flow.workflows.jobs import JobEnvironment, JobResult
+from sxsh_flow.workflows.scheduler import Runner, Timetable
 
 REVIEW_HOUR, ANSWER_HOUR, DISPATCH_HOUR = time(9, 0), time(10, 0), time(16, 0)
 ACTOR = "simulation"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, UTCDateTime
+from sxsh_flow.engine.models.base import Base, UTCDateTime
 
 
 class HistoryEntry(Base):

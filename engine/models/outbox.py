@@ -12,9 +12,9 @@ from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..states import OutboxState
-from .base import Base, UTCDateTime
-from .plan_run import _state_column
+from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.models.plan_run import _state_column
+from sxsh_flow.engine.states import OutboxState
 
 
 class OutboxMessage(Base):

@@ -13,9 +13,9 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, UniqueCons
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..states import CycleState, PlanRunState, TaskRunState
-from .agency import AgencyRecord
-from .base import Base, UTCDateTime
+from sxsh_flow.engine.models.agency import AgencyRecord
+from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
 
 
 def _state_column(enum: type[Any]) -> Any:

@@ -9,10 +9,10 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..states import ExtensionState, SubmissionState
-from .agency import ContactRecord
-from .base import Base, UTCDateTime
-from .plan_run import TaskRun, _state_column
+from sxsh_flow.engine.models.agency import ContactRecord
+from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.models.plan_run import TaskRun, _state_column
+from sxsh_flow.engine.states import ExtensionState, SubmissionState
 
 
 class ReplyLink(Base):

@@ -13,8 +13,8 @@ from sqlalchemy import Enum, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..states import ScheduledRunState
-from .base import Base, UTCDateTime
+from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.states import ScheduledRunState
 
 
 class ScheduledRun(Base):

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
-from sxsh_flow.workflows.spec import AgencyKind
-
-from ..errors import UnknownProvince
-from ..models import AgencyRecord, ContactRecord, ProvinceRecord
+from sxsh_flow.agencies.kinds import AgencyKind
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, ProvinceRecord
+from sxsh_flow.errors import UnknownProvince
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import ContactRole
-from sxsh_flow.notifications.message import MailAttachment, MessageKind
-
-from ..calendar import WorkingCalendar
-from ..clock import local_date
-from ..models import PlanRun, ReportingCycle
-from ..states import CycleState, PlanRunState
-from .digest import cycle_digest
-from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people
-from .transitions import fire
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.message import MailAttachment, MessageKind
+from sxsh_flow.engine.models import PlanRun, ReportingCycle
+from sxsh_flow.engine.services.digest import cycle_digest
+from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
+from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.states import CycleState, PlanRunState
 
 # What the closing email carries: the consolidated report's files, and a link to its page.
 ReportFiles = Callable[[Session, int, str, date], Sequence[MailAttachment]]

@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import ContactRole
-from sxsh_flow.notifications.message import AgencyProgress, CycleDigest, MessageKind
-
-from ..calendar import WorkingCalendar
-from ..clock import local_date
-from ..labels import state_label
-from ..models import PlanRun, ReportingCycle, Submission, TaskRun
-from ..states import CycleState, TaskRunState
-from .mailing import Mailing, NoticeSummary, RunMail, active_runs, people
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.labels import state_label
+from sxsh_flow.engine.message import AgencyProgress, CycleDigest, MessageKind
+from sxsh_flow.engine.models import PlanRun, ReportingCycle, Submission, TaskRun
+from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
+from sxsh_flow.engine.states import CycleState, TaskRunState
 
 
 def queue_digest(

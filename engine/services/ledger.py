@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import ScheduledRun
-from ..states import SCHEDULED_RUN, ScheduledRunState
+from sxsh_flow.engine.models import ScheduledRun
+from sxsh_flow.engine.states import SCHEDULED_RUN, ScheduledRunState
 
 DEFAULT_LEASE = timedelta(minutes=30)
 

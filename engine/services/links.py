@@ -15,9 +15,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..clock import VIETNAM
-from ..models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
-from ..states import TaskRunState
+from sxsh_flow.engine.clock import VIETNAM
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
+from sxsh_flow.engine.states import TaskRunState
 
 LINK_SALT = "sxsh-flow/reply-link/v1"
 # A link opens while a report is awaited, and while a sent one waits for review (read-only then).

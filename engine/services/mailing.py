@@ -16,33 +16,32 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from sxsh_flow.agencies.directory import ContactRole
-from sxsh_flow.notifications.compose import make_message_id
-from sxsh_flow.notifications.message import (
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.message import (
     Address,
     CycleDigest,
     LegalReference,
     MessageContext,
     MessageKind,
+    MessageWriter,
     PlanInfo,
     TaskItem,
 )
-from sxsh_flow.notifications.render import render
-from sxsh_flow.workflows.spec import PlanSpec
-
-from ..calendar import WorkingCalendar
-from ..models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
-from ..reminders import Nudge
-from ..states import PlanRunState
-from .links import LinkSigner, issue_link
-from .outbox import OutgoingMessage, queue_messages, queued_keys
+from sxsh_flow.engine.models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
+from sxsh_flow.engine.reminders import Nudge
+from sxsh_flow.engine.services.links import LinkSigner, issue_link
+from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys
+from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.states import PlanRunState
 
 DEFAULT_SENDER_DOMAIN = "sxsh-flow.invalid"
 
 
 @dataclass(frozen=True)
 class Mailing:
-    """How this installation writes: its language and, when set, its own sender address."""
+    """How this installation writes: how a message becomes email, its language, its own sender address."""
 
+    writer: MessageWriter  # notifications.EMAIL_WRITER: the engine renders and composes through it
     language: str = "vi"
     sender_email: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
     signer: LinkSigner | None = None  # signs reply links; without it messages carry none
@@ -151,12 +150,12 @@ class RunMail:
             plan_run_id=self.run.id,
             agency_id=agency.id,
             task_run_ids=tuple(t.task_run_id for t in tasks),
-            message_id=make_message_id(self.domain, kind.value, str(self.run.id), short_hash(key)),
+            message_id=self.mailing.writer.message_id(self.domain, kind.value, str(self.run.id), short_hash(key)),
             language=self.mailing.language,
             sender=self.sender,
             to=tuple(to),
             cc=tuple(a for a in unique(cc) if a.email not in {t.email for t in to}),
-            rendered=render(context, self.mailing.language),
+            rendered=self.mailing.writer.render(context, self.mailing.language),
         )
 
     def queue(
@@ -178,6 +177,7 @@ class RunMail:
         created = queue_messages(
             self.session,
             messages,
+            compose=self.mailing.writer.compose,
             now=now,
             office_hours=self.spec.reminders.office_hours,
             calendar=calendar,

@@ -16,22 +16,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.notifications.message import (
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.message import (
     Address,
     ExtensionInfo,
     MessageKind,
     ReceiptInfo,
 )
-
-from ..calendar import WorkingCalendar
-from ..clock import local_date
-from ..models import ContactRecord, PlanRun, ReportingCycle, TaskRun
-from ..reminders import AwaitedTask, Nudge, nudge_for
-from ..states import CycleState, TaskRunState
-from .digest import queue_digest
-from .links import LinkSigner
-from .mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
-from .transitions import fire
+from sxsh_flow.engine.models import ContactRecord, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.reminders import AwaitedTask, Nudge, nudge_for
+from sxsh_flow.engine.services.digest import queue_digest
+from sxsh_flow.engine.services.links import LinkSigner
+from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
+from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.states import CycleState, TaskRunState
 
 __all__ = [
     "Mailing",

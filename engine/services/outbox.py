@@ -18,15 +18,12 @@ from sqlalchemy import insert as sa_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from sxsh_flow.notifications.compose import compose
-from sxsh_flow.notifications.message import Address, RenderedMessage
-from sxsh_flow.notifications.transports import Envelope
-
-from ..calendar import WorkingCalendar, next_office_instant
-from ..errors import UnknownOutboxMessage
-from ..models import DeliveryAttempt, HistoryEntry, OutboxMessage
-from ..states import OUTBOX, OutboxState
-from .transitions import fire
+from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
+from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
+from sxsh_flow.engine.models import DeliveryAttempt, HistoryEntry, OutboxMessage
+from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.states import OUTBOX, OutboxState
+from sxsh_flow.errors import UnknownOutboxMessage
 
 # How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
 SMTP_POLICY = email_policy.SMTP
@@ -81,13 +78,16 @@ def queue_message(
     session: Session,
     message: OutgoingMessage,
     *,
+    compose: Composer,
     now: datetime,
     office_hours: tuple[int, int] = (8, 17),
     calendar: WorkingCalendar | None = None,
     actor: str = "system",
 ) -> int | None:
     """Queue ``message`` unless its key is queued already; return the new row's id, or None."""
-    queued = queue_messages(session, [message], now=now, office_hours=office_hours, calendar=calendar, actor=actor)
+    queued = queue_messages(
+        session, [message], compose=compose, now=now, office_hours=office_hours, calendar=calendar, actor=actor
+    )
     return queued.get(message.dedup_key)
 
 
@@ -95,6 +95,7 @@ def queue_messages(
     session: Session,
     messages: Sequence[OutgoingMessage],
     *,
+    compose: Composer,
     now: datetime,
     office_hours: tuple[int, int] = (8, 17),
     calendar: WorkingCalendar | None = None,
@@ -107,7 +108,7 @@ def queue_messages(
     if not messages:
         return {}
     not_before = next_office_instant(now, office_hours, calendar or WorkingCalendar())
-    rows = [_row(message, now=now, not_before=not_before) for message in messages]
+    rows = [_row(message, compose, now=now, not_before=not_before) for message in messages]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
@@ -133,7 +134,7 @@ def queue_messages(
     return created
 
 
-def _row(message: OutgoingMessage, *, now: datetime, not_before: datetime) -> dict[str, object]:
+def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_before: datetime) -> dict[str, object]:
     email = compose(
         message.rendered, sender=message.sender, to=message.to, cc=message.cc, message_id=message.message_id,
         sent_at=now, language=message.language,

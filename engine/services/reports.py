@@ -15,13 +15,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.notifications.message import MessageKind
-from sxsh_flow.workflows.spec import PlanSpec
-
-from ..attachments import CheckedFile, IncomingFile, RefusedFile, check_file, store_file
-from ..clock import local_date
-from ..errors import InvalidRequest, ReportNotExpected, UnknownExtension, UnknownSubmission
-from ..models import (
+from sxsh_flow.engine.attachments import CheckedFile, IncomingFile, RefusedFile, check_file, store_file
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.message import MessageKind
+from sxsh_flow.engine.models import (
     AgencyRecord,
     Attachment,
     ContactRecord,
@@ -32,12 +29,14 @@ from ..models import (
     Submission,
     TaskRun,
 )
-from ..report_form import FormDefinition, ParsedForm, form_definition, parse_form
-from ..states import ExtensionState, SubmissionState, TaskRunState
-from .links import LinkAccess, LinkSigner, issue_link, revoke_links
-from .notices import Mailing, queue_task_message
-from .outbox import cancel_pending
-from .transitions import fire
+from sxsh_flow.engine.report_form import FormDefinition, ParsedForm, form_definition, parse_form
+from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, revoke_links
+from sxsh_flow.engine.services.notices import Mailing, queue_task_message
+from sxsh_flow.engine.services.outbox import cancel_pending
+from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
+from sxsh_flow.errors import InvalidRequest, ReportNotExpected, UnknownExtension, UnknownSubmission
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import Agency, Directory
-from sxsh_flow.workflows.loader import LoadedPlan
-from sxsh_flow.workflows.spec import PlanSpec
-
-from ..calendar import WorkingCalendar
-from ..clock import local_date
-from ..errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
-from ..models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
-from ..schedule import CycleDates, PlanCalendar, TaskDates, build_calendar
-from ..states import CycleState, PlanRunState, TaskRunState
-from .mailing import Mailing, NoticeSummary
-from .transitions import record_creation
+from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.plan_file import LoadedPlan
+from sxsh_flow.engine.schedule import CycleDates, PlanCalendar, TaskDates, build_calendar
+from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary
+from sxsh_flow.engine.services.transitions import record_creation
+from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
 
 
 @dataclass(frozen=True)
@@ -50,9 +49,8 @@ def start_and_announce(
     A province with no directory in the store gets the sample shipped for it, if there is one.
     """
     from sxsh_flow.agencies.loader import builtin_directory
-
-    from .agencies import has_directory, import_directory, load_directory
-    from .notices import announce_start
+    from sxsh_flow.engine.services.agencies import has_directory, import_directory, load_directory
+    from sxsh_flow.engine.services.notices import announce_start
 
     imported = False
     if not has_directory(session, province_code):

@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import UnknownRun
-from ..models import PlanRun, ReportingCycle, TaskRun
-from ..states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.engine.models import PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.errors import UnknownRun
 
 
 @dataclass(frozen=True)

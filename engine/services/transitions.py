@@ -7,8 +7,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models import ExtensionRequest, HistoryEntry, OutboxMessage, PlanRun, ReportingCycle, Submission, TaskRun
-from ..states import CYCLE, EXTENSION, OUTBOX, PLAN_RUN, SUBMISSION, TASK_RUN, StateMachine
+from sxsh_flow.engine.models import (
+    ExtensionRequest,
+    HistoryEntry,
+    OutboxMessage,
+    PlanRun,
+    ReportingCycle,
+    Submission,
+    TaskRun,
+)
+from sxsh_flow.engine.states import CYCLE, EXTENSION, OUTBOX, PLAN_RUN, SUBMISSION, TASK_RUN, StateMachine
 
 _MACHINES: dict[type, tuple[str, StateMachine[Any]]] = {
     PlanRun: ("plan_run", PLAN_RUN),

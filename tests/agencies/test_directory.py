@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 
 from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
+from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.agencies.loader import builtin_directory
-from sxsh_flow.engine.errors import UnknownProvince
-from sxsh_flow.workflows.spec import AgencyKind
+from sxsh_flow.errors import UnknownProvince
 
 BEFORE_MERGERS = date(2025, 2, 28)
 AFTER_DEPARTMENT_MERGERS = date(2025, 5, 1)

@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from sxsh_flow.agencies.directory import ContactRole, Directory
+from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.agencies.loader import CSV_COLUMNS, load_directory_file, load_directory_text
-from sxsh_flow.engine.errors import InvalidDataFile, InvalidDirectory, Problem
-from sxsh_flow.workflows.spec import AgencyKind
+from sxsh_flow.errors import InvalidDataFile, InvalidDirectory, Problem
 
 Row = dict[str, str]
 

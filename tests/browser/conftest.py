@@ -37,6 +37,7 @@ from sxsh_flow.engine.services.notices import Mailing, announce_start
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def live_portal(tmp_path: Path) -> Iterator[LivePortal]:
     with Store(settings.database_url) as store:
         portal = _started_plan(store, settings)
         # Imported here, so that a portal that fails to import fails these tests and no others.
-        from sxsh_flow.notifications.web.app import create_app
+        from sxsh_flow.web.app import create_app
 
         app = create_app(store, settings, portal.clock)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -171,7 +172,7 @@ def _started_plan(store: Store, settings: Settings) -> LivePortal:
             session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="test"
         )
         run = session.get_one(PlanRun, started.run_id)
-        announce_start(session, run, now=at, mailing=Mailing(signer=signer), actor="test")
+        announce_start(session, run, now=at, mailing=Mailing(writer=EMAIL_WRITER, signer=signer), actor="test")
         task_run = session.scalars(
             select(TaskRun).where(
                 TaskRun.agency_code == DISTRICT, TaskRun.task_key == DISTRICT_TASK, TaskRun.state == TaskRunState.OPEN

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from sxsh_flow.engine.db import SCHEMA_REVISION, Store, current_revision, head_revision, normalize_url
-from sxsh_flow.engine.errors import StoreUnavailable
 from sxsh_flow.engine.models import HistoryEntry
+from sxsh_flow.errors import StoreUnavailable
 
 
 def test_the_schema_revision_constant_is_alembics_head() -> None:

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.message import MessageKind
 from sxsh_flow.engine.reminders import AwaitedTask, Nudge, nudge_for
+from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.engine.states import TaskRunState
-from sxsh_flow.notifications.message import MessageKind
-from sxsh_flow.workflows.spec import ReminderPolicy
 
 DUE = date(2016, 12, 21)  # a Wednesday: the 2016 deadline of plan-2016-2020
 CALENDAR = WorkingCalendar()

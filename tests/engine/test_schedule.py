@@ -8,8 +8,8 @@ import pytest
 
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.schedule import build_calendar, deadline_after, six_monthly_cutoffs
+from sxsh_flow.engine.spec import Cadence, Cutoff, Deadline, PlanSpec
 from sxsh_flow.workflows import load_builtin_plan
-from sxsh_flow.workflows.spec import Cadence, Cutoff, Deadline, PlanSpec
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from sxsh_flow.engine.errors import SxshError, TransitionNotAllowed
 from sxsh_flow.engine.states import (
     CYCLE,
     PLAN_RUN,
@@ -21,6 +20,7 @@ from sxsh_flow.engine.states import (
     StateMachine,
     TaskRunState,
 )
+from sxsh_flow.errors import SxshError, TransitionNotAllowed
 
 # (machine, {(source state, move): target state}); every pair not listed must be refused.
 EXPECTED_TABLES: list[tuple[StateMachine, dict[tuple[StrEnum, str], StrEnum]]] = [

@@ -12,14 +12,15 @@ from sqlalchemy import func, select
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
+from sxsh_flow.engine.message import Address, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, HistoryEntry, OutboxMessage, PlanRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.notices import Mailing, announce_start, open_due
 from sxsh_flow.engine.services.outbox import OutgoingMessage, claim, queue_message, requeue
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import OutboxState
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.notifications.dispatcher import DispatchSummary, dispatch
-from sxsh_flow.notifications.message import Address, RenderedMessage
 from sxsh_flow.notifications.smtp_url import parse_smtp_url
 from sxsh_flow.notifications.transports import MemoryTransport, SmtpTransport, Transport
 from sxsh_flow.workflows import load_builtin_plan
@@ -42,8 +43,14 @@ def queued(store: Store, clock: FixedClock) -> Store:
         import_directory(session, builtin_directory("HD"), now=start)
         plan = load_builtin_plan("plan-2016-2020")
         started = start_plan(session, plan, load_directory(session, "HD"), now=start, actor="t")
-        announce_start(session, session.get_one(PlanRun, started.run_id), now=start, mailing=Mailing(), actor="t")
-        open_due(session, now=clock.now(), mailing=Mailing(), actor="t")
+        announce_start(
+            session,
+            session.get_one(PlanRun, started.run_id),
+            now=start,
+            mailing=Mailing(writer=EMAIL_WRITER),
+            actor="t",
+        )
+        open_due(session, now=clock.now(), mailing=Mailing(writer=EMAIL_WRITER), actor="t")
     return store
 
 
@@ -179,7 +186,7 @@ def test_two_dispatchers_at_once_never_send_a_row_twice(database_url: str) -> No
     clock = FixedClock(parse_instant(OPENING_DAY))
     with Store(database_url) as store, store.session() as session:
         for message in _synthetic(300):
-            queue_message(session, message, now=clock.now())
+            queue_message(session, message, compose=EMAIL_WRITER.compose, now=clock.now())
     transports = [MemoryTransport(), MemoryTransport()]
 
     def work(transport: MemoryTransport) -> None:

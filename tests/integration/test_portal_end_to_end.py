@@ -43,7 +43,7 @@ class Portal:
     """`sxsh-flow serve`'s app on loopback, in a thread, sharing the test's clock."""
 
     def __init__(self, database_url: str, home: Path, port: int, clock: FixedClock) -> None:
-        from sxsh_flow.notifications.web.app import create_app
+        from sxsh_flow.web.app import create_app
 
         settings = Settings.from_env(
             {"SXSH_HOME": str(home), "SXSH_DATABASE_URL": database_url, "SXSH_SECRET_KEY": SECRET,

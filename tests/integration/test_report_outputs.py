@@ -26,18 +26,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import local_date
-from sxsh_flow.engine.consolidation import ConsolidatedReport
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.report_form import FUNDING_SOURCES
-from sxsh_flow.engine.services.consolidation import build_report
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
-from sxsh_flow.notifications.money_words import amount_in_words
-from sxsh_flow.notifications.reports import docx as docx_output
-from sxsh_flow.notifications.reports import xlsx as xlsx_output
-from sxsh_flow.notifications.reports.docx import render_docx
-from sxsh_flow.notifications.reports.html import render_html
-from sxsh_flow.notifications.reports.xlsx import render_xlsx
+from sxsh_flow.reports import docx as docx_output
+from sxsh_flow.reports import xlsx as xlsx_output
+from sxsh_flow.reports.collect import build_report
+from sxsh_flow.reports.docx import render_docx
+from sxsh_flow.reports.html import render_html
+from sxsh_flow.reports.model import ConsolidatedReport
+from sxsh_flow.reports.money_words import amount_in_words
+from sxsh_flow.reports.xlsx import render_xlsx
 
 from ..report_scenario import LATE_UNIT, MISSING_UNIT, PROVINCE_TOTAL, TODAY, TOTAL_IN_WORDS, build_scenario
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sxsh_flow.notifications.message import (
+from sxsh_flow.engine.message import (
     Address,
     AgencyProgress,
     CycleDigest,

@@ -20,6 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtplib.email import flatten_message
 
+from sxsh_flow.engine.message import Address, MessageKind, RenderedMessage
 from sxsh_flow.notifications.compose import (
     MAX_ENCODED_WORD_LENGTH,
     MAX_LINE_LENGTH,
@@ -28,7 +29,6 @@ from sxsh_flow.notifications.compose import (
     make_message_id,
     unstructured_header,
 )
-from sxsh_flow.notifications.message import Address, MessageKind, RenderedMessage
 from sxsh_flow.notifications.render import render
 
 from .conftest import make_context

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from sxsh_flow.engine.message import LegalReference
 from sxsh_flow.notifications.formatting import (
     cycle_name,
     document_kind,
@@ -22,7 +23,6 @@ from sxsh_flow.notifications.formatting import (
     vn_weekday,
     working_days,
 )
-from sxsh_flow.notifications.message import LegalReference
 
 # One week, Monday 19/12/2016 to Sunday 25/12/2016.
 WEEK = [

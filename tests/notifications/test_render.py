@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from jinja2 import UndefinedError
 
+from sxsh_flow.engine.message import MessageKind, ReceiptInfo
 from sxsh_flow.notifications.formatting import vn_date, vn_weekday
-from sxsh_flow.notifications.message import MessageKind, ReceiptInfo
 from sxsh_flow.notifications.render import render
 
 from .conftest import (

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sxsh_flow.engine.errors import ConfigurationError
+from sxsh_flow.errors import ConfigurationError
 from sxsh_flow.notifications.smtp_url import SmtpSettings, mask_password, parse_smtp_url
 
 HOST = "mail.example.vn"

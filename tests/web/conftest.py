@@ -44,6 +44,7 @@ from sxsh_flow.engine.services.notices import Mailing, announce_start
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
 SECRET = "web-tests-" + "s" * 40
@@ -212,7 +213,11 @@ def _prepare(store: Store, signer: LinkSigner) -> tuple[int, int, int]:
             session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="test"
         )
         announce_start(
-            session, session.get_one(PlanRun, started.run_id), now=at, mailing=Mailing(signer=signer), actor="t"
+            session,
+            session.get_one(PlanRun, started.run_id),
+            now=at,
+            mailing=Mailing(writer=EMAIL_WRITER, signer=signer),
+            actor="t",
         )
         link = session.scalars(
             select(ReplyLink)
@@ -241,7 +246,7 @@ def _serve(app: Any, listener: socket.socket) -> tuple[uvicorn.Server, threading
 
 @pytest.fixture
 def portal(database_url: str, tmp_path: Path) -> Iterator[Portal]:
-    from sxsh_flow.notifications.web.app import create_app
+    from sxsh_flow.web.app import create_app
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

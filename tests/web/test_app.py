@@ -88,7 +88,7 @@ def test_odd_posts_never_cause_a_server_error(portal: Portal) -> None:
 def test_a_real_bug_still_answers_500_and_is_logged_without_the_link(
     portal: Portal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from sxsh_flow.notifications.web import replies
+    from sxsh_flow.web import replies
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")

@@ -20,8 +20,8 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ReplyLink
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.settings import Settings
-from sxsh_flow.notifications.web.consolidated import RedactReportLinks
-from sxsh_flow.notifications.web.report_links import ReportLinks, report_url
+from sxsh_flow.web.consolidated import RedactReportLinks
+from sxsh_flow.web.report_links import ReportLinks, report_url
 
 from ..report_scenario import TOTAL_IN_WORDS, build_scenario
 from .conftest import _serve
@@ -56,7 +56,7 @@ class Portal:
 
 @pytest.fixture
 def portal(scenario: tuple[str, int], tmp_path: Path) -> Iterator[Portal]:
-    from sxsh_flow.notifications.web.app import create_app
+    from sxsh_flow.web.app import create_app
 
     database_url, run_id = scenario
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -12,6 +12,7 @@ from sxsh_flow.engine.services.links import issue_link
 from sxsh_flow.engine.services.notices import Mailing
 from sxsh_flow.engine.services.reports import review_submission
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
+from sxsh_flow.notifications import EMAIL_WRITER
 
 from .conftest import REPORT, Portal, error_next_to, form_fields
 
@@ -208,7 +209,7 @@ def test_a_returned_report_shows_the_comment_and_takes_a_second_version(portal: 
     comment = "Đề nghị bổ sung số liệu doanh nghiệp áp dụng SXSH."
     with portal.store.session() as session:
         (first,) = session.scalars(select(Submission))
-        mailing = Mailing(signer=portal.signer)
+        mailing = Mailing(writer=EMAIL_WRITER, signer=portal.signer)
         now = portal.clock.now()
         review_submission(
             session, first.id, accept=False, comment=comment, now=now, actor="t", mailing=mailing, signer=portal.signer

@@ -14,9 +14,9 @@ from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ScheduledRun, Submission
 from sxsh_flow.engine.report_form import form_definition, parse_form
+from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.workflows import load_builtin_plan
 from sxsh_flow.workflows.simulation import Behaviour, Simulation, SimulationSummary, answer_day, behaviour_of, form_data
-from sxsh_flow.workflows.spec import ReminderPolicy
 
 from .conftest import job_environment
 

@@ -24,9 +24,10 @@ from sxsh_flow.engine.services.notices import (
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
-MAILING = Mailing()
+MAILING = Mailing(writer=EMAIL_WRITER)
 
 
 def started_on(store: Store, day: str, directory: Directory | None = None) -> NoticeSummary:

@@ -14,7 +14,6 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.attachments import IncomingFile
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReplyLink, Submission, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, resolve, revoke_links
@@ -29,10 +28,12 @@ from sxsh_flow.engine.services.reports import (
 )
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
+from sxsh_flow.errors import InvalidRequest, ReportNotExpected
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
 SIGNER = LinkSigner("s" * 48, "http://portal.example")
-MAILING = Mailing(signer=SIGNER)
+MAILING = Mailing(writer=EMAIL_WRITER, signer=SIGNER)
 REPORT = {
     "indicator.informed.numerator": "1.234",
     "indicator.informed.denominator": "1.500",

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
 from sxsh_flow.engine.models import HistoryEntry, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.start import StartedPlan, start_plan
 from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
-from sxsh_flow.workflows import LoadedPlan, load_builtin_plan
+from sxsh_flow.errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
+from sxsh_flow.workflows import load_builtin_plan
 
 DISTRICTS = {
     "UBND-TPHD", "UBND-CHILINH", "UBND-KINHMON", "UBND-BINHGIANG", "UBND-CAMGIANG", "UBND-GIALOC",

@@ -9,12 +9,13 @@ import pytest
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.errors import UnknownRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.notices import Mailing, open_due
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.services.status import run_status
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.errors import UnknownRun
+from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
 
@@ -25,7 +26,7 @@ def opened_2016(store: Store) -> Store:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=at)
         start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="t")
-        open_due(session, now=at, mailing=Mailing(), actor="t")
+        open_due(session, now=at, mailing=Mailing(writer=EMAIL_WRITER), actor="t")
     return store
 
 

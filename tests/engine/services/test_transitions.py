@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.errors import TransitionNotAllowed
 from sxsh_flow.engine.models import HistoryEntry, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.errors import TransitionNotAllowed
 from sxsh_flow.workflows import load_builtin_plan
 
 

@@ -1,0 +1,189 @@
+"""What a message is about (its context), what rendering makes of it, and who it goes to.
+
+The engine decides what to say and to whom; how that becomes an email belongs to the layer above,
+``notifications/``, which hands the engine a ``MessageWriter``: ``render`` turns a ``MessageContext``
+into a ``RenderedMessage`` with no side effects, ``compose`` builds the ``EmailMessage`` a transport
+sends. The outbox stores the composed bytes, so a resent message is the very same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import EmailMessage
+from enum import StrEnum
+from typing import Protocol
+
+
+class MessageKind(StrEnum):
+    KICKOFF = "kickoff"  # the plan has started: an agency's tasks and first deadlines
+    REQUEST = "request"  # a cycle opened: please report by the deadline
+    REMINDER = "reminder"  # a deadline is coming (N working days before)
+    DUE_TODAY = "due_today"  # the deadline is today
+    OVERDUE = "overdue"  # the deadline has passed
+    ESCALATION = "escalation"  # to the agency's head, the coordinator in copy
+    RECEIPT = "receipt"  # a report was received
+    DIGEST = "digest"  # the coordinator's status digest
+    CYCLE_CLOSED = "cycle_closed"  # a cycle closed: its final status, with the consolidated report
+    RETURNED = "returned"  # the coordinator sent a report back: the comment, and a fresh link
+    EXTENSION = "extension"  # the coordinator's answer to a request for more time
+    FORWARDED = "forwarded"  # a colleague forwarded a task: a link of one's own
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LegalReference:
+    number: str
+    date: date
+    issuer: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    key: str
+    title: str
+    short_title: str
+    province_name: str
+    lead_name: str  # Sở Công Thương tỉnh Hải Dương
+    legal_basis: tuple[LegalReference, ...]
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    """One task run as a message shows it."""
+
+    task_run_id: int
+    task_key: str
+    title: str
+    description: str
+    cycle_label: str
+    cutoff_start: date
+    cutoff_end: date
+    due_on: date
+    days_overdue: int = 0  # working days past the deadline
+    working_days_left: int | None = None  # working days until the deadline
+    reply_url: str | None = None  # the signed link of the reply portal (a later issue)
+
+
+@dataclass(frozen=True)
+class AgencyProgress:
+    """A line of the coordinator's digest."""
+
+    agency_code: str
+    agency_name: str
+    task_title: str
+    due_on: date
+    state_label: str
+    days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class CycleDigest:
+    label: str
+    cutoff_start: date
+    cutoff_end: date
+    due_on: date
+    total: int
+    reported: int  # submitted or accepted
+    reported_late: tuple[AgencyProgress, ...] = ()
+    overdue: tuple[AgencyProgress, ...] = ()
+    due_next: tuple[AgencyProgress, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    version: int
+    received_on: date
+    on_time: bool
+
+
+@dataclass(frozen=True)
+class ExtensionInfo:
+    approved: bool
+    requested_until: date
+    granted_until: date | None  # the new deadline when approved
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """Everything a template may show; fields a kind does not use stay empty."""
+
+    kind: MessageKind
+    plan: PlanInfo
+    today: date
+    agency_code: str
+    agency_name: str
+    greeting_name: str  # the person addressed ("Kính gửi: Ông/Bà ...")
+    tasks: tuple[TaskItem, ...] = ()
+    coordinator: Address | None = None  # who to ask (the lead agency's focal point)
+    cycles: tuple[CycleDigest, ...] = ()  # DIGEST only
+    receipt: ReceiptInfo | None = None  # RECEIPT only
+    comment: str = ""  # RETURNED: the coordinator's comment; EXTENSION: the answer's reason
+    extension: ExtensionInfo | None = None  # EXTENSION only
+    forwarded_by: str = ""  # FORWARDED: the name of the colleague who forwarded the task
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """A file sent with a message (the consolidated report's .docx and .xlsx)."""
+
+    filename: str
+    content_type: str  # "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    calendar: str | None = None  # an iCalendar (.ics) document of the deadlines, if any
+    attachments: tuple[MailAttachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A serialised message and its SMTP envelope: what the dispatcher hands a transport.
+
+    Building the envelope from the outbox row, not from the message's headers, spares parsing
+    every header back (Python's ``email`` parser is the slowest part of sending otherwise).
+    """
+
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes  # CRLF line endings, 7-bit, as it goes on the wire
+
+
+class Composer(Protocol):
+    def __call__(
+        self,
+        rendered: RenderedMessage,
+        *,
+        sender: Address,
+        to: Sequence[Address],
+        cc: Sequence[Address],
+        message_id: str,
+        sent_at: datetime,
+        language: str,
+    ) -> EmailMessage: ...
+
+
+@dataclass(frozen=True)
+class MessageWriter:
+    """How a message becomes an email: given to the engine by ``notifications`` (``EMAIL_WRITER``).
+
+    The engine never imports the layer that renders: it calls what it is given, so templates,
+    MIME and transports can change without the engine knowing.
+    """
+
+    render: Callable[[MessageContext, str], RenderedMessage]  # (context, language)
+    compose: Composer
+    message_id: Callable[..., str]  # (domain, *parts): stable, so a resent message keeps its id

@@ -1,0 +1,274 @@
+"""The plan-file format: a plan is data, validated on load into frozen objects.
+
+A plan file (YAML) names its legal basis, period, indicators (targets), tasks with who leads and
+who takes part, each task's cadence, cut-off period and deadline rule, its report form, and the
+reminder policy. ``docs/plan-format.md`` explains every field; ``docs/plan.schema.json`` is the
+JSON Schema generated from these models (``sxsh-flow plans schema``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+
+from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
+
+PLAN_FORMAT = 1
+
+MONTH_DAY_PATTERN = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+def _check_selector(value: str) -> str:
+    if value.startswith(KIND_SELECTOR_PREFIX):
+        kind = value.removeprefix(KIND_SELECTOR_PREFIX)
+        if kind not in {k.value for k in AgencyKind}:
+            allowed = ", ".join(KIND_SELECTOR_PREFIX + k.value for k in AgencyKind)
+            raise ValueError(f"'{value}' names no agency kind; use one of: {allowed}")
+        return value
+    if not re.match(AGENCY_CODE_PATTERN, value):
+        raise ValueError(
+            f"'{value}' is neither an agency code (capitals, digits, '-': SCT, UBND-KINHMON) "
+            f"nor a kind selector (kind:district)"
+        )
+    return value
+
+
+def _one_or_many(value: object) -> object:
+    return (value,) if isinstance(value, str) else value
+
+
+_SELECTOR_SCHEMA = {"type": "string", "description": "An agency code (SCT) or a kind selector (kind:district)"}
+
+# A task's lead or partners: one selector, or a list of them.
+AgencySelectors = Annotated[
+    tuple[Annotated[str, AfterValidator(lambda value: _check_selector(value))], ...],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema({"anyOf": [_SELECTOR_SCHEMA, {"type": "array", "items": _SELECTOR_SCHEMA}]}),
+]
+
+AgencySelector = Annotated[
+    str,
+    Field(
+        description="An agency code from the province's directory (SCT) or every agency of a kind (kind:district).",
+        examples=["SCT", "kind:district"],
+    ),
+]
+
+
+class LegalDocument(_Frozen):
+    number: str = Field(min_length=1, description="Number and symbol, e.g. 1419/QĐ-TTg")
+    date: date
+    issuer: str = Field(min_length=1, description="Issuing body, e.g. Thủ tướng Chính phủ")
+    title: str = ""
+    note: str = ""
+
+
+class Period(_Frozen):
+    first_year: int = Field(ge=2000, le=2100)
+    last_year: int = Field(ge=2000, le=2100)
+
+
+class Cadence(StrEnum):
+    ONCE = "once"
+    ANNUAL = "annual"
+    SIX_MONTHLY = "six_monthly"
+
+
+class Cutoff(_Frozen):
+    """The data cut-off period of the first report of a year, as month-day pairs.
+
+    When ``start`` falls after ``end`` in the calendar, the period starts in the previous year
+    (15/12 of the previous year to 14/12 is Decree 09/2019/NĐ-CP's annual default).
+    """
+
+    start: str = Field(pattern=MONTH_DAY_PATTERN, description="MM-DD")
+    end: str = Field(pattern=MONTH_DAY_PATTERN, description="MM-DD")
+
+    def period_of(self, year: int) -> tuple[date, date]:
+        """The cut-off period that ends in ``year``."""
+        end = month_day(self.end, year)
+        start = month_day(self.start, year)
+        return (month_day(self.start, year - 1), end) if start > end else (start, end)
+
+
+DEFAULT_ANNUAL_CUTOFF = Cutoff(start="12-15", end="12-14")  # Decree 09/2019/NĐ-CP, art. 12
+DEFAULT_SIX_MONTHLY_CUTOFF = Cutoff(start="12-15", end="06-14")
+
+
+def month_day(text: str, year: int) -> date:
+    """``"12-14"`` in ``year``."""
+    return date(year, int(text[:2]), int(text[3:]))
+
+
+class Deadline(_Frozen):
+    """When a report is due: a number of (working) days after the cut-off ends, or a fixed day.
+
+    ``on_day`` (MM-DD) is the first such day on or after the cut-off's end. (Not ``on``: YAML 1.1
+    reads a bare ``on`` key as the boolean true.)
+    """
+
+    days_after_cutoff: int | None = Field(default=None, ge=0, le=366)
+    working_days: bool = True
+    on_day: str | None = Field(default=None, pattern=MONTH_DAY_PATTERN, description="MM-DD")
+
+
+class Reporting(_Frozen):
+    """Defaults every task inherits unless it says otherwise."""
+
+    recipient: AgencySelector = "SCT"
+    cutoff_annual: Cutoff = DEFAULT_ANNUAL_CUTOFF
+    cutoff_six_monthly: Cutoff = DEFAULT_SIX_MONTHLY_CUTOFF
+    deadline: Deadline = Deadline(days_after_cutoff=5, working_days=True)
+    opens_days_before_due: int = Field(default=30, ge=0, le=366)
+    closes_working_days_after_due: int = Field(default=3, ge=0, le=60)
+    source: str = Field(default="", description="Where these defaults come from")
+
+    @field_validator("recipient")
+    @classmethod
+    def _recipient(cls, value: str) -> str:
+        return _check_selector(value)
+
+
+class Aggregation(StrEnum):
+    SUM = "sum"  # counts add up across agencies and years
+    RATIO = "ratio"  # sum of numerators over sum of denominators, never an average of percentages
+    LATEST = "latest"  # a level, not a flow: the latest report counts
+
+
+class Target(_Frozen):
+    """At least ``min``, at most ``max``, or a range with both (8–13%)."""
+
+    min: float | None = None
+    max: float | None = None
+    scope: Literal["plan", "annual"] = "plan"
+
+
+class Indicator(_Frozen):
+    code: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    aggregation: Aggregation
+    numerator: str | None = Field(default=None, description="What is counted above the line")
+    denominator: str | None = Field(default=None, description="What is counted below the line")
+    target: Target | None = Field(default=None, description="None for a work-volume count")
+    source: str = ""
+
+
+class FieldType(StrEnum):
+    INTEGER = "integer"
+    NUMBER = "number"
+    MONEY = "money"
+    TEXT = "text"
+    DATE = "date"
+
+
+class FormField(_Frozen):
+    key: str = Field(pattern=KEY_PATTERN)
+    label: str = Field(min_length=1)
+    type: FieldType = FieldType.TEXT
+    unit: str = ""
+    required: bool = False
+
+
+class Section(StrEnum):
+    RESULTS = "results"
+    DIFFICULTIES = "difficulties"
+    RECOMMENDATIONS = "recommendations"
+    NEXT_TASKS = "next_tasks"
+
+
+class ReportForm(_Frozen):
+    indicators: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = (Section.RESULTS, Section.DIFFICULTIES, Section.RECOMMENDATIONS)
+    funding: bool = True
+    enterprises: bool = False
+    attachments: bool = True
+    fields: tuple[FormField, ...] = ()
+
+
+class Task(_Frozen):
+    key: str = Field(pattern=KEY_PATTERN)
+    title: str = Field(min_length=1)
+    description: str = ""
+    lead: AgencySelectors = Field(
+        min_length=1, description="Who carries it out and reports: one task run per agency, per cycle"
+    )
+    partners: AgencySelectors = ()
+    recipient: AgencySelector | None = Field(default=None, description="Defaults to reporting.recipient")
+    cadence: Cadence = Cadence.ANNUAL
+    due: date | None = Field(default=None, description="Only for cadence 'once'")
+    deadline: Deadline | None = None
+    report: ReportForm = ReportForm()
+    source: str = ""
+
+    @field_validator("recipient")
+    @classmethod
+    def _recipient(cls, value: str | None) -> str | None:
+        return None if value is None else _check_selector(value)
+
+
+class ReminderPolicy(_Frozen):
+    """When agencies hear about a deadline; counted in working days unless told otherwise."""
+
+    working_days: bool = True
+    before_due: tuple[int, ...] = (14, 7, 3, 1)
+    on_due: bool = True
+    overdue_every: int = Field(default=3, ge=1, le=60)
+    escalate_after: int = Field(default=5, ge=0, le=120, description="Overdue days before the head hears")
+    coordinator_copy_after: int = Field(default=10, ge=0, le=120)
+    # A unit that never reports is not told every few days for the rest of the plan: after this many
+    # (working) days overdue the notices stop, and the unit stays on the consolidated report's late list.
+    overdue_notices_until: int = Field(default=20, ge=1, le=366, description="Overdue days after which notices stop")
+    office_hours: tuple[int, int] = (8, 17)
+    source: str = ""
+
+
+class PlanSpec(_Frozen):
+    """A whole plan file."""
+
+    format: Literal[1] = Field(description="Version of the plan-file format")
+    key: str = Field(pattern=KEY_PATTERN, description="Stable identifier, e.g. plan-2016-2020")
+    version: str = Field(min_length=1, description="Version of this plan's content")
+    title: str = Field(min_length=1)
+    short_title: str = ""
+    province: str = Field(pattern=r"^[A-Z]{2,8}$", description="Default province code")
+    lead: AgencySelector
+    period: Period
+    effective_from: date | None = Field(default=None, description="The day the plan takes effect")
+    legal_basis: tuple[LegalDocument, ...] = Field(min_length=1)
+    reporting: Reporting = Reporting()
+    indicators: tuple[Indicator, ...] = ()
+    tasks: tuple[Task, ...] = Field(min_length=1)
+    reminders: ReminderPolicy = ReminderPolicy()
+
+    @field_validator("lead")
+    @classmethod
+    def _lead(cls, value: str) -> str:
+        return _check_selector(value)
+
+    def task(self, key: str) -> Task:
+        for task in self.tasks:
+            if task.key == key:
+                return task
+        raise KeyError(key)
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    def deadline_of(self, task: Task) -> Deadline:
+        return task.deadline or self.reporting.deadline
+
+    def recipient_of(self, task: Task) -> str:
+        return task.recipient or self.reporting.recipient

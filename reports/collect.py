@@ -1,0 +1,301 @@
+"""Build a run's consolidated report from the database: one cycle, or every cycle up to one.
+
+Which figures count, per task run: the accepted version; before the coordinator has reviewed it,
+the latest version sent (the report says how many such figures are not yet reviewed, so nobody
+waits for every review to see the numbers). A returned version never counts, and neither do
+drafts. Lateness is judged on the first version sent: an agency that reported on time and was asked
+for a correction did not report late.
+
+Left out: cancelled task runs, and the reports the lead agency sends upward (a task whose recipient
+is not the plan's lead, such as Sở Công Thương's own consolidated report to UBND tỉnh): that report
+is what this builds, and counting it would count every figure twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.models import (
+    AgencyRecord,
+    ContactRecord,
+    PlanRun,
+    ProvinceRecord,
+    ReportingCycle,
+    Submission,
+    TaskRun,
+)
+from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.states import CycleState, SubmissionState, TaskRunState
+from sxsh_flow.errors import UnknownCycle, UnknownRun
+from sxsh_flow.reports.model import ConsolidatedReport, DocumentHeader
+from sxsh_flow.reports.sums import (
+    Duty,
+    enterprises,
+    funding,
+    indicator_results,
+    late_units,
+    texts,
+    timeliness,
+    work_volume,
+)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def build_report(
+    session: Session, run_id: int, *, cycle_label: str, cumulative: bool, today: date, language: str = "vi"
+) -> ConsolidatedReport:
+    """The report of ``cycle_label`` (or, ``cumulative``, of every cycle up to it) as of ``today``.
+
+    Raises ``UnknownRun`` and ``UnknownCycle``. ``today`` decides who is missing (deadline passed,
+    nothing sent) and is the date the document bears. ``language`` sets the labels of the tables;
+    the Decree 30 header stays Vietnamese, as the document it heads.
+    """
+    run = session.get(PlanRun, run_id)
+    if run is None:
+        raise UnknownRun(str(run_id))
+    spec = PlanSpec.model_validate(run.spec)
+    cycles = sorted(
+        (c for c in run.cycles if c.state is not CycleState.CANCELLED), key=lambda c: (c.due_on, c.cadence, c.label)
+    )
+    chosen = next((c for c in cycles if c.label == cycle_label), None)
+    if chosen is None:
+        raise UnknownCycle(run_id, cycle_label, [c.label for c in cycles])
+    history = [c for c in cycles if c.due_on <= chosen.due_on]
+    covered = history if cumulative else [chosen]
+    final = cumulative and chosen is cycles[-1]
+    duties = _duties(session, run, spec, history)
+    covered_labels = {c.label for c in covered}
+    in_scope = [d for d in duties if d.cycle_label in covered_labels]
+    english = language == "en"
+    by_agency, total = funding(in_scope, total_label="Total" if english else "Tổng cộng")
+    years = tuple(sorted({c.year for c in covered}))
+    period_label = _period_label(spec, covered, cumulative=cumulative, final=final)
+    lead = _lead(session, run, spec)
+    counted_pending = sum(1 for d in in_scope if d.counted and not d.reviewed)
+    # Sent, yet nothing counts: every version sent was returned and no new one has come.
+    returned = sum(1 for d in in_scope if d.submitted_on is not None and not d.counted)
+    return ConsolidatedReport(
+        run_id=run.id,
+        plan_key=run.plan_key,
+        plan_title=_one_line(spec.title),
+        legal_basis=_legal_basis(spec, language),
+        scope="cumulative" if cumulative else "cycle",
+        cycle_labels=tuple(c.label for c in covered),
+        years=years,
+        period_start=min(c.cutoff_start for c in covered),
+        period_end=max(c.cutoff_end for c in covered),
+        header=_header(session, run, spec, lead, today=today, period_label=period_label, cumulative=cumulative),
+        indicators=indicator_results(spec, in_scope, cumulative=cumulative, final=final, years=len(years)),
+        work_volume=work_volume(spec, in_scope),
+        funding_by_agency=by_agency,
+        funding_total=total,
+        texts=texts(in_scope),
+        late_units=late_units(in_scope, today=today),
+        enterprises=enterprises(in_scope, language=language),
+        timeliness=timeliness(duties, [c.label for c in history], today=today),
+        reports_expected=len(in_scope),
+        reports_received=sum(1 for d in in_scope if d.counted),
+        notes=_notes(counted_pending, returned, cumulative, final, english),
+        reports_pending_review=counted_pending,
+        final=final,
+        period_label=period_label,
+        language=language,
+        lead_name=lead.display_name if lead is not None else spec.lead,
+    )
+
+
+def report_files(session: Session, run_id: int, cycle_label: str, *, today: date) -> list[tuple[str, str, bytes]]:
+    """The Word and Excel files of one cycle's report, for the email sent when the cycle closes.
+
+    Each is (file name, MIME type, content).
+    """
+    from sxsh_flow.reports.docx import render_docx
+    from sxsh_flow.reports.xlsx import render_xlsx
+
+    report = build_report(session, run_id, cycle_label=cycle_label, cumulative=False, today=today)
+    return [
+        (f"{report.file_stem}.docx", DOCX_TYPE, render_docx(report)),
+        (f"{report.file_stem}.xlsx", XLSX_TYPE, render_xlsx(report)),
+    ]
+
+
+def _duties(session: Session, run: PlanRun, spec: PlanSpec, cycles: Sequence[ReportingCycle]) -> list[Duty]:
+    """Every task run of ``cycles`` owed to the lead, in cycle, directory and plan order."""
+    cycle_order = {cycle.id: index for index, cycle in enumerate(cycles)}
+    task_order = {task.key: index for index, task in enumerate(spec.tasks)}
+    upward = {task.key for task in spec.tasks if spec.recipient_of(task) != spec.lead}
+    rows = session.execute(
+        select(TaskRun, AgencyRecord.position)
+        .join(AgencyRecord, TaskRun.agency_id == AgencyRecord.id)
+        .where(
+            TaskRun.plan_run_id == run.id,
+            TaskRun.cycle_id.in_(list(cycle_order)),
+            TaskRun.state != TaskRunState.CANCELLED,
+        )
+    ).tuples()
+    task_runs = sorted(
+        ((task_run, position) for task_run, position in rows if task_run.task_key not in upward),
+        key=lambda row: (cycle_order[row[0].cycle_id], row[1], row[0].agency_code, task_order.get(row[0].task_key, 0)),
+    )
+    versions: dict[int, list[Submission]] = {}
+    for submission in session.scalars(
+        select(Submission)
+        .where(
+            Submission.task_run_id.in_([task_run.id for task_run, _ in task_runs]),
+            Submission.state != SubmissionState.DRAFT,
+        )
+        .order_by(Submission.task_run_id, Submission.version)
+    ):
+        versions.setdefault(submission.task_run_id, []).append(submission)
+    cycles_by_id = {cycle.id: cycle for cycle in cycles}
+    duties = []
+    for task_run, _ in task_runs:
+        sent = versions.get(task_run.id, [])
+        counted = _counted_version(sent)
+        first = min((v.submitted_at for v in sent if v.submitted_at is not None), default=None)
+        cycle = cycles_by_id[task_run.cycle_id]
+        duties.append(
+            Duty(
+                cycle_label=cycle.label,
+                year=cycle.year,
+                task_key=task_run.task_key,
+                task_title=task_run.task_title,
+                agency_code=task_run.agency_code,
+                agency_name=task_run.agency_name,
+                due_on=task_run.effective_due_on,
+                submitted_on=local_date(first) if first is not None else None,
+                values=dict(counted.values) if counted is not None else None,
+                reviewed=counted is None or counted.state is SubmissionState.ACCEPTED,
+            )
+        )
+    return duties
+
+
+def _counted_version(sent: Sequence[Submission]) -> Submission | None:
+    accepted = [v for v in sent if v.state is SubmissionState.ACCEPTED]
+    if accepted:
+        return accepted[-1]
+    awaiting = [v for v in sent if v.state is SubmissionState.SUBMITTED]
+    return awaiting[-1] if awaiting else None
+
+
+def _header(
+    session: Session,
+    run: PlanRun,
+    spec: PlanSpec,
+    lead: AgencyRecord | None,
+    *,
+    today: date,
+    period_label: str,
+    cumulative: bool,
+) -> DocumentHeader:
+    province = session.get_one(ProvinceRecord, run.province_code)
+    lead_code = lead.code if lead is not None else spec.lead
+    head = None
+    if lead is not None:
+        head = session.scalars(
+            select(ContactRecord)
+            .where(ContactRecord.agency_id == lead.id, ContactRecord.role == "head", ContactRecord.active.is_(True))
+            .order_by(ContactRecord.id)
+        ).first()
+    title = _one_line(spec.title)
+    # "Kế hoạch ... giai đoạn 2016 - 2020" already names the whole period: do not say it twice.
+    names_period = re.search(rf"{spec.period.first_year}\s*[-–]\s*{spec.period.last_year}", title)
+    whole_plan = cumulative and period_label.startswith("giai đoạn")
+    subtitle = f"Kết quả thực hiện {title}" + ("" if whole_plan and names_period else f" {period_label}")
+    return DocumentHeader(
+        superior_body=f"UBND TỈNH {province.name.upper()}",
+        issuing_body=(lead.display_name if lead is not None else lead_code).upper(),
+        # The number is given by the clerk when the report is registered; the blank is where it goes.
+        number_symbol=f"Số:      /BC-{lead_code}",
+        place=province.name,
+        issued_on=today,
+        title="BÁO CÁO",
+        subtitle=subtitle,
+        recipients=("Bộ Công Thương;", "UBND tỉnh;", f"Lưu: VT, {lead_code}."),
+        signer_title=_signer_title(head.title if head is not None else ""),
+        signer_name=head.name if head is not None else "",
+    )
+
+
+def _lead(session: Session, run: PlanRun, spec: PlanSpec) -> AgencyRecord | None:
+    """The lead agency's record (None when the plan names its lead by kind, or the directory lacks it)."""
+    return session.scalars(
+        select(AgencyRecord).where(AgencyRecord.province_code == run.province_code, AgencyRecord.code == spec.lead)
+    ).first()
+
+
+def _signer_title(title: str) -> str:
+    """ "Giám đốc Sở" → "GIÁM ĐỐC": the signature block names the office; the body is in the header."""
+    words = title.strip().upper()
+    words = re.sub(r"\s+SỞ$", "", words)
+    return words or "GIÁM ĐỐC"
+
+
+def _period_label(spec: PlanSpec, covered: Sequence[ReportingCycle], *, cumulative: bool, final: bool) -> str:
+    """The period in the document's words (Vietnamese, as its header, whatever the tables' language)."""
+    from sxsh_flow.notifications.formatting import cycle_name
+
+    if not cumulative or len(covered) == 1:
+        return cycle_name(covered[-1].label, "vi")
+    first, last = covered[0].year, covered[-1].year
+    if final and first == spec.period.first_year and last == spec.period.last_year:
+        return f"giai đoạn {first} - {last}"
+    return f"từ năm {first} đến năm {last}"
+
+
+def _legal_basis(spec: PlanSpec, language: str) -> tuple[str, ...]:
+    from sxsh_flow.engine.message import LegalReference
+    from sxsh_flow.notifications.formatting import legal_reference
+
+    lines = []
+    for document in spec.legal_basis:
+        reference = legal_reference(
+            LegalReference(document.number, document.date, document.issuer, document.title), language
+        )
+        title = _one_line(document.title)
+        if title:
+            reference += f", {title}" if language == "en" else f" {title[0].lower()}{title[1:]}"
+        lines.append(reference)
+    return tuple(lines)
+
+
+def _notes(pending: int, returned: int, cumulative: bool, final: bool, english: bool) -> tuple[str, ...]:
+    notes = []
+    if pending:
+        notes.append(
+            f"{pending} report(s) are counted though not yet reviewed by the coordinator."
+            if english
+            else f"Số liệu của {pending} báo cáo được tính dù đơn vị tổng hợp chưa xem xét xong."
+        )
+    if returned:
+        notes.append(
+            f"{returned} report(s) were returned for correction and are not counted until sent again."
+            if english
+            else f"{returned} báo cáo đã bị trả lại để sửa, chưa được tính cho đến khi gửi lại."
+        )
+    if not cumulative:
+        notes.append(
+            "Targets for the whole plan period (totals) are judged in the cumulative report."
+            if english
+            else "Các chỉ tiêu tổng cho cả giai đoạn của kế hoạch được đánh giá trong báo cáo lũy kế."
+        )
+    elif not final:
+        notes.append(
+            "Totals not yet reached are in progress: the plan period is not over."
+            if english
+            else "Các chỉ tiêu tổng chưa đạt được ghi là đang thực hiện vì kế hoạch chưa kết thúc."
+        )
+    return tuple(notes)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

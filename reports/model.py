@@ -1,0 +1,411 @@
+"""The consolidated report of a run: one model that the HTML page, the Word file and the workbook render.
+
+Pure: the service in ``engine.services.consolidation`` reads the database and builds this model with
+the functions of ``engine.aggregation`` (how figures add up) and the verdicts below; renderers in
+``notifications.reports`` only format it. Nothing here computes twice what another part shows, so the
+three outputs cannot disagree.
+
+Amounts are whole đồng (``int``); ratios are kept as their numerator and denominator, and the
+percentage is computed from the sums, never by averaging percentages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from sxsh_flow.engine.report_form import SECTION_LABELS
+from sxsh_flow.engine.spec import Aggregation, Indicator, Section, Target
+
+# A ratio's percentage is shown, and judged, to one decimal place (8,5%): a figure that prints as
+# "90,0%" must not be judged below a 90% target because of a hidden 89,96.
+PERCENT_PLACES = Decimal("0.1")
+
+
+class Attainment(StrEnum):
+    MET = "met"  # within the target (at least min, at most max)
+    BELOW = "below"  # under the minimum
+    ABOVE = "above"  # over the maximum of a range (8–13%: 15% is not "met")
+    IN_PROGRESS = "in_progress"  # a plan-wide sum target, judged only over the whole plan
+    NO_TARGET = "no_target"  # a work-volume count
+    NO_DATA = "no_data"  # nobody reported a figure (or a ratio's denominator is zero)
+
+    def label(self, language: str = "vi") -> str:
+        """The words every output uses for this verdict, so the page, the document and the workbook agree."""
+        vietnamese, english = _ATTAINMENT_LABELS[self]
+        return english if language == "en" else vietnamese
+
+
+_ATTAINMENT_LABELS: dict[Attainment, tuple[str, str]] = {
+    Attainment.MET: ("Đạt", "Met"),
+    Attainment.BELOW: ("Chưa đạt", "Below target"),
+    Attainment.ABOVE: ("Vượt mức tối đa", "Above the range"),
+    Attainment.IN_PROGRESS: ("Đang thực hiện", "In progress"),
+    Attainment.NO_TARGET: ("Không đặt chỉ tiêu", "No target"),
+    Attainment.NO_DATA: ("Chưa có số liệu", "No data"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator's figure: a value, or for a ratio its numerator and denominator too.
+
+    A ratio's value is ``numerator / denominator × 100`` rounded half up to one decimal place.
+    """
+
+    value: Decimal | None  # the percentage for a ratio (numerator / denominator × 100)
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+@dataclass(frozen=True)
+class AgencyFigure:
+    agency_code: str
+    agency_name: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    name: str
+    unit: str
+    aggregation: str  # sum | ratio | latest
+    target_min: float | None  # for an annual sum target in a cumulative report: per year × years covered
+    target_max: float | None
+    target_scope: str | None  # plan | annual | None (no target)
+    province: Figure
+    attainment: Attainment
+    by_agency: tuple[AgencyFigure, ...] = ()
+
+    @property
+    def attainment_percent(self) -> Decimal | None:
+        """How far the province's figure is toward the target's minimum (for the chart), if it has one."""
+        if self.province.value is None or not self.target_min:
+            return None
+        return self.province.value / Decimal(str(self.target_min)) * 100
+
+    def target_text(self, language: str = "vi") -> str:
+        """The target as the tables write it: "≥ 90%", "8–13%", "≥ 15 doanh nghiệp"; "" without one."""
+        return target_text(self.target_min, self.target_max, self.unit, language)
+
+
+@dataclass(frozen=True)
+class WorkVolumeRow:
+    """A line of the work-volume table (seed 003): activity, unit, quantity, the years it covers."""
+
+    activity: str
+    unit: str
+    quantity: Decimal
+    years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    """One agency's (or the province's) funding, by source key (see ``report_form.FUNDING_SOURCES``).
+
+    ``by_source`` always holds the five keys, in that order (0 for a source nobody reported).
+    """
+
+    label: str  # the agency's name, or "Tổng cộng"
+    by_source: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_source.values())
+
+    @property
+    def state_budget(self) -> int:
+        """Central plus local budget: what seed 003 calls "vốn ngân sách nhà nước"."""
+        return self.by_source.get("central_budget", 0) + self.by_source.get("local_budget", 0)
+
+
+@dataclass(frozen=True)
+class AgencyText:
+    agency_code: str
+    agency_name: str
+    task_title: str
+    text: str
+    cycle_label: str = ""  # the cycle it was written for (several in a cumulative report)
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    """A unit that reported after its deadline, or has not reported at all (``submitted_on`` None)."""
+
+    cycle_label: str
+    agency_code: str
+    agency_name: str
+    task_title: str
+    due_on: date
+    submitted_on: date | None
+
+    @property
+    def days_late(self) -> int | None:
+        return None if self.submitted_on is None else (self.submitted_on - self.due_on).days
+
+
+@dataclass(frozen=True)
+class EnterpriseRow:
+    name: str
+    sector: str
+    participation: str  # the label in the report's language ("Đánh giá nhanh SXSH")
+    year: int
+    reported_by: str  # the agency's name (several, joined by ", ", when more than one reported it)
+
+
+@dataclass(frozen=True)
+class CycleTimeliness:
+    """For the on-time chart: how a cycle's reports came in."""
+
+    cycle_label: str
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return None if not self.expected else Decimal(self.on_time) / Decimal(self.expected) * 100
+
+    @property
+    def pending(self) -> int:
+        """Not in yet, and not yet due: neither late nor missing."""
+        return self.expected - self.on_time - self.late - self.missing
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """What Decree 30/2020 puts above the title of an administrative report."""
+
+    superior_body: str  # "UBND TỈNH HẢI DƯƠNG"
+    issuing_body: str  # "SỞ CÔNG THƯƠNG"
+    number_symbol: str  # "Số:      /BC-SCT" (the number is given when the report is registered)
+    place: str  # "Hải Dương"
+    issued_on: date
+    title: str  # "BÁO CÁO"
+    subtitle: str  # "Kết quả thực hiện Kế hoạch ... năm 2017"
+    recipients: tuple[str, ...]  # "Nơi nhận"
+    signer_title: str  # "GIÁM ĐỐC"
+    signer_name: str
+
+    @property
+    def place_and_date(self) -> str:
+        """ "Hải Dương, ngày 05 tháng 01 năm 2018": Decree 30 writes a zero before days under 10 and
+        months 1 and 2 (so "tháng 01" but "tháng 3"), to keep the date from being altered by hand."""
+        day = f"{self.issued_on.day:02d}"
+        month = f"{self.issued_on.month:02d}" if self.issued_on.month <= 2 else str(self.issued_on.month)
+        return f"{self.place}, ngày {day} tháng {month} năm {self.issued_on.year}"
+
+
+@dataclass(frozen=True)
+class ConsolidatedReport:
+    run_id: int
+    plan_key: str
+    plan_title: str
+    legal_basis: tuple[str, ...]  # "Quyết định số 1419/QĐ-TTg ngày 07/09/2009 của Thủ tướng Chính phủ ..."
+    scope: str  # cycle | cumulative
+    cycle_labels: tuple[str, ...]  # ("2017",) or every cycle up to the chosen one
+    years: tuple[int, ...]
+    period_start: date  # the first cut-off day covered
+    period_end: date  # the last cut-off day covered
+    header: DocumentHeader
+    indicators: tuple[IndicatorResult, ...]
+    work_volume: tuple[WorkVolumeRow, ...]
+    funding_by_agency: tuple[FundingRow, ...]
+    funding_total: FundingRow
+    texts: dict[str, tuple[AgencyText, ...]]  # section key (results, difficulties, ...) -> texts
+    late_units: tuple[LateUnit, ...]  # of the cycles covered only
+    enterprises: tuple[EnterpriseRow, ...]
+    timeliness: tuple[CycleTimeliness, ...]  # every cycle up to the chosen one, so the chart shows the trend
+    reports_expected: int = 0
+    reports_received: int = 0  # reports whose figures are counted (accepted, or sent and awaiting review)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    reports_pending_review: int = 0  # counted, though the coordinator has not accepted them yet
+    final: bool = False  # plan-wide sum targets are judged (a cumulative report through the last cycle)
+    period_label: str = ""  # "năm 2017", "giai đoạn 2016 - 2020", "từ năm 2016 đến năm 2018"
+    language: str = "vi"
+    lead_name: str = ""  # "Sở Công Thương", as the body of the report names the lead agency
+
+    @property
+    def enterprise_count(self) -> int:
+        """Enterprises that took part, each counted once whatever it did and whoever reported it."""
+        return len({row.name.casefold() for row in self.enterprises})
+
+    @property
+    def file_stem(self) -> str:
+        """ "bao-cao-plan-2016-2020-2017", or "...-2016-2018" cumulative: ASCII, so every mail client keeps it."""
+        labels = self.cycle_labels
+        span = labels[-1] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}"
+        return f"bao-cao-{self.plan_key}-{span}"
+
+    def section_label(self, section: str) -> str:
+        vietnamese, english = SECTION_LABELS[Section(section)]
+        return english if self.language == "en" else vietnamese
+
+
+# --- judging ---------------------------------------------------------------------------------
+
+
+def judge(value: Decimal | None, target: Target | None) -> Attainment:
+    """Where ``value`` stands against ``target``: a minimum, a maximum, or a range such as 8–13%.
+
+    Above the maximum of a range is ABOVE, not MET: saving 15% where the plan asks 8–13% is off target.
+    """
+    if target is None or (target.min is None and target.max is None):
+        return Attainment.NO_TARGET
+    if value is None:
+        return Attainment.NO_DATA
+    if target.min is not None and value < Decimal(str(target.min)):
+        return Attainment.BELOW
+    if target.max is not None and value > Decimal(str(target.max)):
+        return Attainment.ABOVE
+    return Attainment.MET
+
+
+def assess(indicator: Indicator, value: Decimal | None, *, cumulative: bool, final: bool, years: int = 1) -> Attainment:
+    """The verdict on one indicator's province figure, in a report of one cycle or of several.
+
+    A plan-wide sum target (15 enterprises assessed over 2016–2020) says nothing about one year: in
+    a single-cycle report it is IN_PROGRESS. A cumulative report calls it MET once reached and, until
+    it covers the plan's last cycle (``final``), IN_PROGRESS while not yet reached. Ratios and levels
+    are rates the plan wants held, so they are judged in every report.
+    """
+    target = effective_target(indicator, cumulative=cumulative, years=years)
+    verdict = judge(value, target)
+    if verdict in (Attainment.NO_TARGET, Attainment.NO_DATA):
+        return verdict
+    plan_wide_sum = indicator.aggregation is Aggregation.SUM and target is not None and target.scope == "plan"
+    if plan_wide_sum and (not cumulative or (not final and verdict is Attainment.BELOW)):
+        return Attainment.IN_PROGRESS
+    return verdict
+
+
+def effective_target(indicator: Indicator, *, cumulative: bool, years: int) -> Target | None:
+    """An annual sum target over several years is the yearly figure times the years covered."""
+    target = indicator.target
+    if target is None or not cumulative or target.scope != "annual" or indicator.aggregation is not Aggregation.SUM:
+        return target
+    return Target(
+        min=None if target.min is None else target.min * years,
+        max=None if target.max is None else target.max * years,
+        scope="annual",
+    )
+
+
+def percentage(numerator: int, denominator: int) -> Decimal | None:
+    """``numerator / denominator × 100`` to one decimal place; None when the denominator is zero."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- words and figures -------------------------------------------------------------------------
+
+
+def target_text(minimum: float | None, maximum: float | None, unit: str, language: str = "vi") -> str:
+    """ "≥ 90%", "8–13%", "≤ 5 cuộc", "≥ 15 doanh nghiệp"; numbers written the Vietnamese way."""
+    if minimum is None and maximum is None:
+        return ""
+    suffix = unit if unit == "%" else f" {unit}" if unit else ""
+    if minimum is not None and maximum is not None:
+        return f"{_plain(minimum, language)}–{_plain(maximum, language)}{suffix}"
+    if minimum is not None:
+        return f"≥ {_plain(minimum, language)}{suffix}"
+    assert maximum is not None
+    return f"≤ {_plain(maximum, language)}{suffix}"
+
+
+def _plain(number: float | Decimal, language: str) -> str:
+    """1.234 and 8,5 (or 1,234 and 8.5 in English): targets are short, Babel is not needed here."""
+    value = Decimal(str(number)).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    whole, _, decimals = f"{abs(value):f}".partition(".")
+    thousands, point = (",", ".") if language == "en" else (".", ",")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = thousands.join(groups) + (point + decimals if decimals else "")
+    return "-" + text if value < 0 else text
+
+
+def figures(report: ConsolidatedReport) -> dict[str, Any]:
+    """The report's figures as plain JSON-ready data (for ``sxsh-flow report --json`` and scripts)."""
+
+    def number(value: Decimal | None) -> int | float | None:
+        if value is None:
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    def figure(item: Figure) -> dict[str, Any]:
+        return {"value": number(item.value), "numerator": item.numerator, "denominator": item.denominator}
+
+    return {
+        "run_id": report.run_id,
+        "plan_key": report.plan_key,
+        "scope": report.scope,
+        "cycles": list(report.cycle_labels),
+        "years": list(report.years),
+        "period_start": report.period_start.isoformat(),
+        "period_end": report.period_end.isoformat(),
+        "issued_on": report.header.issued_on.isoformat(),
+        "reports_expected": report.reports_expected,
+        "reports_received": report.reports_received,
+        "reports_pending_review": report.reports_pending_review,
+        "indicators": [
+            {
+                "code": item.code,
+                "name": item.name,
+                "unit": item.unit,
+                "aggregation": item.aggregation,
+                "target_min": item.target_min,
+                "target_max": item.target_max,
+                "target_scope": item.target_scope,
+                **figure(item.province),
+                "attainment": item.attainment.value,
+                "by_agency": [{"agency": a.agency_code, **figure(a.figure)} for a in item.by_agency],
+            }
+            for item in report.indicators
+        ],
+        "work_volume": [
+            {"activity": row.activity, "unit": row.unit, "quantity": number(row.quantity), "years": list(row.years)}
+            for row in report.work_volume
+        ],
+        "funding": {
+            "by_agency": [
+                {"agency": row.label, **row.by_source, "total": row.total} for row in report.funding_by_agency
+            ],
+            "total": {**report.funding_total.by_source, "total": report.funding_total.total},
+        },
+        "late_units": [
+            {
+                "cycle": unit.cycle_label,
+                "agency": unit.agency_code,
+                "task": unit.task_title,
+                "due_on": unit.due_on.isoformat(),
+                "submitted_on": unit.submitted_on.isoformat() if unit.submitted_on else None,
+                "days_late": unit.days_late,
+            }
+            for unit in report.late_units
+        ],
+        "enterprises": len(report.enterprises),
+        "enterprises_distinct": report.enterprise_count,
+        "timeliness": [
+            {
+                "cycle": row.cycle_label,
+                "expected": row.expected,
+                "on_time": row.on_time,
+                "late": row.late,
+                "missing": row.missing,
+                "on_time_rate": number(None if row.on_time_rate is None else round(row.on_time_rate, 1)),
+            }
+            for row in report.timeliness
+        ],
+        "notes": list(report.notes),
+    }

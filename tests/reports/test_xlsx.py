@@ -1,0 +1,177 @@
+"""The workbook, read back with openpyxl: one sheet per table, numbers as numbers, totals as values."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from sxsh_flow.reports.model import ConsolidatedReport
+from sxsh_flow.reports.xlsx import render_xlsx
+
+
+@pytest.fixture(scope="module")
+def rendered(report: ConsolidatedReport) -> bytes:
+    return render_xlsx(report)
+
+
+@pytest.fixture
+def workbook(rendered: bytes) -> Any:
+    return load_workbook(BytesIO(rendered))
+
+
+def _rows(sheet: Any) -> list[list[Any]]:
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def _by_header(sheet: Any) -> list[dict[str, Any]]:
+    """The data rows as {header: cell}, to assert on values and formats by column name."""
+    headers = [cell.value for cell in sheet[1]]
+    return [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=2) if row[1].value is not None]
+
+
+def test_one_sheet_per_table(workbook: Any) -> None:
+    assert workbook.sheetnames == [
+        "Thông tin chung",
+        "Chỉ tiêu",
+        "Chỉ tiêu theo đơn vị",
+        "Khối lượng công việc",
+        "Kinh phí",
+        "Đơn vị chậm",
+        "Doanh nghiệp",
+        "Tiến độ theo kỳ",
+    ]
+
+
+def test_every_table_has_a_bold_frozen_header_and_set_widths(workbook: Any) -> None:
+    for sheet in workbook.worksheets[1:]:
+        assert all(cell.font.bold for cell in sheet[1]), sheet.title
+        assert (sheet.freeze_panes or "").endswith("2"), sheet.title  # the header row stays in view
+        assert sheet.column_dimensions["B"].width >= 12, sheet.title
+
+
+def test_the_first_sheet_says_what_the_workbook_is(workbook: Any) -> None:
+    about = dict(_rows(workbook["Thông tin chung"]))
+    assert about["Văn bản"] == "BÁO CÁO Kết quả thực hiện Kế hoạch sản xuất sạch hơn trong công nghiệp năm 2017"
+    assert about["Địa danh, ngày ban hành"] == "Hải Dương, ngày 05 tháng 01 năm 2018"
+    assert about["Báo cáo đã tổng hợp / phải nộp"] == "17/18"
+
+
+def test_indicators_are_numbers_with_percentages_as_fractions(workbook: Any) -> None:
+    rows = {row["Mã"].value: row for row in _by_header(workbook["Chỉ tiêu"])}
+    assert len(rows) == 8
+    informed = rows["informed"]
+    assert informed["Kết quả"].value == pytest.approx(0.782)  # 78,2% of the reported sums, not an average
+    assert informed["Kết quả"].number_format == "0.0%"
+    assert informed["Mục tiêu tối thiểu"].value == pytest.approx(0.9)
+    assert (informed["Tử số"].value, informed["Mẫu số"].value) == (1134, 1450)
+    assert informed["Tử số"].number_format == "#,##0"
+    assert informed["Đánh giá"].value == "Chưa đạt"
+    saving = rows["saving"]
+    assert (saving["Mục tiêu tối thiểu"].value, saving["Mục tiêu tối đa"].value) == pytest.approx((0.08, 0.13))
+    assert saving["% so với mức tối thiểu"].value == pytest.approx(1.175)  # 9,4 / 8
+    assert saving["Đánh giá"].value == "Đạt"
+    quick = rows["quick_assessments"]
+    assert (quick["Kết quả"].value, quick["Mục tiêu tối thiểu"].value) == (9, 15)
+    assert quick["Kết quả"].number_format == "#,##0"
+    assert quick["Phạm vi mục tiêu"].value == "Cả giai đoạn"
+    leaflets = rows["leaflets"]
+    assert leaflets["Kết quả"].value == 2800
+    assert leaflets["Mục tiêu tối thiểu"].value is None
+    assert leaflets["% so với mức tối thiểu"].value is None
+
+
+def test_indicators_per_agency(workbook: Any) -> None:
+    rows = _by_header(workbook["Chỉ tiêu theo đơn vị"])
+    assert [(row["Mã đơn vị"].value, row["Tử số"].value, row["Mẫu số"].value) for row in rows] == [
+        ("SCT", 812, 1000),
+        ("BQLKCN", 322, 450),
+    ]
+    assert rows[0]["Kết quả"].value == pytest.approx(0.812)
+
+
+def test_work_volume(workbook: Any) -> None:
+    rows = _by_header(workbook["Khối lượng công việc"])
+    assert len(rows) == 7
+    leaflets = rows[2]
+    assert leaflets["Công việc thực hiện"].value == "Tờ rơi, tài liệu hướng dẫn SXSH được phát hành"
+    assert (leaflets["Số lượng"].value, leaflets["Số lượng"].number_format) == (2800, "#,##0")
+    assert rows[1]["Thời gian thực hiện"].value == "2016, 2017"
+
+
+def test_funding_with_the_total_as_a_value_and_the_amount_in_words(workbook: Any) -> None:
+    sheet = workbook["Kinh phí"]
+    rows = _rows(sheet)
+    assert rows[0] == [
+        "STT",
+        "Đơn vị",
+        "Ngân sách trung ương",
+        "Ngân sách địa phương",
+        "Kinh phí khuyến công",
+        "Hợp tác quốc tế",
+        "Vốn đối ứng của doanh nghiệp",
+        "Tổng cộng",
+    ]
+    assert rows[1] == [1, "Sở Công Thương", 123_000_000, 650_000_000, 0, 0, 0, 773_000_000]
+    total = rows[4]
+    assert total == [None, "Tổng cộng", 123_000_000, 900_600_000, 0, 0, 0, 1_023_600_000]
+    # A value a viewer without recalculation shows, that also equals the sum of the rows above it.
+    for column in range(2, 8):
+        assert total[column] == sum(row[column] for row in rows[1:4])
+    assert all(cell.font.bold for cell in sheet[5])
+    assert {sheet.cell(row, column).number_format for row in range(2, 6) for column in range(3, 9)} == {"#,##0"}
+    in_words = sheet.cell(7, 2)
+    assert in_words.value == "Bằng chữ: Một tỷ, không trăm hai mươi ba triệu, sáu trăm nghìn đồng."
+    assert in_words.font.italic
+
+
+def test_late_and_missing_units_with_dates_as_dates(workbook: Any) -> None:
+    rows = _by_header(workbook["Đơn vị chậm"])
+    tu_ky, _, thanh_mien = rows
+    assert tu_ky["Đơn vị"].value == "UBND huyện Tứ Kỳ"
+    assert tu_ky["Hạn nộp"].value == datetime(2017, 12, 21)
+    assert tu_ky["Hạn nộp"].number_format == "dd/mm/yyyy"
+    assert tu_ky["Số ngày chậm"].value == 6
+    assert tu_ky["Tình trạng"].value == "Chậm"
+    assert thanh_mien["Ngày nộp"].value is None
+    assert thanh_mien["Số ngày chậm"].value is None
+    assert thanh_mien["Tình trạng"].value == "Chưa nộp"
+
+
+def test_enterprises(workbook: Any) -> None:
+    rows = _by_header(workbook["Doanh nghiệp"])
+    assert len(rows) == 5
+    assert [rows[0][key].value for key in ("Tên doanh nghiệp", "Nội dung tham gia", "Năm")] == [
+        "Công ty TNHH Gốm sứ Chu Đậu Xanh",
+        "Đánh giá nhanh SXSH",
+        2017,
+    ]
+
+
+def test_timeliness_per_cycle(workbook: Any) -> None:
+    rows = _rows(workbook["Tiến độ theo kỳ"])
+    assert rows[1][:6] == ["2016", 18, 14, 3, 1, 0]
+    assert rows[1][6] == pytest.approx(14 / 18)
+    assert workbook["Tiến độ theo kỳ"]["G2"].number_format == "0.0%"
+
+
+def test_without_figures_per_agency_there_is_no_such_sheet(report: ConsolidatedReport) -> None:
+    plain = tuple(replace(indicator, by_agency=()) for indicator in report.indicators)
+    workbook = load_workbook(BytesIO(render_xlsx(replace(report, indicators=plain))))
+    assert "Chỉ tiêu theo đơn vị" not in workbook.sheetnames
+
+
+def test_the_same_report_gives_the_same_file(report: ConsolidatedReport, rendered: bytes, workbook: Any) -> None:
+    assert render_xlsx(report) == rendered
+    assert workbook.properties.created == datetime(2018, 1, 5)
+    assert workbook.properties.modified == datetime(2018, 1, 5)
+
+
+def test_an_english_workbook(report: ConsolidatedReport) -> None:
+    workbook = load_workbook(BytesIO(render_xlsx(replace(report, language="en"))))
+    assert workbook.sheetnames[1] == "Indicators"
+    assert workbook["Funding"]["B1"].value == "Agency"

@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= .demo
 
-.PHONY: install demo test lint layers typecheck pytest bench clean
+.PHONY: install catalogues demo test lint layers typecheck pytest bench clean
 
 install: $(VENV)/.installed
 
@@ -14,6 +14,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# After changing a message in the code or a template: extract, merge into the .po files, compile.
+# (Installing compiles them too; pytest checks that no message is missing from a catalogue.)
+catalogues: install
+	bash .ci/catalogues update
+	bash .ci/catalogues compile
 
 # The whole plan on a simulated clock, in a fresh data folder each time. Without SXSH_SMTP_URL
 # every email becomes an .eml file under $(DEMO_HOME)/outbox; with it, mail goes to that server.
@@ -38,6 +44,7 @@ typecheck: install
 	bash .ci/typecheck
 
 pytest: install
+	bash .ci/catalogues compile
 	$(BIN)/python -m pytest
 
 bench: install

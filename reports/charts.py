@@ -20,8 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-from sxsh_flow.notifications.formatting import cycle_name, en_number, vn_number
-from sxsh_flow.reports.model import Attainment, ConsolidatedReport, IndicatorResult, target_text
+from sxsh_flow.reports.model import Attainment, ConsolidatedReport, IndicatorResult
+from sxsh_flow.reports.writing import figure_text, percent, target_text, words_of
+from sxsh_flow.words import N_
 
 FONT = "DejaVu Sans"
 WIDTH_INCHES = 6.3  # 16 cm: the text width of an A4 page with Decree 30 margins (3 cm left, 2 cm right)
@@ -38,24 +39,6 @@ COLOURS: dict[Attainment, str] = {
 OTHER_COLOUR = "#757575"
 BAND_COLOUR = "#c8e6c9"
 ON_TIME, LATE, MISSING, PENDING = "#2e7d32", "#f9a825", "#c62828", "#bdbdbd"
-# The words of the charts, (Vietnamese, English): the report's language decides, as for its tables.
-WORDS: dict[str, tuple[str, str]] = {
-    "attainment_title": ("Mức độ đạt các chỉ tiêu của Kế hoạch", "Attainment of the plan's targets"),
-    "attainment_axis": (
-        "% so với mức tối thiểu của mục tiêu (đường đứt: 100%)",
-        "% of the target's minimum (dashed line: 100%)",
-    ),
-    "target": ("mục tiêu", "target"),
-    "band": ("Khoảng mục tiêu (từ mức tối thiểu đến tối đa)", "Target range (minimum to maximum)"),
-    "timeliness_title": ("Tình hình nộp báo cáo theo kỳ", "Reports received per cycle"),
-    "timeliness_axis": ("% số báo cáo phải nộp", "% of the reports due"),
-    "on_time_rate": ("đúng hạn", "on time"),
-    "reports": ("báo cáo", "reports"),
-    "on_time": ("Đúng hạn", "On time"),
-    "late": ("Chậm", "Late"),
-    "missing": ("Chưa nộp", "Not received"),
-    "pending": ("Chưa đến hạn", "Not yet due"),
-}
 SCALE_LIMIT = 200.0  # % of the target: longer bars are cut there and say their value in words
 
 
@@ -66,28 +49,28 @@ def attainment_chart(report: ConsolidatedReport) -> bytes | None:
     shown = [indicator for indicator in report.indicators if indicator.attainment_percent is not None]
     if not shown:
         return None
-    language = report.language
+    w = words_of(report)
     figure = Figure(figsize=(WIDTH_INCHES, 1.4 + 0.52 * len(shown)), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
-    percents = [float(indicator.attainment_percent or 0) for indicator in shown]
+    shares = [float(indicator.attainment_percent or 0) for indicator in shown]
     bands = [_band_end(indicator) for indicator in shown]
     texts: list[Text] = []
-    right = min(SCALE_LIMIT, max([120.0, *(p * 1.12 for p in percents), *(b * 1.05 for b in bands if b)]))
-    for row, (indicator, percent, band_end) in enumerate(zip(shown, percents, bands, strict=True)):
+    right = min(SCALE_LIMIT, max([120.0, *(p * 1.12 for p in shares), *(b * 1.05 for b in bands if b)]))
+    for row, (indicator, share, band_end) in enumerate(zip(shown, shares, bands, strict=True)):
         if band_end:
             axes.barh(row, band_end - 100, left=100, height=0.84, color=BAND_COLOUR, zorder=1)
-        axes.barh(
-            row, min(percent, right), height=0.56, color=COLOURS.get(indicator.attainment, OTHER_COLOUR), zorder=2
-        )
+        axes.barh(row, min(share, right), height=0.56, color=COLOURS.get(indicator.attainment, OTHER_COLOUR), zorder=2)
         # The unit is said once, after the figure: "9 doanh nghiệp (mục tiêu ≥ 15)".
-        target = target_text(indicator.target_min, indicator.target_max, "%" if indicator.unit == "%" else "", language)
-        label = f"{_figure_text(indicator, language)} ({_word('target', language)} {target})"
-        if percent > right:  # the bar is cut at the scale's end: say how long it would be
-            label += f" → {_number(Decimal(str(percent)), language, 0)}%"
-        inside = percent > right * 0.55
+        target = target_text(w, indicator.target_min, indicator.target_max, "%" if indicator.unit == "%" else "")
+        label = w.gettext(
+            "{figure} (target {target})", figure=figure_text(w, indicator, indicator.province), target=target
+        )
+        if share > right:  # the bar is cut at the scale's end: say how long it would be
+            label += f" → {w.number(Decimal(str(share)), 0)}%"
+        inside = share > right * 0.55
         texts.append(
             axes.text(
-                min(percent, right) + (-1.5 if inside else 1.5) * right / 100,
+                min(share, right) + (-1.5 if inside else 1.5) * right / 100,
                 row,
                 label,
                 va="center",
@@ -106,14 +89,14 @@ def attainment_chart(report: ConsolidatedReport) -> bytes | None:
     axes.set_yticks(range(len(shown)), [textwrap.fill(indicator.name, 34) for indicator in shown])
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(lambda value, _position: f"{value:.0f}%")
-    axes.set_xlabel(_word("attainment_axis", language), family=FONT, fontsize=8)
+    axes.set_xlabel(w.gettext("Percent of the target's minimum (dashed line at 100)"), family=FONT, fontsize=8)
     _style(axes, grid="x")
     present = [state for state in COLOURS if any(indicator.attainment is state for indicator in shown)]
-    handles = [Patch(color=COLOURS[state], label=state.label(language)) for state in present]
+    handles = [Patch(color=COLOURS[state], label=state.label(report.language)) for state in present]
     if any(bands):
-        handles.append(Patch(color=BAND_COLOUR, label=_word("band", language)))
+        handles.append(Patch(color=BAND_COLOUR, label=w.gettext("Target range (minimum to maximum)")))
     figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, prop={"family": FONT, "size": 8})
-    figure.suptitle(_word("attainment_title", language), family=FONT, fontsize=11, fontweight="bold")
+    figure.suptitle(w.gettext("Attainment of the plan's targets"), family=FONT, fontsize=11, fontweight="bold")
     _make_room(figure, axes, texts)
     return _png(figure)
 
@@ -124,7 +107,7 @@ def timeliness_chart(report: ConsolidatedReport) -> bytes | None:
     cycles = [cycle for cycle in report.timeliness if cycle.expected]
     if not cycles:
         return None
-    language = report.language
+    w = words_of(report)
     figure = Figure(figsize=(WIDTH_INCHES, 3.0), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     positions = range(len(cycles))
@@ -153,26 +136,27 @@ def timeliness_chart(report: ConsolidatedReport) -> bytes | None:
                 )
         bottoms = [bottom + share for bottom, share in zip(bottoms, shares, strict=True)]
     for position, cycle in zip(positions, cycles, strict=True):
-        rate = cycle.on_time_rate or Decimal(0)
-        label = (
-            f"{_number(rate, language, 1)}% {_word('on_time_rate', language)}\n"
-            f"({cycle.on_time}/{cycle.expected} {_word('reports', language)})"
+        label = w.gettext(
+            "{rate} on time\n({on_time}/{expected} reports)",
+            rate=percent(w, cycle.on_time_rate or Decimal(0)),
+            on_time=w.number(cycle.on_time),
+            expected=w.number(cycle.expected),
         )
         axes.text(position, 102, label, ha="center", va="bottom", family=FONT, fontsize=8)
     axes.set_ylim(0, 125)
     axes.set_yticks([0, 25, 50, 75, 100])
     axes.yaxis.set_major_formatter(lambda value, _position: f"{value:.0f}%")
-    axes.set_xticks(list(positions), [cycle_name(cycle.cycle_label, language) for cycle in cycles])
-    axes.set_ylabel(_word("timeliness_axis", language), family=FONT, fontsize=8)
+    axes.set_xticks(list(positions), [w.cycle_name(cycle.cycle_label) for cycle in cycles])
+    axes.set_ylabel(w.gettext("Percent of the reports due"), family=FONT, fontsize=8)
     _style(axes, grid="y")
-    segments = [(ON_TIME, "on_time"), (LATE, "late"), (MISSING, "missing")]
+    segments = [(ON_TIME, N_("On time")), (LATE, N_("Late")), (MISSING, N_("Not received"))]
     if any(cycle.pending for cycle in cycles):
-        segments.append((PENDING, "pending"))
-    handles = [Patch(color=colour, label=_word(key, language)) for colour, key in segments]
+        segments.append((PENDING, N_("Not yet due")))
+    handles = [Patch(color=colour, label=w.gettext(message)) for colour, message in segments]
     figure.legend(
         handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, prop={"family": FONT, "size": 8}
     )
-    figure.suptitle(_word("timeliness_title", language), family=FONT, fontsize=11, fontweight="bold")
+    figure.suptitle(w.gettext("Reports received per cycle"), family=FONT, fontsize=11, fontweight="bold")
     return _png(figure)
 
 
@@ -192,22 +176,6 @@ def _band_end(indicator: IndicatorResult) -> float:
     if not indicator.target_min or indicator.target_max is None or indicator.target_max <= indicator.target_min:
         return 0.0
     return indicator.target_max / indicator.target_min * 100
-
-
-def _figure_text(indicator: IndicatorResult, language: str) -> str:
-    value = indicator.province.value or Decimal(0)
-    if indicator.unit == "%":
-        return f"{_number(value, language, 1)}%"
-    return f"{_number(value, language)} {indicator.unit}".rstrip()
-
-
-def _number(value: Decimal, language: str, decimals: int | None = None) -> str:
-    return en_number(value, decimals) if language == "en" else vn_number(value, decimals)
-
-
-def _word(key: str, language: str) -> str:
-    vietnamese, english = WORDS[key]
-    return english if language == "en" else vietnamese
 
 
 def _style(axes: Axes, *, grid: Literal["x", "y"]) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.message import LegalReference
 from sxsh_flow.engine.models import (
     AgencyRecord,
     ContactRecord,
@@ -33,6 +34,7 @@ from sxsh_flow.engine.models import (
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import CycleState, SubmissionState, TaskRunState
 from sxsh_flow.errors import UnknownCycle, UnknownRun
+from sxsh_flow.reports.decree30 import NUMBER_BLANK
 from sxsh_flow.reports.model import ConsolidatedReport, DocumentHeader
 from sxsh_flow.reports.sums import (
     Duty,
@@ -44,6 +46,7 @@ from sxsh_flow.reports.sums import (
     timeliness,
     work_volume,
 )
+from sxsh_flow.words import Words, words
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,8 +58,8 @@ def build_report(
     """The report of ``cycle_label`` (or, ``cumulative``, of every cycle up to it) as of ``today``.
 
     Raises ``UnknownRun`` and ``UnknownCycle``. ``today`` decides who is missing (deadline passed,
-    nothing sent) and is the date the document bears. ``language`` sets the labels of the tables;
-    the Decree 30 header stays Vietnamese, as the document it heads.
+    nothing sent) and is the date the document bears. ``language`` is the language of the body and
+    the tables; the Decree 30 header stays Vietnamese, as the document it heads.
     """
     run = session.get(PlanRun, run_id)
     if run is None:
@@ -74,10 +77,10 @@ def build_report(
     duties = _duties(session, run, spec, history)
     covered_labels = {c.label for c in covered}
     in_scope = [d for d in duties if d.cycle_label in covered_labels]
-    english = language == "en"
-    by_agency, total = funding(in_scope, total_label="Total" if english else "Tổng cộng")
+    w = words(language)
+    by_agency, total = funding(in_scope, total_label=w.gettext("Total"))
     years = tuple(sorted({c.year for c in covered}))
-    period_label = _period_label(spec, covered, cumulative=cumulative, final=final)
+    whole_plan = _whole_plan(spec, covered, cumulative=cumulative, final=final)
     lead = _lead(session, run, spec)
     counted_pending = sum(1 for d in in_scope if d.counted and not d.reviewed)
     # Sent, yet nothing counts: every version sent was returned and no new one has come.
@@ -86,13 +89,13 @@ def build_report(
         run_id=run.id,
         plan_key=run.plan_key,
         plan_title=_one_line(spec.title),
-        legal_basis=_legal_basis(spec, language),
+        legal_basis=_legal_basis(spec, w),
         scope="cumulative" if cumulative else "cycle",
         cycle_labels=tuple(c.label for c in covered),
         years=years,
         period_start=min(c.cutoff_start for c in covered),
         period_end=max(c.cutoff_end for c in covered),
-        header=_header(session, run, spec, lead, today=today, period_label=period_label, cumulative=cumulative),
+        header=_header(session, run, spec, lead, today=today, covered=covered, whole_plan=whole_plan),
         indicators=indicator_results(spec, in_scope, cumulative=cumulative, final=final, years=len(years)),
         work_volume=work_volume(spec, in_scope),
         funding_by_agency=by_agency,
@@ -103,10 +106,10 @@ def build_report(
         timeliness=timeliness(duties, [c.label for c in history], today=today),
         reports_expected=len(in_scope),
         reports_received=sum(1 for d in in_scope if d.counted),
-        notes=_notes(counted_pending, returned, cumulative, final, english),
+        notes=_notes(w, pending=counted_pending, returned=returned, cumulative=cumulative, final=final),
         reports_pending_review=counted_pending,
         final=final,
-        period_label=period_label,
+        period_label=_period_label(w, covered, whole_plan=whole_plan),
         language=language,
         lead_name=lead.display_name if lead is not None else spec.lead,
     )
@@ -194,9 +197,11 @@ def _header(
     lead: AgencyRecord | None,
     *,
     today: date,
-    period_label: str,
-    cumulative: bool,
+    covered: Sequence[ReportingCycle],
+    whole_plan: bool,
 ) -> DocumentHeader:
+    """The Decree 30 header, in Vietnamese whatever the report's language."""
+    vi = words("vi")
     province = session.get_one(ProvinceRecord, run.province_code)
     lead_code = lead.code if lead is not None else spec.lead
     head = None
@@ -209,19 +214,24 @@ def _header(
     title = _one_line(spec.title)
     # "Kế hoạch ... giai đoạn 2016 - 2020" already names the whole period: do not say it twice.
     names_period = re.search(rf"{spec.period.first_year}\s*[-–]\s*{spec.period.last_year}", title)
-    whole_plan = cumulative and period_label.startswith("giai đoạn")
-    subtitle = f"Kết quả thực hiện {title}" + ("" if whole_plan and names_period else f" {period_label}")
+    subtitle = vi.gettext("Results of {title}", title=title)
+    if not (whole_plan and names_period):
+        subtitle += f" {_period_label(vi, covered, whole_plan=whole_plan)}"
     return DocumentHeader(
-        superior_body=f"UBND TỈNH {province.name.upper()}",
+        superior_body=vi.gettext("PEOPLE'S COMMITTEE OF {province} PROVINCE", province=province.name.upper()),
         issuing_body=(lead.display_name if lead is not None else lead_code).upper(),
         # The number is given by the clerk when the report is registered; the blank is where it goes.
-        number_symbol=f"Số:      /BC-{lead_code}",
+        number_symbol=f"Số:{NUMBER_BLANK}/BC-{lead_code}",
         place=province.name,
         issued_on=today,
-        title="BÁO CÁO",
+        title=vi.gettext("REPORT"),
         subtitle=subtitle,
-        recipients=("Bộ Công Thương;", "UBND tỉnh;", f"Lưu: VT, {lead_code}."),
-        signer_title=_signer_title(head.title if head is not None else ""),
+        recipients=(
+            vi.gettext("Ministry of Industry and Trade;"),
+            vi.gettext("Provincial People's Committee;"),
+            vi.gettext("Filed: clerical office, {lead}.", lead=lead_code),
+        ),
+        signer_title=_signer_title(head.title if head is not None else "", vi),
         signer_name=head.name if head is not None else "",
     )
 
@@ -233,67 +243,62 @@ def _lead(session: Session, run: PlanRun, spec: PlanSpec) -> AgencyRecord | None
     ).first()
 
 
-def _signer_title(title: str) -> str:
+def _signer_title(title: str, vi: Words) -> str:
     """ "Giám đốc Sở" → "GIÁM ĐỐC": the signature block names the office; the body is in the header."""
-    words = title.strip().upper()
-    words = re.sub(r"\s+SỞ$", "", words)
-    return words or "GIÁM ĐỐC"
+    office = re.sub(r"\s+SỞ$", "", title.strip().upper())
+    return office or vi.gettext("DIRECTOR")
 
 
-def _period_label(spec: PlanSpec, covered: Sequence[ReportingCycle], *, cumulative: bool, final: bool) -> str:
-    """The period in the document's words (Vietnamese, as its header, whatever the tables' language)."""
-    from sxsh_flow.notifications.formatting import cycle_name
-
-    if not cumulative or len(covered) == 1:
-        return cycle_name(covered[-1].label, "vi")
+def _whole_plan(spec: PlanSpec, covered: Sequence[ReportingCycle], *, cumulative: bool, final: bool) -> bool:
+    """A cumulative report through the plan's last cycle that covers every year of it."""
     first, last = covered[0].year, covered[-1].year
-    if final and first == spec.period.first_year and last == spec.period.last_year:
-        return f"giai đoạn {first} - {last}"
-    return f"từ năm {first} đến năm {last}"
+    whole = first == spec.period.first_year and last == spec.period.last_year
+    return cumulative and final and len(covered) > 1 and whole
 
 
-def _legal_basis(spec: PlanSpec, language: str) -> tuple[str, ...]:
-    from sxsh_flow.engine.message import LegalReference
-    from sxsh_flow.notifications.formatting import legal_reference
+def _period_label(w: Words, covered: Sequence[ReportingCycle], *, whole_plan: bool) -> str:
+    """The period in words: "năm 2017", "giai đoạn 2016 - 2020", "từ năm 2016 đến năm 2018"."""
+    if len(covered) == 1:
+        return w.cycle_name(covered[-1].label)
+    first, last = covered[0].year, covered[-1].year
+    if whole_plan:
+        return w.gettext("the {first} - {last} period", first=first, last=last)
+    return w.gettext("{first} to {last}", first=first, last=last)
 
+
+def _legal_basis(spec: PlanSpec, w: Words) -> tuple[str, ...]:
     lines = []
     for document in spec.legal_basis:
-        reference = legal_reference(
-            LegalReference(document.number, document.date, document.issuer, document.title), language
-        )
+        reference = w.legal_reference(LegalReference(document.number, document.date, document.issuer, document.title))
         title = _one_line(document.title)
         if title:
-            reference += f", {title}" if language == "en" else f" {title[0].lower()}{title[1:]}"
+            reference += f", {title}" if w.english else f" {title[0].lower()}{title[1:]}"
         lines.append(reference)
     return tuple(lines)
 
 
-def _notes(pending: int, returned: int, cumulative: bool, final: bool, english: bool) -> tuple[str, ...]:
+def _notes(w: Words, *, pending: int, returned: int, cumulative: bool, final: bool) -> tuple[str, ...]:
     notes = []
     if pending:
         notes.append(
-            f"{pending} report(s) are counted though not yet reviewed by the coordinator."
-            if english
-            else f"Số liệu của {pending} báo cáo được tính dù đơn vị tổng hợp chưa xem xét xong."
+            w.ngettext(
+                "{count} report is counted though not yet reviewed by the coordinator.",
+                "{count} reports are counted though not yet reviewed by the coordinator.",
+                pending,
+            )
         )
     if returned:
         notes.append(
-            f"{returned} report(s) were returned for correction and are not counted until sent again."
-            if english
-            else f"{returned} báo cáo đã bị trả lại để sửa, chưa được tính cho đến khi gửi lại."
+            w.ngettext(
+                "{count} report was returned for correction and is not counted until sent again.",
+                "{count} reports were returned for correction and are not counted until sent again.",
+                returned,
+            )
         )
     if not cumulative:
-        notes.append(
-            "Targets for the whole plan period (totals) are judged in the cumulative report."
-            if english
-            else "Các chỉ tiêu tổng cho cả giai đoạn của kế hoạch được đánh giá trong báo cáo lũy kế."
-        )
+        notes.append(w.gettext("Targets for the whole plan period (totals) are judged in the cumulative report."))
     elif not final:
-        notes.append(
-            "Totals not yet reached are in progress: the plan period is not over."
-            if english
-            else "Các chỉ tiêu tổng chưa đạt được ghi là đang thực hiện vì kế hoạch chưa kết thúc."
-        )
+        notes.append(w.gettext("Totals not yet reached are in progress: the plan period is not over."))
     return tuple(notes)
 
 

@@ -10,8 +10,9 @@ the charts come from:
 - ``render_portal_html``: for the portal, whose Content-Security-Policy allows its own URLs only,
   so the stylesheet and the charts are fetched from it.
 
-Pure: the same report gives the same text. Figures are written the Vietnamese way (1.023.600.000
-and 8,5%) whatever the language of the words, as the agencies typed them.
+Pure: the same report gives the same text. Words come from the ``reports`` catalogue (the template
+uses ``jinja2.ext.i18n``), figures and dates from the formatter of the report's language, as in the
+Word file and the workbook: 1.023.600.000 and 8,5% in Vietnamese, 1,023,600,000 and 8.5% in English.
 """
 
 from __future__ import annotations
@@ -19,97 +20,32 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from sxsh_flow.engine.report_form import FUNDING_SOURCES
-from sxsh_flow.notifications.formatting import cycle_name, vn_date, vn_number
-from sxsh_flow.reports.model import Attainment, ConsolidatedReport, IndicatorResult
+from sxsh_flow.reports.decree30 import MOTTO, NATIONAL_NAME
+from sxsh_flow.reports.model import Attainment, ConsolidatedReport
 from sxsh_flow.reports.money_words import amount_in_words
+from sxsh_flow.reports.writing import (
+    NO_FIGURE,
+    STATE_BUDGET,
+    figure_text,
+    percent,
+    period_text,
+    ratio_parts,
+    source_label,
+    sources,
+    target_text,
+    words_of,
+    years_text,
+)
+from sxsh_flow.words import translations, words
 
 TEMPLATE_FOLDER = Path(__file__).with_name("templates")
 STYLESHEET = TEMPLATE_FOLDER / "report.css"
 CHART_NAMES = ("attainment", "timeliness")
-
-WORDS: dict[str, tuple[str, str]] = {
-    "motto_1": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-    "motto_2": ("Độc lập - Tự do - Hạnh phúc", "Độc lập - Tự do - Hạnh phúc"),
-    "basis": ("Căn cứ", "Pursuant to"),
-    "intro": (
-        "{lead} tổng hợp báo cáo của các cơ quan, đơn vị và báo cáo kết quả thực hiện {period} như sau:",
-        "{lead} has consolidated the reports of the agencies and reports the results for {period} as follows:",
-    ),
-    "scope": (
-        "Số liệu từ ngày {start} đến ngày {end}; đã tổng hợp {received}/{expected} báo cáo phải nộp.",
-        "Data from {start} to {end}; {received} of the {expected} reports due are consolidated.",
-    ),
-    "indicators": ("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "RESULTS AGAINST THE TARGETS"),
-    "indicators_caption": ("Kết quả thực hiện các chỉ tiêu của Kế hoạch", "Results against the plan's targets"),
-    "number": ("STT", "No."),
-    "indicator": ("Chỉ tiêu", "Indicator"),
-    "target": ("Mục tiêu", "Target"),
-    "result": ("Kết quả", "Result"),
-    "counts": ("Tử số / mẫu số", "Numerator / denominator"),
-    "assessment": ("Đánh giá", "Assessment"),
-    "by_agency_caption": ("Kết quả theo cơ quan, đơn vị", "Results by agency"),
-    "agency": ("Cơ quan, đơn vị", "Agency"),
-    "no_indicators": ("Chưa có chỉ tiêu nào có số liệu.", "No indicator has figures yet."),
-    "work_volume": ("KHỐI LƯỢNG CÔNG VIỆC", "WORK VOLUME"),
-    "work_volume_caption": ("Khối lượng công việc đã thực hiện", "Work done"),
-    "activity": ("Công việc thực hiện", "Activity"),
-    "unit": ("Đơn vị tính", "Unit"),
-    "quantity": ("Số lượng", "Quantity"),
-    "years": ("Thời gian thực hiện", "Years"),
-    "year_prefix": ("Năm", "Year"),
-    "nothing": ("Không có.", "None."),
-    "funding": ("KINH PHÍ", "FUNDING"),
-    "funding_caption": ("Kinh phí thực hiện theo nguồn (đồng)", "Funding by source (đồng)"),
-    "total": ("Tổng", "Total"),
-    "funding_total": ("Tổng kinh phí thực hiện: {amount} đồng.", "Total funding: {amount} đồng."),
-    "in_words": ("Bằng chữ: {words}.", "In words: {words}."),
-    "state_budget": (
-        "Vốn ngân sách nhà nước: {amount} đồng (trong đó: vốn Trung ương {central} đồng, vốn địa phương {local} đồng).",
-        "State budget: {amount} đồng (central {central} đồng, local {local} đồng).",
-    ),
-    "other_source": ("{source}: {amount} đồng.", "{source}: {amount} đồng."),
-    "texts": ("ĐÁNH GIÁ, KHÓ KHĂN VÀ KIẾN NGHỊ", "ASSESSMENT, DIFFICULTIES AND RECOMMENDATIONS"),
-    "timeliness": ("TÌNH HÌNH GỬI BÁO CÁO", "REPORTING"),
-    "timeliness_caption": ("Báo cáo phải nộp và đã nhận theo kỳ", "Reports due and received per cycle"),
-    "cycle": ("Kỳ báo cáo", "Cycle"),
-    "expected": ("Phải nộp", "Due"),
-    "on_time": ("Đúng hạn", "On time"),
-    "late": ("Chậm", "Late"),
-    "missing": ("Chưa nộp", "Not received"),
-    "pending": ("Chưa đến hạn", "Not yet due"),
-    "on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
-    "late_caption": ("Cơ quan, đơn vị nộp chậm hoặc chưa nộp báo cáo", "Agencies that reported late or not at all"),
-    "task": ("Nhiệm vụ", "Task"),
-    "due_on": ("Hạn nộp", "Deadline"),
-    "submitted_on": ("Ngày nộp", "Sent on"),
-    "days_late": ("Số ngày chậm", "Days late"),
-    "not_received": ("Chưa nộp", "Not received"),
-    "all_on_time": ("Tất cả cơ quan, đơn vị đã nộp báo cáo đúng hạn.", "Every agency reported on time."),
-    "notes": ("Ghi chú", "Notes"),
-    "recipients": ("Nơi nhận:", "Recipients:"),
-    "appendix": ("PHỤ LỤC", "APPENDIX"),
-    "enterprises_caption": (
-        "Doanh nghiệp tham gia Chương trình sản xuất sạch hơn",
-        "Enterprises taking part in cleaner production",
-    ),
-    "enterprise": ("Tên doanh nghiệp", "Enterprise"),
-    "sector": ("Ngành sản xuất", "Sector"),
-    "participation": ("Nội dung tham gia", "Participation"),
-    "year": ("Năm", "Year"),
-    "reported_by": ("Đơn vị báo cáo", "Reported by"),
-    "downloads": ("Tải về", "Download"),
-    "attainment_alt": ("Biểu đồ mức độ đạt các chỉ tiêu", "Chart of the attainment of the targets"),
-    "timeliness_alt": ("Biểu đồ tình hình nộp báo cáo theo kỳ", "Chart of the reports received per cycle"),
-    "chart_note": ("Số liệu của biểu đồ có trong bảng ở trên.", "The chart's figures are in the table above."),
-}
 
 
 @dataclass(frozen=True)
@@ -180,18 +116,19 @@ def _render(
     downloads: Sequence[tuple[str, str]],
     email: bool,
 ) -> str:
-    language = report.language
+    w = words_of(report)
     alts = {"attainment": _attainment_alt(report), "timeliness": _timeliness_alt(report)}
     views = {name: Chart(name, src, alts[name]) for name, src in charts.items() if name in alts}
     total = report.funding_total
     return (
-        _environment()
+        _environment(report.language)
         .get_template("report.html")
         .render(
             report=report,
             header=report.header,
-            lang=language,
-            w=lambda key, **values: _word(key, language, **values),
+            lang=report.language,
+            national_name=NATIONAL_NAME,
+            motto=MOTTO,
             style=style,
             stylesheet_url=stylesheet_url,
             charts=views,
@@ -199,24 +136,26 @@ def _render(
             email=email,
             judged=[i for i in report.indicators if i.attainment is not Attainment.NO_TARGET],
             detailed=[i for i in report.indicators if i.by_agency],
-            sources=[
-                (key, english if language == "en" else vietnamese) for key, vietnamese, english in FUNDING_SOURCES
-            ],
+            sources=[(key, source_label(key, report.language)) for key in sources(total)],
             total_in_words=amount_in_words(total.total),
             other_sources=[
-                (english if language == "en" else vietnamese, total.by_source[key])
-                for key, vietnamese, english in FUNDING_SOURCES
-                if key not in ("central_budget", "local_budget")
+                (source_label(key, report.language), total.by_source[key])
+                for key in sources(total)
+                if key not in STATE_BUDGET
             ],
-            result_text=lambda indicator, figure: _figure_text(indicator, figure),
-            cycle_name=lambda label: cycle_name(label, language),
-            years_text=lambda years: ", ".join(str(y) for y in years),
+            period=period_text(report),
+            result_text=lambda indicator, figure: figure_text(w, indicator, figure),
+            ratio_parts=lambda figure: ratio_parts(w, figure) or NO_FIGURE,
+            target_text=lambda item: target_text(w, item.target_min, item.target_max, item.unit),
+            cycle_name=w.cycle_name,
+            years_text=lambda years: years_text(w, years) or NO_FIGURE,
         )
     )
 
 
 @cache
-def _environment() -> Environment:
+def _environment(language: str) -> Environment:
+    """The template's environment in ``language``: its words from the catalogue, its figures from the formatter."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATE_FOLDER),
         autoescape=select_autoescape(enabled_extensions=("html",), default=True),
@@ -224,8 +163,17 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters.update(number=_number, money=_money, percent=_percent, vn_date=vn_date)
+    environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    w = words(language)
+    environment.filters.update(
+        number=lambda value: NO_FIGURE if value is None else w.number(value),
+        money=w.number,  # in a table whose heading names the currency
+        amount=w.money,  # in a sentence: "1.023.600.000 đồng"
+        percent=lambda value: percent(w, value),
+        date=w.date,
+    )
     return environment
 
 
@@ -234,50 +182,34 @@ def _stylesheet() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def _word(key: str, language: str, **values: Any) -> str:
-    vietnamese, english = WORDS[key]
-    phrase = english if language == "en" else vietnamese
-    return phrase.format(**values) if values else phrase
-
-
-def _number(value: int | Decimal | None) -> str:
-    return "—" if value is None else vn_number(value)
-
-
-def _money(amount: int) -> str:
-    return vn_number(amount)
-
-
-def _percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{vn_number(value, 1)}%"
-
-
-def _figure_text(indicator: IndicatorResult, figure: Any) -> str:
-    """ "72,1%" for a ratio, "6 doanh nghiệp" for a count, "—" with no figure."""
-    if figure.value is None:
-        return "—"
-    if indicator.aggregation == "ratio" or indicator.unit == "%":
-        return _percent(figure.value)
-    return f"{_number(figure.value)} {indicator.unit}".rstrip()
-
-
 def _attainment_alt(report: ConsolidatedReport) -> str:
-    language = report.language
+    w = words_of(report)
     parts = [
-        f"{i.name}: {_figure_text(i, i.province)} ({_word('target', language).lower()} "
-        f"{i.target_text(language)}), {i.attainment.label(language).lower()}"
+        w.gettext(
+            "{name}: {figure} (target {target}), {verdict}",
+            name=i.name,
+            figure=figure_text(w, i, i.province),
+            target=target_text(w, i.target_min, i.target_max, i.unit),
+            verdict=i.attainment.label(report.language).lower(),
+        )
         for i in report.indicators
         if i.attainment_percent is not None
     ]
-    return f"{_word('attainment_alt', language)}. " + "; ".join(parts) + "."
+    return w.gettext("Chart of the attainment of the targets") + ". " + "; ".join(parts) + "."
 
 
 def _timeliness_alt(report: ConsolidatedReport) -> str:
-    language = report.language
+    w = words_of(report)
     parts = [
-        f"{cycle_name(c.cycle_label, language)}: {c.on_time}/{c.expected} {_word('on_time', language).lower()}, "
-        f"{c.late} {_word('late', language).lower()}, {c.missing} {_word('missing', language).lower()}"
+        w.gettext(
+            "{cycle}: {on_time}/{expected} on time, {late} late, {missing} not received",
+            cycle=w.cycle_name(c.cycle_label),
+            on_time=w.number(c.on_time),
+            expected=w.number(c.expected),
+            late=w.number(c.late),
+            missing=w.number(c.missing),
+        )
         for c in report.timeliness
         if c.expected
     ]
-    return f"{_word('timeliness_alt', language)}. " + "; ".join(parts) + "."
+    return w.gettext("Chart of the reports received per cycle") + ". " + "; ".join(parts) + "."

@@ -1,9 +1,9 @@
 """The consolidated report of a run: one model that the HTML page, the Word file and the workbook render.
 
-Pure: the service in ``engine.services.consolidation`` reads the database and builds this model with
-the functions of ``engine.aggregation`` (how figures add up) and the verdicts below; renderers in
-``notifications.reports`` only format it. Nothing here computes twice what another part shows, so the
-three outputs cannot disagree.
+Pure: ``reports.collect`` reads the database and builds this model with the functions of
+``reports.sums`` (how figures add up) and the verdicts below; the renderers (``html``, ``docx``,
+``xlsx``, ``charts``) only write it, through ``reports.writing``. Nothing here computes twice what
+another part shows, so the outputs cannot disagree.
 
 Amounts are whole đồng (``int``); ratios are kept as their numerator and denominator, and the
 percentage is computed from the sums, never by averaging percentages.
@@ -19,6 +19,8 @@ from typing import Any
 
 from sxsh_flow.engine.report_form import SECTION_LABELS
 from sxsh_flow.engine.spec import Aggregation, Indicator, Section, Target
+from sxsh_flow.reports.decree30 import place_and_date
+from sxsh_flow.words import N_, words
 
 # A ratio's percentage is shown, and judged, to one decimal place (8,5%): a figure that prints as
 # "90,0%" must not be judged below a 90% target because of a hidden 89,96.
@@ -35,17 +37,16 @@ class Attainment(StrEnum):
 
     def label(self, language: str = "vi") -> str:
         """The words every output uses for this verdict, so the page, the document and the workbook agree."""
-        vietnamese, english = _ATTAINMENT_LABELS[self]
-        return english if language == "en" else vietnamese
+        return words(language).gettext(_ATTAINMENT_LABELS[self])
 
 
-_ATTAINMENT_LABELS: dict[Attainment, tuple[str, str]] = {
-    Attainment.MET: ("Đạt", "Met"),
-    Attainment.BELOW: ("Chưa đạt", "Below target"),
-    Attainment.ABOVE: ("Vượt mức tối đa", "Above the range"),
-    Attainment.IN_PROGRESS: ("Đang thực hiện", "In progress"),
-    Attainment.NO_TARGET: ("Không đặt chỉ tiêu", "No target"),
-    Attainment.NO_DATA: ("Chưa có số liệu", "No data"),
+_ATTAINMENT_LABELS: dict[Attainment, str] = {
+    Attainment.MET: N_("Met"),
+    Attainment.BELOW: N_("Below target"),
+    Attainment.ABOVE: N_("Above the range"),
+    Attainment.IN_PROGRESS: N_("In progress"),
+    Attainment.NO_TARGET: N_("No target"),
+    Attainment.NO_DATA: N_("No data"),
 }
 
 
@@ -87,10 +88,6 @@ class IndicatorResult:
         if self.province.value is None or not self.target_min:
             return None
         return self.province.value / Decimal(str(self.target_min)) * 100
-
-    def target_text(self, language: str = "vi") -> str:
-        """The target as the tables write it: "≥ 90%", "8–13%", "≥ 15 doanh nghiệp"; "" without one."""
-        return target_text(self.target_min, self.target_max, self.unit, language)
 
 
 @dataclass(frozen=True)
@@ -194,11 +191,8 @@ class DocumentHeader:
 
     @property
     def place_and_date(self) -> str:
-        """ "Hải Dương, ngày 05 tháng 01 năm 2018": Decree 30 writes a zero before days under 10 and
-        months 1 and 2 (so "tháng 01" but "tháng 3"), to keep the date from being altered by hand."""
-        day = f"{self.issued_on.day:02d}"
-        month = f"{self.issued_on.month:02d}" if self.issued_on.month <= 2 else str(self.issued_on.month)
-        return f"{self.place}, ngày {day} tháng {month} năm {self.issued_on.year}"
+        """ "Hải Dương, ngày 05 tháng 01 năm 2018" (see ``decree30.place_and_date``)."""
+        return place_and_date(self.place, self.issued_on)
 
 
 @dataclass(frozen=True)
@@ -303,36 +297,7 @@ def percentage(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
 
 
-# --- words and figures -------------------------------------------------------------------------
-
-
-def target_text(minimum: float | None, maximum: float | None, unit: str, language: str = "vi") -> str:
-    """ "≥ 90%", "8–13%", "≤ 5 cuộc", "≥ 15 doanh nghiệp"; numbers written the Vietnamese way."""
-    if minimum is None and maximum is None:
-        return ""
-    suffix = unit if unit == "%" else f" {unit}" if unit else ""
-    if minimum is not None and maximum is not None:
-        return f"{_plain(minimum, language)}–{_plain(maximum, language)}{suffix}"
-    if minimum is not None:
-        return f"≥ {_plain(minimum, language)}{suffix}"
-    assert maximum is not None
-    return f"≤ {_plain(maximum, language)}{suffix}"
-
-
-def _plain(number: float | Decimal, language: str) -> str:
-    """1.234 and 8,5 (or 1,234 and 8.5 in English): targets are short, Babel is not needed here."""
-    value = Decimal(str(number)).normalize()
-    if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
-    whole, _, decimals = f"{abs(value):f}".partition(".")
-    thousands, point = (",", ".") if language == "en" else (".", ",")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = thousands.join(groups) + (point + decimals if decimals else "")
-    return "-" + text if value < 0 else text
+# --- figures as data ---------------------------------------------------------------------------
 
 
 def figures(report: ConsolidatedReport) -> dict[str, Any]:

@@ -22,79 +22,27 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from sxsh_flow.engine.report_form import FUNDING_SOURCES
-from sxsh_flow.notifications.formatting import cycle_name, vn_date
-from sxsh_flow.reports.docx import place_and_date, stable_archive
+from sxsh_flow.reports.archive import stable_archive
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
 from sxsh_flow.reports.money_words import amount_in_words
-from sxsh_flow.reports.words import Words
+from sxsh_flow.reports.writing import source_label, sources, words_of
+from sxsh_flow.words import N_, Words
 
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"
 PERCENT = "0.0%"
-DAY = "dd/mm/yyyy"
+# Dates are date cells; their format writes them as the formatter does (21/12/2016 · 21 December 2016).
+DAY = {"vi": "dd/mm/yyyy", "en": "d mmmm yyyy"}
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 Cell = str | int | float | date | None
 
-# (Vietnamese, English): the report's language decides.
-WORDS: dict[str, tuple[str, str]] = {
-    "about": ("Thông tin chung", "About"),
-    "indicators": ("Chỉ tiêu", "Indicators"),
-    "by_agency": ("Chỉ tiêu theo đơn vị", "Indicators per agency"),
-    "work_volume": ("Khối lượng công việc", "Work volume"),
-    "funding": ("Kinh phí", "Funding"),
-    "late_units": ("Đơn vị chậm", "Late units"),
-    "enterprises": ("Doanh nghiệp", "Enterprises"),
-    "timeliness": ("Tiến độ theo kỳ", "Timeliness"),
-    "no": ("STT", "No."),
-    "code": ("Mã", "Code"),
-    "indicator": ("Chỉ tiêu", "Indicator"),
-    "unit": ("Đơn vị tính", "Unit"),
-    "aggregation": ("Cách tổng hợp", "Aggregation"),
-    "sum": ("Cộng dồn", "Sum"),
-    "ratio": ("Tỷ lệ (tử số/mẫu số)", "Ratio (numerator/denominator)"),
-    "latest": ("Số liệu mới nhất", "Latest figure"),
-    "target_min": ("Mục tiêu tối thiểu", "Target minimum"),
-    "target_max": ("Mục tiêu tối đa", "Target maximum"),
-    "scope": ("Phạm vi mục tiêu", "Target scope"),
-    "plan": ("Cả giai đoạn", "Whole plan"),
-    "annual": ("Hằng năm", "Every year"),
-    "result": ("Kết quả", "Result"),
-    "numerator": ("Tử số", "Numerator"),
-    "denominator": ("Mẫu số", "Denominator"),
-    "of_target": ("% so với mức tối thiểu", "% of the minimum"),
-    "assessment": ("Đánh giá", "Assessment"),
-    "agency_code": ("Mã đơn vị", "Agency code"),
-    "agency": ("Đơn vị", "Agency"),
-    "activity": ("Công việc thực hiện", "Activity"),
-    "quantity": ("Số lượng", "Quantity"),
-    "years": ("Thời gian thực hiện", "Years"),
-    "total": ("Tổng cộng", "Total"),
-    "in_words": ("Bằng chữ", "In words"),
-    "cycle": ("Kỳ báo cáo", "Cycle"),
-    "task": ("Nhiệm vụ", "Task"),
-    "due": ("Hạn nộp", "Due"),
-    "sent": ("Ngày nộp", "Sent"),
-    "days_late": ("Số ngày chậm", "Days late"),
-    "status": ("Tình trạng", "Status"),
-    "late": ("Chậm", "Late"),
-    "missing": ("Chưa nộp", "Not received"),
-    "enterprise": ("Tên doanh nghiệp", "Enterprise"),
-    "sector": ("Ngành sản xuất", "Sector"),
-    "participation": ("Nội dung tham gia", "Participation"),
-    "year": ("Năm", "Year"),
-    "reported_by": ("Đơn vị báo cáo", "Reported by"),
-    "expected": ("Số báo cáo phải nộp", "Reports due"),
-    "on_time": ("Đúng hạn", "On time"),
-    "pending": ("Chưa đến hạn", "Not yet due"),
-    "on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
-    "document": ("Văn bản", "Document"),
-    "issued": ("Địa danh, ngày ban hành", "Place and date"),
-    "plan_title": ("Kế hoạch", "Plan"),
-    "period": ("Kỳ tổng hợp", "Period"),
-    "data_period": ("Số liệu từ ngày ... đến ngày", "Figures from ... to"),
-    "received": ("Báo cáo đã tổng hợp / phải nộp", "Reports consolidated / due"),
-    "notes": ("Ghi chú", "Notes"),
+# The labels of a few of the model's keys (an indicator's aggregation, a target's scope).
+KEY_LABELS: dict[str, str] = {
+    "sum": N_("Sum"),
+    "ratio": N_("Ratio (numerator/denominator)"),
+    "latest": N_("Latest figure"),
+    "plan": N_("Whole plan"),
+    "annual": N_("Every year"),
 }
 
 
@@ -107,18 +55,18 @@ class _Column:
 
 def render_xlsx(report: ConsolidatedReport) -> bytes:
     """The report's tables as an .xlsx file: the same bytes for the same report."""
-    words = Words(WORDS, report.language)
+    w = words_of(report)
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _about(workbook.create_sheet(words["about"]), report, words)
-    _indicators(workbook.create_sheet(words["indicators"]), report, words)
+    _about(workbook.create_sheet(w.gettext("About")), report, w)
+    _indicators(workbook.create_sheet(w.gettext("Indicators")), report, w)
     if any(indicator.by_agency for indicator in report.indicators):
-        _by_agency(workbook.create_sheet(words["by_agency"]), report, words)
-    _work_volume(workbook.create_sheet(words["work_volume"]), report, words)
-    _funding(workbook.create_sheet(words["funding"]), report, words)
-    _late_units(workbook.create_sheet(words["late_units"]), report, words)
-    _enterprises(workbook.create_sheet(words["enterprises"]), report, words)
-    _timeliness(workbook.create_sheet(words["timeliness"]), report, words)
+        _by_agency(workbook.create_sheet(w.gettext("Indicators per agency")), report, w)
+    _work_volume(workbook.create_sheet(w.gettext("Work volume")), report, w)
+    _funding(workbook.create_sheet(w.gettext("Funding")), report, w)
+    _late_units(workbook.create_sheet(w.gettext("Late units")), report, w)
+    _enterprises(workbook.create_sheet(w.gettext("Enterprises")), report, w)
+    _timeliness(workbook.create_sheet(w.gettext("Timeliness")), report, w)
     header = report.header
     issued = datetime(header.issued_on.year, header.issued_on.month, header.issued_on.day)
     workbook.properties.creator = workbook.properties.lastModifiedBy = header.issuing_body
@@ -131,17 +79,17 @@ def render_xlsx(report: ConsolidatedReport) -> bytes:
     return stable_archive(buffer.getvalue(), header.issued_on)
 
 
-def _about(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _about(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     header = report.header
     rows: list[tuple[str, Cell]] = [
-        (words["document"], f"{header.title} {header.subtitle}"),
-        (words["agency"], f"{header.superior_body} - {header.issuing_body}"),
-        (words["issued"], place_and_date(header.place, header.issued_on)),
-        (words["plan_title"], report.plan_title),
-        (words["period"], ", ".join(cycle_name(label, report.language) for label in report.cycle_labels)),
-        (words["data_period"], f"{vn_date(report.period_start)} - {vn_date(report.period_end)}"),
-        (words["received"], f"{report.reports_received}/{report.reports_expected}"),
-        *((words["notes"], note) for note in report.notes),
+        (w.gettext("Document"), f"{header.title} {header.subtitle}"),
+        (w.gettext("Agency"), f"{header.superior_body} - {header.issuing_body}"),
+        (w.gettext("Place and date"), header.place_and_date),
+        (w.gettext("Plan"), report.plan_title),
+        (w.gettext("Period"), ", ".join(w.cycle_name(label) for label in report.cycle_labels)),
+        (w.gettext("Figures from ... to"), f"{w.date(report.period_start)} - {w.date(report.period_end)}"),
+        (w.gettext("Reports consolidated / due"), _share(w, report.reports_received, report.reports_expected)),
+        *((w.gettext("Notes"), note) for note in report.notes),
     ]
     for row in rows:
         sheet.append(list(row))
@@ -151,21 +99,21 @@ def _about(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
     sheet.column_dimensions["B"].width = 110
 
 
-def _indicators(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(words["no"], 6),
-        _Column(words["code"], 20),
-        _Column(words["indicator"], 60),
-        _Column(words["unit"], 14),
-        _Column(words["aggregation"], 22),
-        _Column(words["target_min"], 12),
-        _Column(words["target_max"], 12),
-        _Column(words["scope"], 14),
-        _Column(words["result"], 12),
-        _Column(words["numerator"], 12, COUNT),
-        _Column(words["denominator"], 12, COUNT),
-        _Column(words["of_target"], 14, PERCENT),
-        _Column(words["assessment"], 18),
+        _Column(w.gettext("No."), 6),
+        _Column(w.gettext("Code"), 20),
+        _Column(w.gettext("Indicator"), 60),
+        _Column(w.gettext("Unit"), 14),
+        _Column(w.gettext("Aggregation"), 22),
+        _Column(w.gettext("Target minimum"), 12),
+        _Column(w.gettext("Target maximum"), 12),
+        _Column(w.gettext("Target scope"), 14),
+        _Column(w.gettext("Result"), 12),
+        _Column(w.gettext("Numerator"), 12, COUNT),
+        _Column(w.gettext("Denominator"), 12, COUNT),
+        _Column(w.gettext("Percent of the minimum"), 14, PERCENT),
+        _Column(w.gettext("Assessment"), 18),
     ]
     _headers(sheet, columns, freeze="D2")
     for index, indicator in enumerate(report.indicators, start=1):
@@ -177,10 +125,10 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> N
                 indicator.code,
                 indicator.name,
                 indicator.unit,
-                _optional(words, indicator.aggregation) or indicator.aggregation,
+                _optional(w, indicator.aggregation) or indicator.aggregation,
                 _scaled(indicator, indicator.target_min),
                 _scaled(indicator, indicator.target_max),
-                _optional(words, indicator.target_scope),
+                _optional(w, indicator.target_scope),
                 _scaled(indicator, indicator.province.value),
                 indicator.province.numerator,
                 indicator.province.denominator,
@@ -193,15 +141,15 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> N
     _formats(sheet, columns)
 
 
-def _by_agency(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(words["code"], 20),
-        _Column(words["indicator"], 60),
-        _Column(words["agency_code"], 14),
-        _Column(words["agency"], 36),
-        _Column(words["result"], 12),
-        _Column(words["numerator"], 12, COUNT),
-        _Column(words["denominator"], 12, COUNT),
+        _Column(w.gettext("Code"), 20),
+        _Column(w.gettext("Indicator"), 60),
+        _Column(w.gettext("Agency code"), 14),
+        _Column(w.gettext("Agency"), 36),
+        _Column(w.gettext("Result"), 12),
+        _Column(w.gettext("Numerator"), 12, COUNT),
+        _Column(w.gettext("Denominator"), 12, COUNT),
     ]
     _headers(sheet, columns, freeze="C2")
     for indicator in report.indicators:
@@ -222,13 +170,13 @@ def _by_agency(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> No
     _formats(sheet, columns)
 
 
-def _work_volume(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _work_volume(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(words["no"], 6),
-        _Column(words["activity"], 70),
-        _Column(words["unit"], 14),
-        _Column(words["quantity"], 12),
-        _Column(words["years"], 20),
+        _Column(w.gettext("No."), 6),
+        _Column(w.gettext("Activity"), 70),
+        _Column(w.gettext("Unit"), 14),
+        _Column(w.gettext("Quantity"), 12),
+        _Column(w.gettext("Years"), 20),
     ]
     _headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.work_volume, start=1):
@@ -238,17 +186,14 @@ def _work_volume(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> 
     _formats(sheet, columns)
 
 
-def _funding(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
-    english = report.language == "en"
+def _funding(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     total = report.funding_total
-    known = [key for key, _, _ in FUNDING_SOURCES]
-    keys = known + [key for key in total.by_source if key not in known]
-    labels = {key: english_label if english else label for key, label, english_label in FUNDING_SOURCES}
+    keys = sources(total)
     columns = [
-        _Column(words["no"], 6),
-        _Column(words["agency"], 40),
-        *(_Column(labels.get(key, key), 18, COUNT) for key in keys),
-        _Column(words["total"], 18, COUNT),
+        _Column(w.gettext("No."), 6),
+        _Column(w.gettext("Agency"), 40),
+        *(_Column(source_label(key, report.language), 18, COUNT) for key in keys),
+        _Column(w.gettext("Total"), 18, COUNT),
     ]
     _headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.funding_by_agency, start=1):
@@ -259,25 +204,25 @@ def _funding(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None
         cell.font = Font(bold=True)
     _formats(sheet, columns)
     sheet.append([])
-    sheet.append([None, f"{words['in_words']}: {amount_in_words(total.total)}."])
+    sheet.append([None, w.gettext("In words: {amount}.", amount=amount_in_words(total.total))])
     sheet.cell(sheet.max_row, 2).font = Font(italic=True)
 
 
-def _late_units(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _late_units(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(words["no"], 6),
-        _Column(words["cycle"], 12),
-        _Column(words["agency_code"], 16),
-        _Column(words["agency"], 36),
-        _Column(words["task"], 60),
-        _Column(words["due"], 12, DAY),
-        _Column(words["sent"], 12, DAY),
-        _Column(words["days_late"], 12, COUNT),
-        _Column(words["status"], 14),
+        _Column(w.gettext("No."), 6),
+        _Column(w.gettext("Cycle"), 12),
+        _Column(w.gettext("Agency code"), 16),
+        _Column(w.gettext("Agency"), 36),
+        _Column(w.gettext("Task"), 60),
+        _Column(w.gettext("Due"), 12, DAY[w.language]),
+        _Column(w.gettext("Sent"), 12, DAY[w.language]),
+        _Column(w.gettext("Days late"), 12, COUNT),
+        _Column(w.gettext("Status"), 14),
     ]
     _headers(sheet, columns, freeze="E2")
     for index, unit in enumerate(report.late_units, start=1):
-        status = words["missing"] if unit.submitted_on is None else words["late"]
+        status = w.gettext("Not received") if unit.submitted_on is None else w.gettext("Late")
         sheet.append(
             [
                 index,
@@ -294,14 +239,14 @@ def _late_units(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> N
     _formats(sheet, columns)
 
 
-def _enterprises(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _enterprises(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(words["no"], 6),
-        _Column(words["enterprise"], 48),
-        _Column(words["sector"], 26),
-        _Column(words["participation"], 28),
-        _Column(words["year"], 8),
-        _Column(words["reported_by"], 36),
+        _Column(w.gettext("No."), 6),
+        _Column(w.gettext("Enterprise"), 48),
+        _Column(w.gettext("Sector"), 26),
+        _Column(w.gettext("Participation"), 28),
+        _Column(w.gettext("Year"), 8),
+        _Column(w.gettext("Reported by"), 36),
     ]
     _headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.enterprises, start=1):
@@ -309,15 +254,15 @@ def _enterprises(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> 
     _formats(sheet, columns)
 
 
-def _timeliness(sheet: Worksheet, report: ConsolidatedReport, words: Words) -> None:
+def _timeliness(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(words["cycle"], 14),
-        _Column(words["expected"], 14, COUNT),
-        _Column(words["on_time"], 12, COUNT),
-        _Column(words["late"], 12, COUNT),
-        _Column(words["missing"], 12, COUNT),
-        _Column(words["pending"], 12, COUNT),
-        _Column(words["on_time_rate"], 14, PERCENT),
+        _Column(w.gettext("Cycle"), 14),
+        _Column(w.gettext("Reports due"), 14, COUNT),
+        _Column(w.gettext("On time"), 12, COUNT),
+        _Column(w.gettext("Late"), 12, COUNT),
+        _Column(w.gettext("Not received"), 12, COUNT),
+        _Column(w.gettext("Not yet due"), 12, COUNT),
+        _Column(w.gettext("On-time rate"), 14, PERCENT),
     ]
     _headers(sheet, columns, freeze="B2")
     for cycle in report.timeliness:
@@ -380,6 +325,10 @@ def _plain(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _optional(words: Words, key: str | None) -> str | None:
+def _share(w: Words, part: int, whole: int) -> str:
+    return f"{w.number(part)}/{w.number(whole)}"
+
+
+def _optional(w: Words, key: str | None) -> str | None:
     """The words for one of a few known keys (sum, ratio; plan, annual), None for any other."""
-    return words[key] if key in ("sum", "ratio", "latest", "plan", "annual") else None
+    return w.gettext(KEY_LABELS[key]) if key in KEY_LABELS else None

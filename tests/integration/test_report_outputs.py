@@ -30,14 +30,13 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.report_form import FUNDING_SOURCES
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
-from sxsh_flow.reports import docx as docx_output
-from sxsh_flow.reports import xlsx as xlsx_output
 from sxsh_flow.reports.collect import build_report
 from sxsh_flow.reports.docx import render_docx
 from sxsh_flow.reports.html import render_html
 from sxsh_flow.reports.model import ConsolidatedReport
 from sxsh_flow.reports.money_words import amount_in_words
 from sxsh_flow.reports.xlsx import render_xlsx
+from sxsh_flow.words import words
 
 from ..report_scenario import LATE_UNIT, MISSING_UNIT, PROVINCE_TOTAL, TODAY, TOTAL_IN_WORDS, build_scenario
 
@@ -195,8 +194,12 @@ def read_html(page: str) -> Reading:
     return reading
 
 
-def docx_word(key: str) -> str:
-    return docx_output.WORDS[key][0]
+def vi(message: str) -> str:
+    """A word of the report as the Vietnamese outputs print it."""
+    return words("vi").gettext(message)
+
+
+IN_WORDS = vi("In words: {amount}.").partition("{amount}")[0]  # "Bằng chữ: "
 
 
 def read_docx(content: bytes, report: ConsolidatedReport) -> Reading:
@@ -208,65 +211,61 @@ def read_docx(content: bytes, report: ConsolidatedReport) -> Reading:
     for table in document.tables:
         headings = [cell.text for cell in table.rows[0].cells]
         rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
-        if headings[:2] == [docx_word("no"), docx_word("indicator")] and docx_word("target") in headings:
+        if headings[:2] == [vi("No."), vi("Indicator")] and vi("Target") in headings:
             for row in rows:
                 code = by_name[row[1]]
                 if code in RATIOS:
                     reading.ratios[code] = (vietnamese_number(row[4].split("\n")[0]), *ratio_parts(row[4]))
                 elif code in COUNTS:
                     reading.counts[code] = vietnamese_number(row[4].split("\n")[0])
-        elif headings == [docx_word(k) for k in ("no", "source", "amount")]:
+        elif headings == [vi("No."), vi("Source"), vi("Amount (VND)")]:
             labels = {vietnamese: key for key, vietnamese, _ in FUNDING_SOURCES}
             for _, label, amount in rows:
                 reading.funding[labels.get(label, "total")] = int(vietnamese_number(amount))
-        elif headings[:2] == [docx_word("no"), docx_word("agency")] and docx_word("due") in headings:
+        elif headings[:2] == [vi("No."), vi("Agency")] and vi("Due") in headings:
             for row in rows:
-                sent = row[headings.index(docx_word("sent"))]
+                sent = row[headings.index(vi("Sent"))]
                 name = row[1].split("\n")[0]
                 reading.late[name] = day(sent) if sent else None
-        elif headings[:2] == [docx_word("no"), docx_word("enterprise")]:
+        elif headings[:2] == [vi("No."), vi("Enterprise")]:
             reading.enterprises = len(rows)
-    words = next(p.text for p in document.paragraphs if p.text.startswith(docx_word("in_words") + ":"))
-    reading.in_words = words.removeprefix(docx_word("in_words") + ": ").removesuffix(".")
+    in_words = next(p.text for p in document.paragraphs if p.text.startswith(IN_WORDS))
+    reading.in_words = in_words.removeprefix(IN_WORDS).removesuffix(".")
     return reading
-
-
-def xlsx_word(key: str) -> str:
-    return xlsx_output.WORDS[key][0]
 
 
 def read_xlsx(content: bytes) -> Reading:
     workbook = load_workbook(BytesIO(content))
     reading = Reading()
 
-    def table(sheet_key: str) -> tuple[list[Any], list[list[Any]]]:
-        rows = [list(row) for row in workbook[xlsx_word(sheet_key)].iter_rows(values_only=True)]
+    def table(sheet: str) -> tuple[list[Any], list[list[Any]]]:
+        rows = [list(row) for row in workbook[vi(sheet)].iter_rows(values_only=True)]
         return rows[0], [row for row in rows[1:] if any(cell is not None for cell in row)]
 
-    about = dict((row[0], row[1]) for row in workbook[xlsx_word("about")].iter_rows(values_only=True))
-    reading.place_and_date = about[xlsx_word("issued")]
-    headings, rows = table("indicators")
+    about = dict((row[0], row[1]) for row in workbook[vi("About")].iter_rows(values_only=True))
+    reading.place_and_date = about[vi("Place and date")]
+    headings, rows = table("Indicators")
     column = {heading: index for index, heading in enumerate(headings)}
     for row in rows:
-        code, result = row[column[xlsx_word("code")]], row[column[xlsx_word("result")]]
+        code, result = row[column[vi("Code")]], row[column[vi("Result")]]
         if code in RATIOS:
             percent = (Decimal(str(result)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            numerator, denominator = row[column[xlsx_word("numerator")]], row[column[xlsx_word("denominator")]]
+            numerator, denominator = row[column[vi("Numerator")]], row[column[vi("Denominator")]]
             reading.ratios[code] = (percent, numerator, denominator)
         elif code in COUNTS:
             reading.counts[code] = Decimal(str(result))
-    headings, rows = table("funding")
-    total_row = next(row for row in rows if row[1] == xlsx_word("total"))
-    labels = {vietnamese: key for key, vietnamese, _ in FUNDING_SOURCES} | {xlsx_word("total"): "total"}
+    headings, rows = table("Funding")
+    total_row = next(row for row in rows if row[1] == vi("Total"))
+    labels = {vietnamese: key for key, vietnamese, _ in FUNDING_SOURCES} | {vi("Total"): "total"}
     reading.funding = {labels[heading]: total_row[index] for index, heading in enumerate(headings) if heading in labels}
-    words = next(row[1] for row in rows if isinstance(row[1], str) and row[1].startswith(xlsx_word("in_words")))
-    reading.in_words = words.removeprefix(xlsx_word("in_words") + ": ").removesuffix(".")
-    headings, rows = table("late_units")
+    in_words = next(row[1] for row in rows if isinstance(row[1], str) and row[1].startswith(IN_WORDS))
+    reading.in_words = in_words.removeprefix(IN_WORDS).removesuffix(".")
+    headings, rows = table("Late units")
     column = {heading: index for index, heading in enumerate(headings)}
     for row in rows:
-        sent = row[column[xlsx_word("sent")]]
-        reading.late[row[column[xlsx_word("agency")]]] = sent.date() if sent is not None else None
-    reading.enterprises = len(table("enterprises")[1])
+        sent = row[column[vi("Sent")]]
+        reading.late[row[column[vi("Agency")]]] = sent.date() if sent is not None else None
+    reading.enterprises = len(table("Enterprises")[1])
     return reading
 
 

@@ -15,7 +15,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from sxsh_flow.reports.docx import number_line, place_and_date, recipient_lines, render_docx
+from sxsh_flow.reports.decree30 import number_line, place_and_date, recipient_lines
+from sxsh_flow.reports.docx import render_docx
 from sxsh_flow.reports.model import ConsolidatedReport
 
 TIMES = "Times New Roman"

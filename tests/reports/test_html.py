@@ -142,12 +142,16 @@ def test_what_agencies_typed_is_escaped(report: ConsolidatedReport) -> None:
     assert "Sở &lt;b&gt;Công&lt;/b&gt; Thương" in page
 
 
-def test_an_english_report_has_english_words_and_vietnamese_figures(report: ConsolidatedReport) -> None:
+def test_an_english_report_has_english_words_and_english_figures(report: ConsolidatedReport) -> None:
     page = render_html(dataclasses.replace(report, language="en"), charts=False)
 
     assert '<html lang="en">' in page
     assert "I. RESULTS AGAINST THE TARGETS" in page
-    assert "1.023.600.000" in page
+    assert '<td class="num" data-source="total">1,023,600,000</td>' in page
+    assert "Total funding: 1,023,600,000 VND." in page
+    assert '<td class="num">78.2%</td>' in page
+    assert '<td class="num">27 December 2017</td>' in page
+    assert "1.023.600.000" not in page
     assert "Below target" in page
 
 

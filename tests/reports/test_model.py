@@ -24,7 +24,6 @@ from sxsh_flow.reports.model import (
     figures,
     judge,
     percentage,
-    target_text,
 )
 from sxsh_flow.reports.sums import (
     Duty,
@@ -363,25 +362,6 @@ def test_the_appendix_names_each_enterprise_once_per_participation_and_year() ->
 
 
 # --- words and figures -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("minimum", "maximum", "unit", "language", "text"),
-    [
-        (90, None, "%", "vi", "≥ 90%"),
-        (8, 13, "%", "vi", "8–13%"),
-        (8.5, None, "%", "vi", "≥ 8,5%"),
-        (15, None, "doanh nghiệp", "vi", "≥ 15 doanh nghiệp"),
-        (2800, None, "tờ", "vi", "≥ 2.800 tờ"),
-        (None, 5, "cuộc", "vi", "≤ 5 cuộc"),
-        (2800.5, None, "tờ", "en", "≥ 2,800.5 tờ"),
-        (None, None, "%", "vi", ""),
-    ],
-)
-def test_targets_are_written_as_tables_write_them(
-    minimum: float | None, maximum: float | None, unit: str, language: str, text: str
-) -> None:
-    assert target_text(minimum, maximum, unit, language) == text
 
 
 def test_attainment_has_one_label_per_language_for_every_output() -> None:

@@ -1,0 +1,243 @@
+"""The body of the Word report: its parts and items, the tables of each and the sentences around them.
+
+Parts are numbered I, II ... and their items 1, 2 ..., as officials number a report by hand (Decree
+30/2020/NĐ-CP, Appendix I). The body follows ``report.language``; its words come from the ``reports``
+catalogue and its figures from ``reports.writing``, as in the page and the workbook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sxsh_flow.reports.charts import attainment_chart, timeliness_chart
+from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
+from sxsh_flow.reports.money_words import amount_in_words
+from sxsh_flow.reports.ooxml import TABLE_PT, add_grid, add_paragraph, add_picture, make_bold, make_smaller
+from sxsh_flow.reports.writing import (
+    NO_FIGURE,
+    STATE_BUDGET,
+    period_text,
+    ratio_parts,
+    source_label,
+    sources,
+    target_text,
+    words_of,
+    years_text,
+)
+from sxsh_flow.words import N_, Words
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+class Outline:
+    """Parts I, II, ... and, within each, items 1, 2, ...: the numbering officials write by hand."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.parts = 0
+        self.items = 0
+
+    def part(self, title: str) -> None:
+        self.parts += 1
+        self.items = 0
+        self.document.add_paragraph(f"{ROMAN[self.parts - 1]}. {title.upper()}", style="Heading 1")
+
+    def item(self, title: str) -> None:
+        self.items += 1
+        self.document.add_paragraph(f"{self.items}. {title}", style="Heading 2")
+
+
+def add_body(document: Any, report: ConsolidatedReport) -> None:
+    """From "Thực hiện ..." to "Trên đây là báo cáo ...": the report between its header and its signature."""
+    w = words_of(report)
+    period = period_text(report)
+    conjunction = w.gettext("and")
+    documents = f" {conjunction} ".join([*report.legal_basis, report.plan_title])
+    if report.lead_name:
+        ending = w.gettext(
+            "based on the reports of the agencies, {lead} reports the results of {period} as follows:",
+            lead=report.lead_name,
+            period=period,
+        )
+    else:
+        ending = w.gettext(
+            "based on the reports of the agencies, the results of {period} are consolidated as follows:", period=period
+        )
+    add_paragraph(document, w.gettext("Pursuant to {documents}; {ending}", documents=documents, ending=ending))
+    add_paragraph(
+        document,
+        w.gettext(
+            "Figures from {start} to {end}, from {received} of the {expected} reports due from the agencies.",
+            start=w.date(report.period_start),
+            end=w.date(report.period_end),
+            received=w.number(report.reports_received),
+            expected=w.number(report.reports_expected),
+        ),
+    )
+    outline = Outline(document)
+    charts = 0
+    outline.part(w.gettext("RESULTS"))
+    outline.item(w.gettext("The plan's indicators"))
+    _indicator_table(document, report, w)
+    for note in report.notes:
+        add_paragraph(document, w.gettext("Notes: {note}", note=note), italic=True, size=TABLE_PT, before=3)
+    chart = attainment_chart(report)
+    if chart:
+        charts += 1
+        add_picture(document, chart, w.gettext("Chart {number}", number=charts))
+    outline.item(w.gettext("Work volume"))
+    _work_volume_table(document, report, w)
+    outline.item(w.gettext("Implementation funding"))
+    _funding(document, report, w)
+    outline.item(w.gettext("What the agencies did"))
+    _texts(document, report, "results", w)
+    outline.item(w.gettext("How the agencies reported"))
+    _timeliness(document, report, w)
+    chart = timeliness_chart(report)
+    if chart:
+        charts += 1
+        add_picture(document, chart, w.gettext("Chart {number}", number=charts))
+    for section in ("difficulties", "recommendations", "next_tasks"):
+        outline.part(report.section_label(section))
+        _texts(document, report, section, w)
+    subject = report.header.subtitle
+    conclusion = w.gettext("This concludes the report on {subject}./.", subject=subject[:1].lower() + subject[1:])
+    closing = add_paragraph(document, conclusion, before=6)
+    closing.paragraph_format.keep_with_next = True  # the last words of the body go with the signature
+
+
+def figure_cell(w: Words, indicator: IndicatorResult, figure: Figure) -> str:
+    """78,2 with its parts under it, "(1.134/1.450)", for a ratio; the plain figure otherwise."""
+    if figure.value is None:
+        return NO_FIGURE
+    number = w.number(figure.value, 1 if indicator.aggregation == "ratio" else None)
+    parts = ratio_parts(w, figure)
+    return f"{number}\n({parts})" if parts else number
+
+
+def _indicator_table(document: Any, report: ConsolidatedReport, w: Words) -> None:
+    if not report.indicators:
+        add_paragraph(document, w.gettext("No figures yet."))
+        return
+    rows = []
+    for index, indicator in enumerate(report.indicators, start=1):
+        target = target_text(w, indicator.target_min, indicator.target_max, "")
+        if target and indicator.target_scope == "plan":
+            target += "\n" + w.gettext("(whole plan)")
+        rows.append(
+            [
+                str(index),
+                indicator.name,
+                indicator.unit,
+                target or NO_FIGURE,
+                figure_cell(w, indicator, indicator.province),
+                indicator.attainment.label(report.language),
+            ]
+        )
+    titles = (N_("No."), N_("Indicator"), N_("Unit"), N_("Target"), N_("Result"), N_("Assessment"))
+    headers = [w.gettext(title) for title in titles]
+    table = add_grid(document, headers, rows, (1.2, 5.8, 2.0, 2.1, 2.9, 2.0), align="cllccc")
+    for row in table.rows[1:]:  # a ratio's parts under its percentage, smaller
+        make_smaller(row.cells[4].paragraphs[1:])
+        make_smaller(row.cells[3].paragraphs[1:])
+
+
+def _work_volume_table(document: Any, report: ConsolidatedReport, w: Words) -> None:
+    if not report.work_volume:
+        add_paragraph(document, w.gettext("No figures yet."))
+        return
+    rows = [
+        [
+            f"{index:02d}",  # seed 003 numbers its lines 01, 02 ...
+            row.activity,
+            row.unit,
+            w.number(row.quantity),
+            years_text(w, row.years),
+        ]
+        for index, row in enumerate(report.work_volume, start=1)
+    ]
+    titles = (N_("No."), N_("Activity"), N_("Unit"), N_("Quantity"), N_("Years"))
+    headers = [w.gettext(title) for title in titles]
+    add_grid(document, headers, rows, (1.2, 7.8, 2.3, 1.9, 2.8), align="clccc")
+
+
+def _funding(document: Any, report: ConsolidatedReport, w: Words) -> None:
+    total = report.funding_total
+    central, local = (total.by_source.get(key, 0) for key in STATE_BUDGET)
+    add_paragraph(
+        document,
+        w.gettext(
+            "Total funding: {total}, of which the state budget {state} "
+            "(central budget {central}, local budget {local}).",
+            total=w.money(total.total),
+            state=w.money(total.state_budget),
+            central=w.money(central),
+            local=w.money(local),
+        ),
+    )
+    rows = [
+        [str(index), source_label(key, report.language), w.number(total.by_source.get(key, 0))]
+        for index, key in enumerate(sources(total), start=1)
+    ]
+    rows.append(["", w.gettext("Total"), w.number(total.total)])
+    headers = [w.gettext(title) for title in (N_("No."), N_("Source"), N_("Amount (VND)"))]
+    table = add_grid(document, headers, rows, (1.2, 9.8, 5.0), align="clr")
+    make_bold(table, len(rows))
+    in_words = w.gettext("In words: {amount}.", amount=amount_in_words(total.total))
+    add_paragraph(document, in_words, italic=True, before=3)
+    if report.funding_by_agency:
+        add_paragraph(document, w.gettext("(Funding per agency in Appendix {number}.)", number=ROMAN[1]), italic=True)
+
+
+def _texts(document: Any, report: ConsolidatedReport, section: str, w: Words) -> None:
+    written = report.texts.get(section, ())
+    if not written:
+        add_paragraph(document, w.gettext("No agency wrote on this."))
+        return
+    several_cycles = len(report.cycle_labels) > 1
+    for text in written:
+        paragraph = add_paragraph(document, "- ")
+        who = text.agency_name
+        if several_cycles and text.cycle_label:
+            who += f" ({w.cycle_name(text.cycle_label)})"
+        paragraph.add_run(who).italic = True
+        paragraph.add_run(f": {text.text}")
+
+
+def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:
+    late = sum(1 for unit in report.late_units if unit.submitted_on is not None)
+    missing = sum(1 for unit in report.late_units if unit.submitted_on is None)
+    add_paragraph(
+        document,
+        w.gettext(
+            "{received} of {expected} reports were received and consolidated; {late} came after the deadline, "
+            "{missing} have not come.",
+            received=w.number(report.reports_received),
+            expected=w.number(report.reports_expected),
+            late=w.number(late),
+            missing=w.number(missing),
+        ),
+    )
+    if not report.late_units:
+        add_paragraph(document, w.gettext("Every agency reported on time."))
+        return
+    rows = []
+    for index, unit in enumerate(report.late_units, start=1):
+        days = unit.days_late
+        late_by = None if days is None else w.ngettext("{count} day late", "{count} days late", days)
+        status = late_by or w.gettext("Not received")
+        rows.append(
+            [
+                str(index),
+                f"{unit.agency_name}\n{unit.task_title}",
+                unit.cycle_label,
+                w.date(unit.due_on),
+                w.date(unit.submitted_on) if unit.submitted_on else "",
+                status,
+            ]
+        )
+    titles = (N_("No."), N_("Agency"), N_("Cycle"), N_("Due"), N_("Sent"), N_("Status"))
+    headers = [w.gettext(title) for title in titles]
+    table = add_grid(document, headers, rows, (1.2, 5.2, 1.6, 2.6, 2.6, 2.8), align="clcccc")
+    for row in table.rows[1:]:  # the task under the agency's name, smaller and in italics
+        make_smaller(row.cells[1].paragraphs[1:], italic=True)

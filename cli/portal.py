@@ -121,12 +121,13 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 def _time_option(name: str, value: str) -> time:
     from sxsh_flow.errors import ConfigurationError
+    from sxsh_flow.words import N_
 
     try:
         hours, minutes = value.split(":")
         return time(int(hours), int(minutes))
     except ValueError as exc:
-        raise ConfigurationError(name, value, "cần giờ dạng HH:MM, ví dụ 08:00", "give HH:MM, e.g. 08:00") from exc
+        raise ConfigurationError(name, value, N_("give HH:MM, e.g. 08:00")) from exc
 
 
 def _submission_json(row: object) -> dict[str, object]:

@@ -335,7 +335,7 @@ class ReplyPortal:
                 request_extension(session, access, reason=reason, proposed_until=until, now=self.clock.now())
             except InvalidRequest as problem:
                 session.rollback()
-                return Extended(state, SideForm(values, {}, (problem.message_vi, problem.message_en)), None)
+                return Extended(state, SideForm(values, {}, (problem.message("vi"), problem.message("en"))), None)
             return Extended(form_state(session, access), None, until)
 
     def _forward(self, token: str, posted: PostedForm) -> Forwarded | None:
@@ -357,7 +357,7 @@ class ReplyPortal:
                 )
             except InvalidRequest as problem:
                 session.rollback()
-                refusal = (problem.message_vi, problem.message_en)
+                refusal = (problem.message("vi"), problem.message("en"))
                 return Forwarded(state, SideForm(values, {"email": refusal}), None)
             return Forwarded(state, None, link.contact.email)
 

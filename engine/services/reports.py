@@ -37,6 +37,7 @@ from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected, UnknownExtension, UnknownSubmission
+from sxsh_flow.words import N_
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def save_report(
             checked.append(check_file(incoming))
         except RefusedFile as problem:
             refused.append(problem)
-            parsed.errors["attachments"] = (problem.message_vi, problem.message_en)
+            parsed.errors["attachments"] = (problem.message("vi"), problem.message("en"))
     draft = _draft(session, task_run, access, now)
     # A field typed wrongly this time keeps the value it had: an error must not erase good work.
     kept = {key: value for key, value in draft.values.items() if key in parsed.errors}
@@ -280,11 +281,9 @@ def request_extension(
         raise ReportNotExpected(task_run.id, task_run.state.value)
     reason = reason.strip()
     if not reason:
-        raise InvalidRequest("Vui lòng nêu lý do đề nghị gia hạn.", "Please give a reason for the extension.")
+        raise InvalidRequest(N_("Please give a reason for the extension."))
     if proposed_until <= task_run.effective_due_on:
-        raise InvalidRequest(
-            "Ngày đề nghị phải sau hạn nộp hiện tại.", "The proposed date must be after the current deadline."
-        )
+        raise InvalidRequest(N_("The proposed date must be after the current deadline."))
     pending = session.scalars(
         select(ExtensionRequest).where(
             ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING
@@ -368,7 +367,7 @@ def forward_task(
     try:
         address = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise InvalidRequest("Địa chỉ thư điện tử không hợp lệ.", "That email address is not valid.") from exc
+        raise InvalidRequest(N_("That email address is not valid.")) from exc
     name = name.strip() or address
     task_run = session.get_one(TaskRun, access.task_run_id)
     agency = session.get_one(AgencyRecord, task_run.agency_id)
@@ -378,10 +377,7 @@ def forward_task(
         agency.contacts.append(contact)
         session.flush()
     elif not contact.active:
-        raise InvalidRequest(
-            "Người nhận này đã thôi làm đầu mối; vui lòng chọn người khác.",
-            "This person is no longer a contact; please choose someone else.",
-        )
+        raise InvalidRequest(N_("This person is no longer a contact; please choose someone else."))
     origin = session.get_one(ReplyLink, access.link_id)
     link = issue_link(session, task_run, contact, now=now, actor=access.actor, forwarded_from=origin)
     queue_task_message(

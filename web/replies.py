@@ -22,9 +22,11 @@ from sxsh_flow.engine.attachments import MAX_BYTES
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
+from sxsh_flow.engine.services.extensions import request_extension
+from sxsh_flow.engine.services.forwards import forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.reports import FormState, form_state, forward_task, request_extension, save_report
+from sxsh_flow.engine.services.submissions import FormState, form_state, save_report
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER

@@ -12,6 +12,7 @@ from sxsh_flow.engine.clock import AcceleratedClock, Clock, FixedClock, SystemCl
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import ConfigurationError
+from sxsh_flow.words import N_, Words, words
 
 if TYPE_CHECKING:
     from sxsh_flow.engine.services.links import LinkSigner
@@ -33,7 +34,7 @@ class AppContext:
             try:
                 start = parse_instant(now_option)
             except ValueError as exc:
-                raise ConfigurationError("--now", now_option, "cần một ngày như 2016-09-01", str(exc)) from exc
+                raise ConfigurationError("--now", now_option, N_("give a date such as 2016-09-01")) from exc
         clock: Clock
         if start is None:
             clock = SystemClock()
@@ -46,6 +47,11 @@ class AppContext:
     @property
     def language(self) -> str:
         return self.settings.language
+
+    @property
+    def words(self) -> Words:
+        """The words and formats of the coordinator's language (SXSH_LANG): what every command prints."""
+        return words(self.language)
 
     def text(self, vietnamese: str, english: str) -> str:
         return english if self.language == "en" else vietnamese

@@ -14,12 +14,14 @@ import typer
 
 from sxsh_flow.cli import agencies as agencies_commands
 from sxsh_flow.cli import deploy as deploy_commands
+from sxsh_flow.cli import extensions as extensions_commands
 from sxsh_flow.cli import mail as mail_commands
 from sxsh_flow.cli import plans as plans_commands
-from sxsh_flow.cli import portal as portal_commands
 from sxsh_flow.cli import reports as reports_commands
 from sxsh_flow.cli import runs as runs_commands
+from sxsh_flow.cli import serve as serve_commands
 from sxsh_flow.cli import simulate as simulate_commands
+from sxsh_flow.cli import submissions as submissions_commands
 
 app = typer.Typer(
     name="sxsh-flow",
@@ -38,7 +40,9 @@ app.add_typer(plans_commands.app, name="plans")
 app.add_typer(agencies_commands.app, name="agencies")
 runs_commands.register(app)
 mail_commands.register(app)
-portal_commands.register(app)
+serve_commands.register(app)
+submissions_commands.register(app)
+extensions_commands.register(app)
 reports_commands.register(app)
 deploy_commands.register(app)
 simulate_commands.register(app)

@@ -121,14 +121,13 @@ def _render(built: ConsolidatedReport, chosen: str) -> bytes:
 
 def _write(output: Path, content: bytes) -> None:
     from sxsh_flow.errors import ConfigurationError
+    from sxsh_flow.words import N_
 
     try:
         output.write_bytes(content)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ConfigurationError(
-            "-o", str(output), f"không ghi được tệp ({reason})", f"cannot write it ({reason})"
-        ) from exc
+        raise ConfigurationError("-o", str(output), N_("cannot write it ({reason})"), reason=reason) from exc
 
 
 def _document(built: ConsolidatedReport, output: Path | None) -> dict[str, object]:

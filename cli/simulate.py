@@ -44,6 +44,7 @@ def simulate(
     Example: SXSH_HOME=/tmp/sim sxsh-flow simulate plan-2016-2020 --seed 7
     """
     from sxsh_flow.errors import ConfigurationError
+    from sxsh_flow.words import N_
     from sxsh_flow.workflows.catalog import resolve_plan
     from sxsh_flow.workflows.jobs import JobEnvironment
     from sxsh_flow.workflows.simulation import Simulation
@@ -54,9 +55,7 @@ def simulate(
     try:
         last_day = date.fromisoformat(until) if until else None
     except ValueError as exc:
-        raise ConfigurationError(
-            "--until", until or "", "cần một ngày như 2017-03-01", "give a day like 2017-03-01"
-        ) from exc
+        raise ConfigurationError("--until", until or "", N_("give a day like 2017-03-01")) from exc
     settings = app_context.settings
     env = JobEnvironment.from_settings(settings, actor="simulation", store=app_context.store)
     simulation = Simulation(

@@ -12,8 +12,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import Any
 
 import filetype
+
+from sxsh_flow.errors import Phrase
+from sxsh_flow.words import N_
 
 MAX_BYTES = 10 * 1024 * 1024
 # extension -> the kinds its content may be (old Office files are OLE containers: "cfb").
@@ -45,11 +49,18 @@ class CheckedFile:
 
 
 class RefusedFile(ValueError):
-    def __init__(self, filename: str, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
+    """A file we do not take, and why, in words the sender reads (``message(language)``)."""
+
+    def __init__(self, filename: str, msgid: str, /, **params: Any) -> None:
+        super().__init__(msgid)
         self.filename = filename
-        self.message_vi = message_vi
-        self.message_en = message_en
+        self.phrase = Phrase(msgid, **params)
+
+    def message(self, language: str = "vi") -> str:
+        return self.phrase(language)
+
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 def check_file(incoming: IncomingFile, *, max_bytes: int = MAX_BYTES) -> CheckedFile:
@@ -58,25 +69,17 @@ def check_file(incoming: IncomingFile, *, max_bytes: int = MAX_BYTES) -> Checked
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     size = len(incoming.data)
     if size == 0:
-        raise RefusedFile(name, "Tệp rỗng.", "The file is empty.")
+        raise RefusedFile(name, N_("The file is empty."))
     if size > max_bytes:
         limit = max_bytes // (1024 * 1024)
-        raise RefusedFile(name, f"Tệp lớn hơn {limit} MB.", f"The file is larger than {limit} MB.")
+        raise RefusedFile(name, N_("The file is larger than {limit} MB."), limit=limit)
     if extension not in ALLOWED:
-        raise RefusedFile(
-            name,
-            "Chỉ nhận tệp PDF, Word, Excel hoặc ảnh (PNG, JPG).",
-            "Only PDF, Word, Excel or image (PNG, JPG) files are accepted.",
-        )
+        raise RefusedFile(name, N_("Only PDF, Word, Excel or image (PNG, JPG) files are accepted."))
     kind = filetype.guess(incoming.data)
     detected = "cfb" if kind is None and incoming.data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else None
     detected = detected or (kind.extension if kind is not None else None)
     if detected not in ALLOWED[extension]:
-        raise RefusedFile(
-            name,
-            "Nội dung tệp không đúng với loại tệp (đuôi tệp). Vui lòng kiểm tra lại tệp.",
-            "The file's content does not match its type (extension). Please check the file.",
-        )
+        raise RefusedFile(name, N_("The file's content does not match its type (extension). Please check the file."))
     content_type = kind.mime if kind is not None else "application/octet-stream"
     return CheckedFile(name[:255], content_type, size, hashlib.sha256(incoming.data).hexdigest(), incoming.data)
 

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from sxsh_flow.errors import ConfigurationError
+from sxsh_flow.words import N_
 
 KEY_FILE = "secret.key"
 MINIMUM_LENGTH = 32
@@ -23,10 +24,11 @@ def load_secret_key(environ_value: str | None, home: Path) -> str:
             raise ConfigurationError(
                 "SXSH_SECRET_KEY",
                 "***",
-                f"khóa phải ngẫu nhiên và dài ít nhất {MINIMUM_LENGTH} ký tự (ví dụ: python -c "
-                "'import secrets; print(secrets.token_urlsafe(48))')",
-                f"the key must be random and at least {MINIMUM_LENGTH} characters "
-                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')",
+                N_(
+                    "the key must be random and at least {minimum} characters "
+                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                ),
+                minimum=MINIMUM_LENGTH,
             )
         return environ_value
     path = home / KEY_FILE

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.errors import ConfigurationError
+from sxsh_flow.words import N_
 
 LANGUAGES = ("vi", "en")
 
@@ -49,11 +50,11 @@ class Settings:
         try:
             now = parse_instant(now_text) if now_text else None
         except ValueError as exc:
-            raise ConfigurationError("SXSH_NOW", now_text or "", "cần một ngày như 2016-09-01", str(exc)) from exc
+            raise ConfigurationError("SXSH_NOW", now_text or "", N_("give a date such as 2016-09-01")) from exc
         clock_rate = _clock_rate(environ.get("SXSH_CLOCK_RATE"))
         language = environ.get("SXSH_LANG", "vi")
         if language not in LANGUAGES:
-            raise ConfigurationError("SXSH_LANG", language, "dùng vi hoặc en", "use vi or en")
+            raise ConfigurationError("SXSH_LANG", language, N_("use vi or en"))
         return cls(
             home=home,
             database_url=database_url,
@@ -82,14 +83,12 @@ def _clock_rate(value: str | None) -> float | None:
         rate = 0.0
     if not 0 < rate <= 10_000_000:
         raise ConfigurationError(
-            "SXSH_CLOCK_RATE", value, "cần một số dương, ví dụ 21600 (một ngày mỗi 4 giây)", "give a positive number"
+            "SXSH_CLOCK_RATE", value, N_("give a positive number, e.g. 21600 (one day every 4 seconds)")
         )
     return rate
 
 
 def _base_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            "SXSH_BASE_URL", value, "cần một địa chỉ http(s)://...", "give an http(s)://... address"
-        )
+        raise ConfigurationError("SXSH_BASE_URL", value, N_("give an http(s)://... address"))
     return value.rstrip("/")

@@ -91,7 +91,7 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     shown = mask_password(url.strip())
 
     def problem(hint_vi: str, hint_en: str) -> ConfigurationError:
-        return ConfigurationError(SETTING, shown, hint_vi, hint_en)
+        return ConfigurationError(SETTING, shown, lambda language: hint_en if language == "en" else hint_vi)
 
     text = url.strip()
     if not text:

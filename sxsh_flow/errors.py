@@ -1,15 +1,49 @@
 """One error hierarchy for everything a user can get wrong or the world can do to us.
 
-Each error builds its own message from the ids it is about, in Vietnamese (the coordinator's
-language) and English, and says what to do next. The CLI maps ``exit_code``; the web app maps
-``http_status``. Nothing else in the code base formats an error for a person.
+Each error carries an English message (a msgid of the ``base`` catalogue) and the ids it is about,
+and says what to do next; ``message(language)`` reads it in the reader's language through
+``words(language)``, so the Vietnamese lives in the catalogue beside every other word. The CLI maps
+``exit_code``; the web app maps ``http_status``. Nothing else in the code base formats an error for
+a person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from sxsh_flow.words import N_, words
+
+# Something that can be said in a language: a Phrase, or any function of the language.
+Wording = Callable[[str], str]
+
+
+class Phrase:
+    """A message whose language is chosen when it is read: an English msgid and its parameters.
+
+    A parameter that is itself a ``Wording`` (a hint, "plan file" or "agency directory") is read in
+    the same language.
+    """
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        self.msgid = msgid
+        self.params: Mapping[str, Any] = params
+
+    def __call__(self, language: str) -> str:
+        said = words(language)
+        params = {name: _said(value, language) for name, value in self.params.items()}
+        return said.gettext(self.msgid, **params)
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.msgid!r}, **{dict(self.params)!r})"
+
+
+def _said(value: Any, language: str) -> Any:
+    return value(language) if callable(value) else value
 
 
 class SxshError(Exception):
@@ -18,26 +52,34 @@ class SxshError(Exception):
     exit_code: int = 1
     http_status: int = 400
 
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        super().__init__(msgid)
+        self.phrase = Phrase(msgid, **params)
 
     def message(self, language: str = "vi") -> str:
-        return self.message_en if language == "en" else self.message_vi
+        """What a person reads, in ``language`` (vi or en; anything else reads Vietnamese)."""
+        return self.phrase(language)
+
+    def __str__(self) -> str:  # logs and tracebacks are in English
+        return self.message("en")
 
 
 class ConfigurationError(SxshError):
-    """A setting from the environment or the command line is unusable."""
+    """A setting from the environment or the command line is unusable.
+
+    ``hint`` says what would do: a msgid (with ``hint_params``) or any ``Wording``.
+    """
 
     exit_code = 78  # EX_CONFIG
 
-    def __init__(self, setting: str, value: str, hint_vi: str, hint_en: str) -> None:
+    def __init__(self, setting: str, value: str, hint: str | Wording, **hint_params: Any) -> None:
         self.setting = setting
         self.value = value
         super().__init__(
-            f"Cấu hình {setting}={value!r} không dùng được: {hint_vi}",
-            f"Setting {setting}={value!r} is unusable: {hint_en}",
+            N_("Setting {setting}={value} is unusable: {hint}"),
+            setting=setting,
+            value=repr(value),
+            hint=Phrase(hint, **hint_params) if isinstance(hint, str) else hint,
         )
 
 
@@ -50,8 +92,9 @@ class StoreUnavailable(SxshError):
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         super().__init__(
-            f"Không mở được cơ sở dữ liệu {url}: {reason}. Kiểm tra SXSH_DATABASE_URL hoặc SXSH_HOME.",
-            f"Cannot open the database {url}: {reason}. Check SXSH_DATABASE_URL or SXSH_HOME.",
+            N_("Cannot open the database {url}: {reason}. Check SXSH_DATABASE_URL or SXSH_HOME."),
+            url=url,
+            reason=reason,
         )
 
 
@@ -79,24 +122,29 @@ class InvalidDataFile(SxshError):
 
     exit_code = 65  # EX_DATAERR
 
-    def __init__(self, source: str, problems: Sequence[Problem], what_vi: str, what_en: str) -> None:
+    def __init__(self, source: str, problems: Sequence[Problem], what: str) -> None:
         self.source = source
         self.problems = tuple(problems)
-        count = len(self.problems)
         super().__init__(
-            f"{what_vi} {source} có {count} lỗi; chưa có gì được ghi.",
-            f"{what_en} {source} has {count} problem(s); nothing was written.",
+            N_("{what} {source} has {count} problem(s); nothing was written."),
+            what=Phrase(what),
+            source=source,
+            count=len(self.problems),
         )
 
 
 class InvalidPlan(InvalidDataFile):
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        super().__init__(source, problems, "Tệp kế hoạch", "Plan file")
+        super().__init__(source, problems, N_("Plan file"))
 
 
 class InvalidDirectory(InvalidDataFile):
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        super().__init__(source, problems, "Danh bạ cơ quan", "Agency directory")
+        super().__init__(source, problems, N_("Agency directory"))
+
+
+def _listing(known: Sequence[str]) -> str:
+    return ", ".join(known) or "-"
 
 
 class UnknownPlan(SxshError, LookupError):
@@ -105,10 +153,10 @@ class UnknownPlan(SxshError, LookupError):
 
     def __init__(self, key: str, known: Sequence[str]) -> None:
         self.key = key
-        listing = ", ".join(known) or "-"
         super().__init__(
-            f"Không có kế hoạch '{key}'. Các kế hoạch có sẵn: {listing}; hoặc dùng --plan-file TỆP.",
-            f"No plan '{key}'. Built-in plans: {listing}; or pass --plan-file FILE.",
+            N_("No plan '{key}'. Built-in plans: {listing}; or pass --plan-file FILE."),
+            key=key,
+            listing=_listing(known),
         )
 
 
@@ -119,12 +167,16 @@ class UnknownAgency(SxshError, LookupError):
     def __init__(self, code: str, province: str | None = None) -> None:
         self.code = code
         self.province = province
-        where_vi = f" trong danh bạ tỉnh {province}" if province else ""
-        where_en = f" in the directory of province {province}" if province else ""
-        super().__init__(
-            f"Không có cơ quan mã '{code}'{where_vi}. Xem: sxsh-flow agencies list",
-            f"No agency with code '{code}'{where_en}. See: sxsh-flow agencies list",
-        )
+        if province:
+            super().__init__(
+                N_(
+                    "No agency with code '{code}' in the directory of province {province}. See: sxsh-flow agencies list"
+                ),
+                code=code,
+                province=province,
+            )
+        else:
+            super().__init__(N_("No agency with code '{code}'. See: sxsh-flow agencies list"), code=code)
 
 
 class UnknownProvince(SxshError, LookupError):
@@ -132,12 +184,13 @@ class UnknownProvince(SxshError, LookupError):
 
     def __init__(self, code: str, known: Sequence[str]) -> None:
         self.code = code
-        listing = ", ".join(known) or "-"
         super().__init__(
-            f"Chưa có danh bạ cơ quan cho tỉnh '{code}'. Đã có: {listing}. "
-            "Nạp danh bạ bằng: sxsh-flow agencies import TỆP",
-            f"No agency directory for province '{code}'. Known: {listing}. "
-            "Load one with: sxsh-flow agencies import FILE",
+            N_(
+                "No agency directory for province '{code}'. Known: {listing}. "
+                "Load one with: sxsh-flow agencies import FILE"
+            ),
+            code=code,
+            listing=_listing(known),
         )
 
 
@@ -147,10 +200,7 @@ class UnknownRun(SxshError, LookupError):
 
     def __init__(self, run: str) -> None:
         self.run = run
-        super().__init__(
-            f"Không có lượt thực hiện kế hoạch '{run}'. Xem: sxsh-flow status",
-            f"No plan run '{run}'. See: sxsh-flow status",
-        )
+        super().__init__(N_("No plan run '{run}'. See: sxsh-flow status"), run=run)
 
 
 class PlanAlreadyStarted(SxshError):
@@ -161,12 +211,14 @@ class PlanAlreadyStarted(SxshError):
         self.plan_key = plan_key
         self.province = province
         self.run_id = run_id
-        run = f" {run_id}" if run_id is not None else ""
         super().__init__(
-            f"Kế hoạch {plan_key} đã được khởi động cho tỉnh {province} (lượt{run}); "
-            f"không tạo gì thêm. Xem: sxsh-flow status{run}",
-            f"Plan {plan_key} is already started for province {province} (run{run}); "
-            f"nothing was created. See: sxsh-flow status{run}",
+            N_(
+                "Plan {plan_key} is already started for province {province} (run{run}); "
+                "nothing was created. See: sxsh-flow status{run}"
+            ),
+            plan_key=plan_key,
+            province=province,
+            run=f" {run_id}" if run_id is not None else "",
         )
 
 
@@ -178,10 +230,13 @@ class PlanPeriodOver(SxshError):
         self.last_due = last_due
         self.replay_command = replay_command
         super().__init__(
-            f"Kế hoạch {plan_key} đã kết thúc (hạn cuối {last_due}); không khởi động lại theo "
-            f"giờ thực. Để chạy lại theo thời gian mô phỏng: {replay_command}",
-            f"Plan {plan_key} is over (last deadline {last_due}); it is not started against the "
-            f"real clock. To replay it on a simulated clock: {replay_command}",
+            N_(
+                "Plan {plan_key} is over (last deadline {last_due}); it is not started against the "
+                "real clock. To replay it on a simulated clock: {replay_command}"
+            ),
+            plan_key=plan_key,
+            last_due=last_due,
+            replay_command=replay_command,
         )
 
 
@@ -192,14 +247,17 @@ class NoAgencyForTask(SxshError):
         self.plan_key = plan_key
         self.task_key = task_key
         self.on = on
-        day = on.strftime("%d/%m/%Y")
         super().__init__(
-            f"Nhiệm vụ {task_key} của kế hoạch {plan_key} giao cho '{selector}', nhưng danh bạ "
-            f"tỉnh {province} không có cơ quan nào như vậy còn hoạt động ngày {day}. "
-            "Bổ sung danh bạ (sxsh-flow agencies import TỆP) hoặc sửa kế hoạch.",
-            f"Task {task_key} of plan {plan_key} is assigned to '{selector}', but the directory "
-            f"of province {province} has no such agency in existence on {day}. "
-            "Complete the directory (sxsh-flow agencies import FILE) or correct the plan.",
+            N_(
+                "Task {task_key} of plan {plan_key} is assigned to '{selector}', but the directory "
+                "of province {province} has no such agency in existence on {day}. "
+                "Complete the directory (sxsh-flow agencies import FILE) or correct the plan."
+            ),
+            task_key=task_key,
+            plan_key=plan_key,
+            selector=selector,
+            province=province,
+            day=on.strftime("%d/%m/%Y"),
         )
 
 
@@ -213,8 +271,11 @@ class TransitionNotAllowed(SxshError):
         self.state = state
         self.transition = transition
         super().__init__(
-            f"Không thể '{transition}' {machine} #{entity_id} khi đang ở trạng thái '{state}'.",
-            f"Cannot '{transition}' {machine} #{entity_id} while it is '{state}'.",
+            N_("Cannot '{transition}' {machine} #{entity_id} while it is '{state}'."),
+            transition=transition,
+            machine=machine,
+            entity_id=entity_id,
+            state=state,
         )
 
 
@@ -224,10 +285,7 @@ class UnknownOutboxMessage(SxshError, LookupError):
 
     def __init__(self, outbox_id: int) -> None:
         self.outbox_id = outbox_id
-        super().__init__(
-            f"Không có thư số {outbox_id} trong hộp thư đi. Xem: sxsh-flow outbox list",
-            f"No message {outbox_id} in the outbox. See: sxsh-flow outbox list",
-        )
+        super().__init__(N_("No message {outbox_id} in the outbox. See: sxsh-flow outbox list"), outbox_id=outbox_id)
 
 
 class UnknownSubmission(SxshError, LookupError):
@@ -237,8 +295,7 @@ class UnknownSubmission(SxshError, LookupError):
     def __init__(self, submission_id: int) -> None:
         self.submission_id = submission_id
         super().__init__(
-            f"Không có báo cáo số {submission_id}. Xem: sxsh-flow submissions list",
-            f"No submission {submission_id}. See: sxsh-flow submissions list",
+            N_("No submission {submission_id}. See: sxsh-flow submissions list"), submission_id=submission_id
         )
 
 
@@ -248,10 +305,7 @@ class UnknownExtension(SxshError, LookupError):
 
     def __init__(self, request_id: int) -> None:
         self.request_id = request_id
-        super().__init__(
-            f"Không có đề nghị gia hạn số {request_id}. Xem: sxsh-flow extensions list",
-            f"No extension request {request_id}. See: sxsh-flow extensions list",
-        )
+        super().__init__(N_("No extension request {request_id}. See: sxsh-flow extensions list"), request_id=request_id)
 
 
 class ReportNotExpected(SxshError):
@@ -263,10 +317,7 @@ class ReportNotExpected(SxshError):
     def __init__(self, task_run_id: int, state: str) -> None:
         self.task_run_id = task_run_id
         self.state = state
-        super().__init__(
-            "Báo cáo này đã được gửi và đang chờ xem xét, hoặc không còn cần nộp.",
-            "This report was sent and awaits review, or is no longer expected.",
-        )
+        super().__init__(N_("This report was sent and awaits review, or is no longer expected."))
 
 
 class InvalidRequest(SxshError):
@@ -285,10 +336,11 @@ class UnknownCycle(SxshError, LookupError):
     def __init__(self, run_id: int, label: str, known: Sequence[str]) -> None:
         self.run_id = run_id
         self.label = label
-        listing = ", ".join(known) or "-"
         super().__init__(
-            f"Lượt {run_id} không có kỳ báo cáo '{label}'. Các kỳ có: {listing}. Xem: sxsh-flow status {run_id}",
-            f"Run {run_id} has no reporting cycle '{label}'. Its cycles: {listing}. See: sxsh-flow status {run_id}",
+            N_("Run {run_id} has no reporting cycle '{label}'. Its cycles: {listing}. See: sxsh-flow status {run_id}"),
+            run_id=run_id,
+            label=label,
+            listing=_listing(known),
         )
 
 
@@ -299,10 +351,12 @@ class UnknownReportFormat(SxshError, ValueError):
 
     def __init__(self, given: str, known: Sequence[str]) -> None:
         self.given = given
-        listing = ", ".join(known)
         super().__init__(
-            f"Không xuất được báo cáo dạng '{given}'. Chọn một trong: {listing} (--format, hoặc đuôi tệp của -o).",
-            f"Cannot write the report as '{given}'. Choose one of: {listing} (--format, or the -o file's extension).",
+            N_(
+                "Cannot write the report as '{given}'. Choose one of: {listing} (--format, or the -o file's extension)."
+            ),
+            given=given,
+            listing=", ".join(known),
         )
 
 
@@ -313,10 +367,10 @@ class PrefectServerNotConfigured(SxshError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Chưa đặt PREFECT_API_URL nên không có máy chủ Prefect để đăng ký. Chạy `prefect server start` "
-            "rồi `export PREFECT_API_URL=http://127.0.0.1:4200/api` (địa chỉ máy chủ đó).",
-            "PREFECT_API_URL is not set, so there is no Prefect server to register on. Run `prefect server start`, "
-            "then `export PREFECT_API_URL=http://127.0.0.1:4200/api` (that server's address).",
+            N_(
+                "PREFECT_API_URL is not set, so there is no Prefect server to register on. Run `prefect server "
+                "start`, then `export PREFECT_API_URL=http://127.0.0.1:4200/api` (that server's address)."
+            )
         )
 
 
@@ -329,8 +383,10 @@ class PrefectServerUnavailable(SxshError):
         self.url = url
         self.reason = reason
         super().__init__(
-            f"Máy chủ Prefect {url} không trả lời ({reason}). Kiểm tra PREFECT_API_URL và máy chủ "
-            "(`prefect server start`); chưa đăng ký gì.",
-            f"The Prefect server {url} does not answer ({reason}). Check PREFECT_API_URL and the server "
-            "(`prefect server start`); nothing was registered.",
+            N_(
+                "The Prefect server {url} does not answer ({reason}). Check PREFECT_API_URL and the server "
+                "(`prefect server start`); nothing was registered."
+            ),
+            url=url,
+            reason=reason,
         )

@@ -45,8 +45,8 @@ from sxsh_flow.engine.models import ContactRecord, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.links import LinkSigner, issue_link, resolve
 from sxsh_flow.engine.services.notices import Mailing, open_due
-from sxsh_flow.engine.services.reports import review_submission, save_report
 from sxsh_flow.engine.services.start import start_plan
+from sxsh_flow.engine.services.submissions import review_submission, save_report
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan

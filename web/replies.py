@@ -22,9 +22,11 @@ from sxsh_flow.engine.attachments import MAX_BYTES
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
+from sxsh_flow.engine.services.extensions import request_extension
+from sxsh_flow.engine.services.forwards import forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.reports import FormState, form_state, forward_task, request_extension, save_report
+from sxsh_flow.engine.services.submissions import FormState, form_state, save_report
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -335,7 +337,7 @@ class ReplyPortal:
                 request_extension(session, access, reason=reason, proposed_until=until, now=self.clock.now())
             except InvalidRequest as problem:
                 session.rollback()
-                return Extended(state, SideForm(values, {}, (problem.message_vi, problem.message_en)), None)
+                return Extended(state, SideForm(values, {}, (problem.message("vi"), problem.message("en"))), None)
             return Extended(form_state(session, access), None, until)
 
     def _forward(self, token: str, posted: PostedForm) -> Forwarded | None:
@@ -357,7 +359,7 @@ class ReplyPortal:
                 )
             except InvalidRequest as problem:
                 session.rollback()
-                refusal = (problem.message_vi, problem.message_en)
+                refusal = (problem.message("vi"), problem.message("en"))
                 return Forwarded(state, SideForm(values, {"email": refusal}), None)
             return Forwarded(state, None, link.contact.email)
 

@@ -346,7 +346,7 @@ class Simulation:
 
     def _answer(self, day: date) -> None:
         from sxsh_flow.engine.services.links import issue_link, resolve
-        from sxsh_flow.engine.services.reports import save_report
+        from sxsh_flow.engine.services.submissions import save_report
 
         signer = self.env.mailing.signer
         assert signer is not None, "the simulation answers through reply links: the mailing needs a signer"
@@ -399,7 +399,7 @@ class Simulation:
                     self.submissions += 1
 
     def _review(self, day: date) -> None:
-        from sxsh_flow.engine.services.reports import review_submission
+        from sxsh_flow.engine.services.submissions import review_submission
 
         now = self.clock.now()
         start_of_day = self._at(day, time(0, 0))

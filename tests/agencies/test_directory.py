@@ -82,7 +82,7 @@ def test_an_unknown_province_names_the_ones_there_are() -> None:
     with pytest.raises(UnknownProvince) as error:
         builtin_directory("QN")
     assert error.value.code == "QN"
-    assert "HD" in error.value.message_en
+    assert "HD" in error.value.message("en")
     assert isinstance(error.value, LookupError)
 
 

@@ -266,7 +266,7 @@ def test_an_invalid_directory_says_nothing_was_written(directory_data: dict[str,
         load_directory_text(yaml_text(directory_data), "directory.yaml")
     assert isinstance(error.value, InvalidDataFile)
     assert error.value.exit_code == 65
-    assert "1 problem(s); nothing was written" in error.value.message_en
+    assert "1 problem(s); nothing was written" in error.value.message("en")
 
 
 def test_a_missing_file_is_an_invalid_directory(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_an_unknown_plan_key_lists_the_builtin_plans() -> None:
     with pytest.raises(UnknownPlan) as error:
         load_builtin_plan("plan-2099")
     assert error.value.key == "plan-2099"
-    assert BUILTIN_KEY in error.value.message_en
+    assert BUILTIN_KEY in error.value.message("en")
     assert isinstance(error.value, LookupError)
 
 
@@ -262,7 +262,7 @@ def test_load_plan_text_raises_invalid_plan_carrying_every_problem(plan: Plan, p
     assert len(error.value.problems) == 2
     assert error.value.source == SOURCE
     assert error.value.exit_code == 65
-    assert "2 problem(s)" in error.value.message_en
+    assert "2 problem(s)" in error.value.message("en")
     assert isinstance(error.value, InvalidDataFile)
 
 

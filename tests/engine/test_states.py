@@ -114,7 +114,7 @@ def test_an_illegal_move_is_refused_naming_machine_id_state_and_move(
         state.value,
         move,
     )
-    for message in (error.message_en, error.message_vi, str(error)):
+    for message in (error.message("en"), error.message("vi"), str(error)):
         assert machine.name in message
         assert "#42" in message
         assert f"'{state.value}'" in message

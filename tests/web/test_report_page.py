@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sxsh_flow.engine.models import ContactRecord, Submission, TaskRun
 from sxsh_flow.engine.services.links import issue_link
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.reports import review_submission
+from sxsh_flow.engine.services.submissions import review_submission
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
 from sxsh_flow.notifications import EMAIL_WRITER
 

@@ -1,8 +1,9 @@
-"""Reports through reply links: the form's state, drafts and submissions, review, extensions, forwards.
+"""Reports through reply links: the form's state, drafts, submitted versions and their review.
 
 Every action writes history naming the contact and the link it came through. A submission is a new
 version, never an overwrite; the same form sent twice (a double press) is recognised by its nonce
-and answered with the first result.
+and answered with the first result. Extensions (``extensions``) and forwards (``forwards``) use the
+task context, the contacts and the history notes defined here.
 """
 
 from __future__ import annotations
@@ -25,18 +26,17 @@ from sxsh_flow.engine.models import (
     ExtensionRequest,
     HistoryEntry,
     PlanRun,
-    ReplyLink,
     Submission,
     TaskRun,
 )
 from sxsh_flow.engine.report_form import FormDefinition, ParsedForm, form_definition, parse_form
-from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, revoke_links
+from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, revoke_links
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
 from sxsh_flow.engine.services.outbox import cancel_pending
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
-from sxsh_flow.errors import InvalidRequest, ReportNotExpected, UnknownExtension, UnknownSubmission
+from sxsh_flow.errors import ReportNotExpected, UnknownSubmission
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ class SaveResult:
     refused_files: tuple[RefusedFile, ...] = ()
 
 
-def _task_context(session: Session, access: LinkAccess) -> tuple[TaskRun, PlanSpec]:
+def task_context(session: Session, access: LinkAccess) -> tuple[TaskRun, PlanSpec]:
+    """The task run a link opens, and the plan it belongs to."""
     task_run = session.get_one(TaskRun, access.task_run_id)
     run = session.get_one(PlanRun, task_run.plan_run_id)
     return task_run, PlanSpec.model_validate(run.spec)
@@ -94,7 +95,7 @@ def _latest(session: Session, task_run_id: int) -> Submission | None:
 
 
 def form_state(session: Session, access: LinkAccess) -> FormState:
-    task_run, spec = _task_context(session, access)
+    task_run, spec = task_context(session, access)
     task = spec.task(task_run.task_key)
     latest = _latest(session, task_run.id)
     versions = session.scalars(
@@ -147,7 +148,7 @@ def save_report(
         ).first()
         if earlier is not None:
             return SaveResult(ParsedForm(values=dict(earlier.values)), earlier, submitted=True, duplicate=True)
-    task_run, spec = _task_context(session, access)
+    task_run, spec = task_context(session, access)
     if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
         raise ReportNotExpected(task_run.id, task_run.state.value)
     definition = form_definition(spec, spec.task(task_run.task_key))
@@ -161,7 +162,7 @@ def save_report(
             checked.append(check_file(incoming))
         except RefusedFile as problem:
             refused.append(problem)
-            parsed.errors["attachments"] = (problem.message_vi, problem.message_en)
+            parsed.errors["attachments"] = (problem.message("vi"), problem.message("en"))
     draft = _draft(session, task_run, access, now)
     # A field typed wrongly this time keeps the value it had: an error must not erase good work.
     kept = {key: value for key, value in draft.values.items() if key in parsed.errors}
@@ -174,7 +175,7 @@ def save_report(
         )
     session.flush()
     if not submit or not parsed.ok:
-        _note(session, task_run, "save_draft", access.actor, f"version {draft.version} saved as a draft", now)
+        record_note(session, task_run, "save_draft", access.actor, f"version {draft.version} saved as a draft", now)
         return SaveResult(parsed, draft, submitted=False, refused_files=tuple(refused))
     draft.form_nonce = form_nonce
     draft.submitted_at = now
@@ -243,7 +244,7 @@ def review_submission(
         revoke_links(
             session, now=now, actor=actor, reason="report returned; a new link was sent", task_run_id=task_run.id
         )
-        contacts = _report_contacts(session, task_run, submission.contact_id)
+        contacts = report_contacts(session, task_run, submission.contact_id)
         queue_task_message(
             session,
             task_run,
@@ -260,7 +261,7 @@ def review_submission(
     return submission
 
 
-def _report_contacts(session: Session, task_run: TaskRun, contact_id: int | None) -> list[ContactRecord]:
+def report_contacts(session: Session, task_run: TaskRun, contact_id: int | None) -> list[ContactRecord]:
     """Who should hear about a report: the person who sent it, if still there, else the focal points."""
     if contact_id is not None:
         contact = session.get(ContactRecord, contact_id)
@@ -272,137 +273,12 @@ def _report_contacts(session: Session, task_run: TaskRun, contact_id: int | None
     ]
 
 
-def request_extension(
-    session: Session, access: LinkAccess, *, reason: str, proposed_until: date, now: datetime
-) -> ExtensionRequest:
-    task_run, _spec = _task_context(session, access)
-    if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
-        raise ReportNotExpected(task_run.id, task_run.state.value)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidRequest("Vui lòng nêu lý do đề nghị gia hạn.", "Please give a reason for the extension.")
-    if proposed_until <= task_run.effective_due_on:
-        raise InvalidRequest(
-            "Ngày đề nghị phải sau hạn nộp hiện tại.", "The proposed date must be after the current deadline."
-        )
-    pending = session.scalars(
-        select(ExtensionRequest).where(
-            ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING
-        )
-    ).first()
-    if pending is not None:
-        pending.reason, pending.proposed_until, pending.requested_at = reason[:4000], proposed_until, now
-        _note(
-            session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()} (updated)", now
-        )
-        return pending
-    request = ExtensionRequest(
-        task_run_id=task_run.id,
-        link_id=access.link_id,
-        contact_id=access.contact_id,
-        reason=reason[:4000],
-        proposed_until=proposed_until,
-        requested_at=now,
-        _state=ExtensionState.PENDING,
-    )
-    session.add(request)
-    session.flush()
-    _note(
-        session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()}: {reason[:200]}", now
-    )
-    return request
-
-
-def decide_extension(
-    session: Session,
-    request_id: int,
-    *,
-    approve: bool,
-    until: date | None,
-    comment: str,
-    now: datetime,
-    actor: str,
-    mailing: Mailing,
-) -> ExtensionRequest:
-    """Approve (moving the deadline, and with it the reminders) or deny a request for more time."""
-    request = session.get(ExtensionRequest, request_id)
-    if request is None:
-        raise UnknownExtension(request_id)
-    task_run = request.task_run
-    fire(session, request, "approve" if approve else "deny", actor=actor, now=now, reason=comment)
-    request.decided_at, request.decided_by, request.comment = now, actor, comment or None
-    if approve:
-        granted = until or request.proposed_until
-        request.granted_until = granted
-        previous = task_run.effective_due_on
-        task_run.extended_until = granted
-        _note(session, task_run, "extend", actor, f"deadline {previous.isoformat()} -> {granted.isoformat()}", now)
-    contacts = _report_contacts(session, task_run, request.contact_id)
-    queue_task_message(
-        session,
-        task_run,
-        kind=MessageKind.EXTENSION,
-        key=f"extension:{request.id}",
-        to_contacts=contacts,
-        now=now,
-        mailing=mailing,
-        comment=comment,
-        extension=request,
-    )
-    return request
-
-
-def forward_task(
-    session: Session,
-    access: LinkAccess,
-    *,
-    name: str,
-    email: str,
-    now: datetime,
-    mailing: Mailing,
-    signer: LinkSigner,
-) -> ReplyLink:
-    """Give a colleague of the same agency a link of their own, by email; recorded in history."""
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        address = validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise InvalidRequest("Địa chỉ thư điện tử không hợp lệ.", "That email address is not valid.") from exc
-    name = name.strip() or address
-    task_run = session.get_one(TaskRun, access.task_run_id)
-    agency = session.get_one(AgencyRecord, task_run.agency_id)
-    contact = next((c for c in agency.contacts if c.email.lower() == address.lower()), None)
-    if contact is None:
-        contact = ContactRecord(name=name[:200], title="", email=address, role="copy", active=True)
-        agency.contacts.append(contact)
-        session.flush()
-    elif not contact.active:
-        raise InvalidRequest(
-            "Người nhận này đã thôi làm đầu mối; vui lòng chọn người khác.",
-            "This person is no longer a contact; please choose someone else.",
-        )
-    origin = session.get_one(ReplyLink, access.link_id)
-    link = issue_link(session, task_run, contact, now=now, actor=access.actor, forwarded_from=origin)
-    queue_task_message(
-        session,
-        task_run,
-        kind=MessageKind.FORWARDED,
-        key=f"forwarded:{link.id}",
-        to_contacts=[contact],
-        now=now,
-        mailing=mailing,
-        signer=signer,
-        forwarded_by=access.contact_name,
-    )
-    return link
-
-
 def submission_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Submission)) or 0
 
 
-def _note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
+def record_note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
+    """A history row for an act that leaves the task run's state as it is (a draft, a request)."""
     state = task_run.state.value
     session.add(
         HistoryEntry(

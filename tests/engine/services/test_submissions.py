@@ -16,17 +16,12 @@ from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReplyLink, Submission, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.extensions import decide_extension, request_extension
+from sxsh_flow.engine.services.forwards import forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, resolve, revoke_links
 from sxsh_flow.engine.services.notices import Mailing, announce_start, queue_reminders
-from sxsh_flow.engine.services.reports import (
-    decide_extension,
-    form_state,
-    forward_task,
-    request_extension,
-    review_submission,
-    save_report,
-)
 from sxsh_flow.engine.services.start import start_plan
+from sxsh_flow.engine.services.submissions import form_state, review_submission, save_report
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER

@@ -1,0 +1,102 @@
+"""Extensions: an agency asks for more time through its link; the coordinator approves or denies.
+
+An approved extension moves the task run's deadline (and with it the reminders); either answer is
+sent to the agency by email and written to history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sxsh_flow.engine.message import MessageKind
+from sxsh_flow.engine.models import ExtensionRequest
+from sxsh_flow.engine.services.links import LinkAccess
+from sxsh_flow.engine.services.notices import Mailing, queue_task_message
+from sxsh_flow.engine.services.submissions import record_note, report_contacts, task_context
+from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.states import ExtensionState, TaskRunState
+from sxsh_flow.errors import InvalidRequest, ReportNotExpected, UnknownExtension
+from sxsh_flow.words import N_
+
+
+def request_extension(
+    session: Session, access: LinkAccess, *, reason: str, proposed_until: date, now: datetime
+) -> ExtensionRequest:
+    task_run, _spec = task_context(session, access)
+    if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
+        raise ReportNotExpected(task_run.id, task_run.state.value)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidRequest(N_("Please give a reason for the extension."))
+    if proposed_until <= task_run.effective_due_on:
+        raise InvalidRequest(N_("The proposed date must be after the current deadline."))
+    pending = session.scalars(
+        select(ExtensionRequest).where(
+            ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING
+        )
+    ).first()
+    if pending is not None:
+        pending.reason, pending.proposed_until, pending.requested_at = reason[:4000], proposed_until, now
+        record_note(
+            session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()} (updated)", now
+        )
+        return pending
+    request = ExtensionRequest(
+        task_run_id=task_run.id,
+        link_id=access.link_id,
+        contact_id=access.contact_id,
+        reason=reason[:4000],
+        proposed_until=proposed_until,
+        requested_at=now,
+        _state=ExtensionState.PENDING,
+    )
+    session.add(request)
+    session.flush()
+    record_note(
+        session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()}: {reason[:200]}", now
+    )
+    return request
+
+
+def decide_extension(
+    session: Session,
+    request_id: int,
+    *,
+    approve: bool,
+    until: date | None,
+    comment: str,
+    now: datetime,
+    actor: str,
+    mailing: Mailing,
+) -> ExtensionRequest:
+    """Approve (moving the deadline, and with it the reminders) or deny a request for more time."""
+    request = session.get(ExtensionRequest, request_id)
+    if request is None:
+        raise UnknownExtension(request_id)
+    task_run = request.task_run
+    fire(session, request, "approve" if approve else "deny", actor=actor, now=now, reason=comment)
+    request.decided_at, request.decided_by, request.comment = now, actor, comment or None
+    if approve:
+        granted = until or request.proposed_until
+        request.granted_until = granted
+        previous = task_run.effective_due_on
+        task_run.extended_until = granted
+        record_note(
+            session, task_run, "extend", actor, f"deadline {previous.isoformat()} -> {granted.isoformat()}", now
+        )
+    contacts = report_contacts(session, task_run, request.contact_id)
+    queue_task_message(
+        session,
+        task_run,
+        kind=MessageKind.EXTENSION,
+        key=f"extension:{request.id}",
+        to_contacts=contacts,
+        now=now,
+        mailing=mailing,
+        comment=comment,
+        extension=request,
+    )
+    return request

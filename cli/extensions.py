@@ -69,9 +69,9 @@ def extensions_list(
         table(
             [
                 "#",
-                said.gettext("Agency"),
+                said.pgettext("terminal column", "Agency"),
                 said.gettext("Task"),
-                said.gettext("Due"),
+                said.pgettext("terminal column", "Due"),
                 said.gettext("Asked"),
                 said.gettext("State"),
                 said.gettext("Reason"),

@@ -77,9 +77,9 @@ def submissions_list(
         table(
             [
                 "#",
-                said.gettext("Agency"),
+                said.pgettext("terminal column", "Agency"),
                 said.gettext("Task"),
-                said.gettext("Cycle"),
+                said.pgettext("terminal column", "Cycle"),
                 "v",
                 said.gettext("State"),
                 said.gettext("On time"),

@@ -37,11 +37,19 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "cli": ("cli", "workflows"),
 }
 
+# The calls `pybabel extract` reads messages from (.ci/catalogues; tests/base/test_words.py).
+EXTRACT_KEYWORDS = ("N_", "gettext", "ngettext:1,2", "pgettext:1c,2", "NP_:1c,2")
+
 Number = int | float | Decimal
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
     """Mark ``message`` for the catalogues without translating it yet (the language is chosen later)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 - as N_, with a context (pgettext)
+    """Mark ``message`` said in ``context`` for the catalogues; translate later with ``pgettext``."""
     return message
 
 
@@ -126,6 +134,12 @@ class Words:
     def gettext(self, message: str, **params: Any) -> str:
         """``message`` (an English msgid) in this language, with ``{name}`` fields filled in."""
         text = translations(self.language).gettext(message)
+        return text.format(**params) if params else text
+
+    def pgettext(self, context: str, message: str, **params: Any) -> str:
+        """``message`` as said in ``context`` (one English word, two Vietnamese ones: a *scheduled*
+        cycle is "chưa mở", a *scheduled* task run "chưa đến kỳ")."""
+        text = translations(self.language).pgettext(context, message)
         return text.format(**params) if params else text
 
     def ngettext(self, singular: str, plural: str, count: int, **params: Any) -> str:

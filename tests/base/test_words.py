@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from sxsh_flow.words import DOMAINS, LOCALE_FOLDER, Words, words
+from sxsh_flow.words import DOMAINS, EXTRACT_KEYWORDS, LOCALE_FOLDER, Words, words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,17 +22,22 @@ def _catalog(language: str, domain: str) -> Catalog:
         return read_po(file)
 
 
-def _ids(catalog: Catalog) -> set[str]:
-    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+def _key(message: Message) -> tuple[str | None, str]:
+    """A message as gettext finds it: its context (pgettext) and its singular msgid."""
+    return (message.context, message.id if isinstance(message.id, str) else message.id[0])
+
+
+def _ids(catalog: Catalog) -> set[tuple[str | None, str]]:
+    return {_key(m) for m in catalog if m.id}
 
 
 @pytest.mark.parametrize("domain", sorted(DOMAINS))
 def test_every_message_of_the_code_is_in_both_catalogues_of_its_layer(domain: str, tmp_path: Path) -> None:
     pot = tmp_path / f"{domain}.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
+    keywords = [part for keyword in EXTRACT_KEYWORDS for part in ("-k", keyword)]
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "N_", "-k", "gettext", "-k", "ngettext:1,2",
-         "-o", str(pot), *DOMAINS[domain]],
+        [str(pybabel), "-q", "extract", "-F", "babel.cfg", *keywords, "-o", str(pot), *DOMAINS[domain]],
         cwd=ROOT, check=True,
     )  # fmt: skip
     with pot.open("rb") as file:
@@ -52,12 +57,12 @@ def test_every_vietnamese_message_is_translated_and_none_is_fuzzy(domain: str) -
 
 
 def test_no_message_is_translated_two_ways_by_two_layers() -> None:
-    seen: dict[str, tuple[str, object]] = {}
+    seen: dict[tuple[str | None, str], tuple[str, object]] = {}
     for domain in DOMAINS:
         for message in _catalog("vi", domain):
             if not message.id:
                 continue
-            key = message.id if isinstance(message.id, str) else message.id[0]
+            key = _key(message)
             if key in seen:
                 assert seen[key][1] == message.string, f"{key!r}: {seen[key][0]} and {domain} disagree"
             seen[key] = (domain, message.string)
@@ -87,6 +92,11 @@ def test_one_formatter_per_locale_writes_numbers_money_and_dates(
     assert said.number(Decimal("8.45"), 1) == ratio  # half up, as people round by hand
     assert said.date(date(2017, 2, 5)) == day
     assert said.long_date(date(2017, 2, 5)) == long_day
+
+
+def test_a_word_said_in_a_context_can_have_its_own_translation() -> None:
+    # No catalogue entry yet for this context: gettext falls back to the English word.
+    assert words("vi").pgettext("nonexistent context", "Scheduled") == "Scheduled"
 
 
 def test_vietnamese_counts_take_one_form_and_english_two() -> None:

@@ -1,7 +1,8 @@
 """The portal's pages: the words (Vietnamese first, English beside them), the language, the templates.
 
-Every word a page shows is in ``TEXT`` as a (Vietnamese, English) pair, so the two languages cannot
-drift apart template by template. The language is Vietnamese unless the installation says otherwise;
+Every word a page shows is named in ``TEXT`` by a key, as an English msgid of the ``web`` gettext
+catalogue (the Vietnamese is in ``sxsh_flow/locale/vi/LC_MESSAGES/web.po``), so the two languages
+cannot drift apart template by template. The language is Vietnamese unless the installation says otherwise;
 ``?lang=en`` (or ``vi``) switches it and a cookie remembers the choice.
 """
 
@@ -17,182 +18,124 @@ from starlette.requests import HTTPConnection
 from starlette.responses import HTMLResponse
 
 from sxsh_flow.engine.clock import VIETNAM
-from sxsh_flow.notifications import formatting
+from sxsh_flow.words import N_, words
 
 TEMPLATE_FOLDER = Path(__file__).with_name("templates")
 LANGUAGES = ("vi", "en")
 LANGUAGE_COOKIE = "sxsh_lang"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
-TEXT: dict[str, tuple[str, str]] = {
-    "site": ("Cổng báo cáo sản xuất sạch hơn", "Cleaner production reporting portal"),
-    "skip": ("Chuyển đến nội dung chính", "Skip to main content"),
-    "switch": ("English", "Tiếng Việt"),
-    "plan": ("Kế hoạch", "Plan"),
-    "agency": ("Cơ quan", "Agency"),
-    "reporter": ("Người báo cáo", "Reporting as"),
-    "cycle": ("Kỳ báo cáo", "Reporting cycle"),
-    "cutoff": ("Thời gian chốt số liệu", "Data cut-off period"),
-    "deadline": ("Hạn nộp", "Deadline"),
-    "state": ("Trạng thái", "Status"),
-    "task": ("Nhiệm vụ", "Task"),
-    "returned_comment": ("Ý kiến khi trả lại báo cáo", "Comment on the returned report"),
-    "pending_extension": (
-        "Đề nghị gia hạn đến {day} đang chờ xem xét.",
-        "Your request for more time, until {day}, awaits a decision.",
+# The portal's words by the key templates and views use: English msgids of the ``web`` catalogue.
+TEXT: dict[str, str] = {
+    "site": N_("Cleaner production reporting portal"),
+    "skip": N_("Skip to main content"),
+    "switch": N_("Switch to Vietnamese"),
+    "plan": N_("Plan"),
+    "agency": N_("Agency"),
+    "reporter": N_("Reporting as"),
+    "cycle": N_("Reporting cycle"),
+    "cutoff": N_("Data cut-off period"),
+    "deadline": N_("Deadline"),
+    "state": N_("Status"),
+    "task": N_("Task"),
+    "returned_comment": N_("Comment on the returned report"),
+    "pending_extension": N_("Your request for more time, until {day}, awaits a decision."),
+    "versions": N_("Saved versions"),
+    "version": N_("Version {number}"),
+    "sent_on": N_("sent {moment}"),
+    "on_time": N_("on time"),
+    "late": N_("late"),
+    "draft": N_("draft"),
+    "submitted": N_("submitted, awaiting review"),
+    "accepted": N_("accepted"),
+    "returned": N_("returned for changes"),
+    "report": N_("Report"),
+    "required_note": N_("Fields marked * must be filled in before you submit; a draft may leave them empty."),
+    "number_note": N_(
+        "Write numbers the Vietnamese way: a dot between thousands, a comma before decimals (for example "
+        "1.234.567 and 8,5)."
     ),
-    "versions": ("Các phiên bản đã lưu", "Saved versions"),
-    "version": ("Phiên bản {number}", "Version {number}"),
-    "sent_on": ("gửi lúc {moment}", "sent {moment}"),
-    "on_time": ("đúng hạn", "on time"),
-    "late": ("sau hạn", "late"),
-    "draft": ("bản nháp", "draft"),
-    "submitted": ("đã gửi, chờ xem xét", "submitted, awaiting review"),
-    "accepted": ("đã được chấp nhận", "accepted"),
-    "returned": ("đã trả lại để sửa", "returned for changes"),
-    "report": ("Báo cáo", "Report"),
-    "required_note": (
-        "Mục có dấu * phải điền trước khi gửi báo cáo; bản nháp có thể để trống.",
-        "Fields marked * must be filled in before you submit; a draft may leave them empty.",
+    "error_prefix": N_("Error"),
+    "required_mark": N_("required to submit"),
+    "group_indicators": N_("Indicators"),
+    "group_fields": N_("Other figures"),
+    "group_sections": N_("Report text"),
+    "group_funding": N_("Funding (đồng)"),
+    "group_enterprises": N_("Enterprises taking part"),
+    "enterprises_note": N_("One enterprise per row; empty rows are ignored."),
+    "enterprise": N_("Enterprise {number}"),
+    "enterprise_name": N_("Enterprise name"),
+    "enterprise_sector": N_("Sector"),
+    "enterprise_participation": N_("Participation"),
+    "choose": N_("— Choose —"),
+    "attachments": N_("Attachments"),
+    "attachments_hint": N_("PDF, Word, Excel or images (PNG, JPG); at most {limit} MB each."),
+    "attached": N_("Files attached"),
+    "save_draft": N_("Save draft"),
+    "submit": N_("Submit report"),
+    "draft_saved": N_("Draft saved. Come back through the link in your email to finish and submit it."),
+    "errors_title": N_("{count} field(s) need correcting"),
+    "errors_not_sent": N_("The report was not sent. The fields filled in correctly were saved as a draft."),
+    "errors_draft": N_("The draft was saved, except for the fields below."),
+    "already_sent": N_(
+        "The report has been sent and awaits review. If it needs changes, the coordinator will return it "
+        "with a comment and you will get an email with a link."
     ),
-    "number_note": (
-        "Viết số theo kiểu Việt Nam: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân "
-        "(ví dụ 1.234.567 và 8,5).",
-        "Write numbers the Vietnamese way: a dot between thousands, a comma before decimals "
-        "(for example 1.234.567 and 8,5).",
+    "values_sent": N_("What was sent"),
+    "extension_title": N_("Ask for more time"),
+    "extension_note": N_(
+        "If you cannot report by the deadline, give the reason and the date you can; the coordinator will "
+        "answer by email."
     ),
-    "error_prefix": ("Lỗi", "Error"),
-    "required_mark": ("bắt buộc khi gửi", "required to submit"),
-    "group_indicators": ("Chỉ tiêu", "Indicators"),
-    "group_fields": ("Số liệu khác", "Other figures"),
-    "group_sections": ("Nội dung báo cáo", "Report text"),
-    "group_funding": ("Kinh phí thực hiện (đồng)", "Funding (đồng)"),
-    "group_enterprises": ("Doanh nghiệp, cơ sở tham gia", "Enterprises taking part"),
-    "enterprises_note": (
-        "Điền mỗi doanh nghiệp một dòng; dòng để trống sẽ được bỏ qua.",
-        "One enterprise per row; empty rows are ignored.",
+    "reason": N_("Reason"),
+    "proposed_until": N_("New deadline asked for"),
+    "date_hint": N_("As dd/mm/yyyy, for example 15/01/2017."),
+    "send_extension": N_("Send the request"),
+    "reason_missing": N_("Please give a reason for the extension."),
+    "date_invalid": N_("Enter a date as dd/mm/yyyy, for example 15/01/2017."),
+    "extension_sent_title": N_("Extension request sent"),
+    "extension_sent": N_(
+        "Your request for more time, until {day}, has been recorded. The coordinator will answer by email."
     ),
-    "enterprise": ("Doanh nghiệp {number}", "Enterprise {number}"),
-    "enterprise_name": ("Tên doanh nghiệp", "Enterprise name"),
-    "enterprise_sector": ("Ngành nghề", "Sector"),
-    "enterprise_participation": ("Hình thức tham gia", "Participation"),
-    "choose": ("— Chọn —", "— Choose —"),
-    "attachments": ("Tệp đính kèm", "Attachments"),
-    "attachments_hint": (
-        "PDF, Word, Excel hoặc ảnh (PNG, JPG); mỗi tệp tối đa {limit} MB.",
-        "PDF, Word, Excel or images (PNG, JPG); at most {limit} MB each.",
+    "forward_title": N_("Forward to a colleague"),
+    "forward_note": N_("A colleague in your agency will get an email with a link of their own to report on this task."),
+    "colleague_name": N_("Name"),
+    "colleague_email": N_("Email address"),
+    "send_forward": N_("Send the link"),
+    "forwarded_title": N_("Task forwarded"),
+    "forwarded": N_("An email with a link has been queued for {email}."),
+    "receipt_title": N_("Report received"),
+    "receipt": N_("Version {number} of the report was received on {moment}."),
+    "receipt_on_time": N_("It came in on time (deadline {deadline})."),
+    "receipt_late": N_("It came in late (deadline {deadline})."),
+    "receipt_mail": N_("A confirmation will be emailed to {email}."),
+    "back": N_("Back to the report page"),
+    "bad_link_title": N_("This link cannot be used"),
+    "bad_link": N_(
+        "This link is not right or no longer works: it may have expired, been replaced by a newer one, or "
+        "been copied incompletely."
     ),
-    "attached": ("Tệp đã đính kèm", "Files attached"),
-    "save_draft": ("Lưu nháp", "Save draft"),
-    "submit": ("Gửi báo cáo", "Submit report"),
-    "draft_saved": (
-        "Đã lưu bản nháp. Bạn có thể quay lại bằng đường liên kết trong thư để hoàn thành và gửi.",
-        "Draft saved. Come back through the link in your email to finish and submit it.",
+    "bad_link_next": N_(
+        "Please open the latest email about this task, or ask the office that emailed you to send the link again."
     ),
-    "errors_title": ("Có {count} mục cần sửa", "{count} field(s) need correcting"),
-    "errors_not_sent": (
-        "Báo cáo chưa được gửi. Các mục điền đúng đã được lưu nháp.",
-        "The report was not sent. The fields filled in correctly were saved as a draft.",
-    ),
-    "errors_draft": (
-        "Bản nháp đã được lưu, trừ các mục dưới đây.",
-        "The draft was saved, except for the fields below.",
-    ),
-    "already_sent": (
-        "Báo cáo đã được gửi và đang chờ xem xét. Nếu cần sửa, đơn vị tổng hợp sẽ trả lại kèm ý kiến "
-        "và bạn sẽ nhận thư với đường liên kết.",
-        "The report has been sent and awaits review. If it needs changes, the coordinator will return "
-        "it with a comment and you will get an email with a link.",
-    ),
-    "values_sent": ("Nội dung đã gửi", "What was sent"),
-    "extension_title": ("Đề nghị gia hạn", "Ask for more time"),
-    "extension_note": (
-        "Nếu không kịp nộp đúng hạn, hãy nêu lý do và ngày có thể nộp; đơn vị tổng hợp sẽ trả lời qua thư.",
-        "If you cannot report by the deadline, give the reason and the date you can; the coordinator "
-        "will answer by email.",
-    ),
-    "reason": ("Lý do", "Reason"),
-    "proposed_until": ("Đề nghị gia hạn đến ngày", "New deadline asked for"),
-    "date_hint": ("Dạng dd/mm/yyyy, ví dụ 15/01/2017.", "As dd/mm/yyyy, for example 15/01/2017."),
-    "send_extension": ("Gửi đề nghị gia hạn", "Send the request"),
-    "reason_missing": ("Vui lòng nêu lý do đề nghị gia hạn.", "Please give a reason for the extension."),
-    "date_invalid": (
-        "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 15/01/2017.",
-        "Enter a date as dd/mm/yyyy, for example 15/01/2017.",
-    ),
-    "extension_sent_title": ("Đã gửi đề nghị gia hạn", "Extension request sent"),
-    "extension_sent": (
-        "Đề nghị gia hạn đến {day} đã được ghi nhận. Đơn vị tổng hợp sẽ trả lời qua thư điện tử.",
-        "Your request for more time, until {day}, has been recorded. The coordinator will answer by email.",
-    ),
-    "forward_title": ("Chuyển cho đồng nghiệp", "Forward to a colleague"),
-    "forward_note": (
-        "Đồng nghiệp cùng cơ quan sẽ nhận thư kèm đường liên kết riêng để báo cáo nhiệm vụ này.",
-        "A colleague in your agency will get an email with a link of their own to report on this task.",
-    ),
-    "colleague_name": ("Họ và tên", "Name"),
-    "colleague_email": ("Địa chỉ thư điện tử", "Email address"),
-    "send_forward": ("Gửi đường liên kết", "Send the link"),
-    "forwarded_title": ("Đã chuyển nhiệm vụ", "Task forwarded"),
-    "forwarded": (
-        "Thư kèm đường liên kết đã được xếp gửi tới {email}.",
-        "An email with a link has been queued for {email}.",
-    ),
-    "receipt_title": ("Đã nhận báo cáo", "Report received"),
-    "receipt": (
-        "Đã nhận phiên bản {number} của báo cáo lúc {moment}.",
-        "Version {number} of the report was received on {moment}.",
-    ),
-    "receipt_on_time": ("Báo cáo được nộp đúng hạn (hạn nộp {deadline}).", "It came in on time (deadline {deadline})."),
-    "receipt_late": ("Báo cáo được nộp sau hạn (hạn nộp {deadline}).", "It came in late (deadline {deadline})."),
-    "receipt_mail": ("Thư xác nhận sẽ được gửi tới {email}.", "A confirmation will be emailed to {email}."),
-    "back": ("Quay lại trang báo cáo", "Back to the report page"),
-    "bad_link_title": ("Đường liên kết không dùng được", "This link cannot be used"),
-    "bad_link": (
-        "Đường liên kết này không đúng hoặc không còn hiệu lực: có thể nó đã hết hạn, đã được thay bằng "
-        "đường liên kết mới, hoặc bị sao chép thiếu.",
-        "This link is not right or no longer works: it may have expired, been replaced by a newer one, "
-        "or been copied incompletely.",
-    ),
-    "bad_link_next": (
-        "Vui lòng mở thư mới nhất về nhiệm vụ này, hoặc liên hệ đơn vị đã gửi thư cho bạn để được gửi lại "
-        "đường liên kết.",
-        "Please open the latest email about this task, or ask the office that emailed you to send the link again.",
-    ),
-    "expired_title": ("Biểu mẫu đã hết hạn", "This form has expired"),
-    "expired": (
-        "Để bảo vệ báo cáo của bạn, mỗi biểu mẫu chỉ dùng được trong một thời gian. Chưa có gì được lưu.",
-        "To protect your report, each form works only for a while. Nothing was saved.",
-    ),
-    "expired_next": (
-        "Vui lòng mở lại đường liên kết và gửi lại.",
-        "Please open the link again and send it once more.",
-    ),
-    "open_again": ("Mở lại biểu mẫu", "Open the form again"),
-    "too_large_title": ("Dữ liệu gửi lên quá lớn", "Too much data sent"),
-    "too_large": (
-        "Mỗi lần gửi không được quá {limit} MB. Chưa có gì được lưu. Vui lòng gửi ít tệp hơn hoặc tệp nhỏ hơn.",
-        "One sending may not exceed {limit} MB. Nothing was saved. Please send fewer or smaller files.",
-    ),
-    "not_expected_title": ("Không cần gửi báo cáo này", "No report is expected here"),
-    "problem_title": ("Chưa thực hiện được", "This could not be done"),
-    "bad_request": (
-        "Không đọc được dữ liệu gửi lên. Vui lòng mở lại đường liên kết và thử lại.",
-        "The data sent could not be read. Please open the link again and try once more.",
-    ),
-    "not_allowed": ("Trang này không hỗ trợ thao tác đó.", "This page does not support that."),
-    "server_error_title": ("Hệ thống đang gặp sự cố", "Something went wrong on our side"),
-    "server_error": (
-        "Lỗi đã được ghi lại để khắc phục. Chưa có gì được lưu; vui lòng thử lại sau ít phút.",
-        "The error has been logged. Nothing was saved; please try again in a few minutes.",
-    ),
+    "expired_title": N_("This form has expired"),
+    "expired": N_("To protect your report, each form works only for a while. Nothing was saved."),
+    "expired_next": N_("Please open the link again and send it once more."),
+    "open_again": N_("Open the form again"),
+    "too_large_title": N_("Too much data sent"),
+    "too_large": N_("One sending may not exceed {limit} MB. Nothing was saved. Please send fewer or smaller files."),
+    "not_expected_title": N_("No report is expected here"),
+    "problem_title": N_("This could not be done"),
+    "bad_request": N_("The data sent could not be read. Please open the link again and try once more."),
+    "not_allowed": N_("This page does not support that."),
+    "server_error_title": N_("Something went wrong on our side"),
+    "server_error": N_("The error has been logged. Nothing was saved; please try again in a few minutes."),
 }
 
 
 def text(key: str, language: str, **values: object) -> str:
-    vietnamese, english = TEXT[key]
-    phrase = english if language == "en" else vietnamese
-    return phrase.format(**values) if values else phrase
+    """The words of ``key`` in ``language``, with ``{name}`` fields filled in."""
+    return words(language).gettext(TEXT[key], **values)
 
 
 def requested_language(connection: HTTPConnection) -> str | None:
@@ -207,15 +150,15 @@ def language_of(connection: HTTPConnection, default: str) -> str:
 
 
 def long_date(day: date, language: str) -> str:
-    return formatting.en_long_date(day) if language == "en" else formatting.vn_long_date(day)
+    return words(language).long_date(day)
 
 
 def moment(instant: datetime, language: str) -> str:
     """An instant as people in Vietnam read it: 15/12/2016 09:30 (Vietnam time)."""
     local = instant.astimezone(VIETNAM)
     if language == "en":
-        return f"{formatting.en_date(local.date())}, {local:%H:%M}"
-    return f"{local:%H:%M} ngày {formatting.vn_date(local.date())}"
+        return f"{words('en').date(local.date())}, {local:%H:%M}"
+    return f"{local:%H:%M} ngày {words('vi').date(local.date())}"
 
 
 class Pages:
@@ -231,7 +174,7 @@ class Pages:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        self.environment.filters["vn_date"] = formatting.vn_date
+        self.environment.filters["vn_date"] = words("vi").date
 
     def language(self, connection: HTTPConnection) -> str:
         return language_of(connection, self.default_language)
@@ -256,7 +199,7 @@ class Pages:
                 "switch_lang": "vi" if language == "en" else "en",
                 "long_date": lambda day: long_date(day, language),
                 "moment": lambda instant: moment(instant, language),
-                "cycle_name": lambda label: formatting.cycle_name(label, language),
+                "cycle_name": words(language).cycle_name,
             }
         )
 

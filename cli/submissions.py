@@ -72,7 +72,7 @@ def submissions_list(
     if not rows:
         typer.echo(said.gettext("No reports yet."))
         return
-    on_time = {None: "", True: said.gettext("yes"), False: said.gettext("late")}
+    on_time = {None: "", True: said.gettext("yes"), False: said.pgettext("terminal column", "late")}
     typer.echo(
         table(
             [

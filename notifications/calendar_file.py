@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from sxsh_flow.engine.message import PlanInfo, TaskItem
-from sxsh_flow.notifications.formatting import cycle_name, en_date, vn_date
+from sxsh_flow.words import Words, words
 
 PRODUCT_ID = "-//sxsh-flow//vi"
 
@@ -39,20 +39,20 @@ def deadline_calendar(
     """
     if stamp.tzinfo is None:
         raise ValueError("deadline_calendar needs a timezone-aware stamp")
-    english = language == "en"
+    said = words(language)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", plan.short_title)
     for task in tasks:
-        calendar.add_component(_deadline_event(task, plan, agency_name, stamp.astimezone(UTC), english))
+        calendar.add_component(_deadline_event(task, plan, agency_name, stamp.astimezone(UTC), said))
     document: bytes = calendar.to_ical()
     return document.decode("utf-8")
 
 
-def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: datetime, english: bool) -> Event:
-    summary = f"Report due: {task.title}" if english else f"Hạn nộp báo cáo: {task.title}"
+def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: datetime, said: Words) -> Event:
+    summary = said.gettext("Report due: {title}", title=task.title)
     event = Event()
     event.add("uid", event_uid(plan.key, task.task_run_id))
     event.add("dtstamp", stamp)
@@ -60,7 +60,7 @@ def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: dat
     # An all-day event ends (exclusively) on the next day (RFC 5545, 3.6.1).
     event.add("dtend", task.due_on + timedelta(days=1))
     event.add("summary", summary)
-    event.add("description", _description(task, plan, agency_name, english))
+    event.add("description", _description(task, plan, agency_name, said))
     # A deadline does not make anyone busy: leave free/busy time untouched.
     event.add("transp", "TRANSPARENT")
     if task.reply_url:
@@ -73,25 +73,16 @@ def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: dat
     return event
 
 
-def _description(task: TaskItem, plan: PlanInfo, agency_name: str, english: bool) -> str:
-    if english:
-        lines = [
-            plan.title,
-            f"Agency: {agency_name}",
-            f"Reporting period: {cycle_name(task.cycle_label, 'en')}",
-            f"Data period: {en_date(task.cutoff_start)} to {en_date(task.cutoff_end)}",
-            f"Deadline: {en_date(task.due_on)}",
-        ]
-        if task.reply_url:
-            lines.append(f"Report online: {task.reply_url}")
-    else:
-        lines = [
-            plan.title,
-            f"Đơn vị: {agency_name}",
-            f"Kỳ báo cáo: {cycle_name(task.cycle_label, 'vi')}",
-            f"Thời gian chốt số liệu: từ ngày {vn_date(task.cutoff_start)} đến ngày {vn_date(task.cutoff_end)}",
-            f"Hạn nộp báo cáo: {vn_date(task.due_on)}",
-        ]
-        if task.reply_url:
-            lines.append(f"Báo cáo trực tuyến: {task.reply_url}")
+def _description(task: TaskItem, plan: PlanInfo, agency_name: str, said: Words) -> str:
+    lines = [
+        plan.title,
+        said.gettext("Agency: {agency}", agency=agency_name),
+        said.gettext("Reporting period: {cycle}", cycle=said.cycle_name(task.cycle_label)),
+        said.gettext(
+            "Data period: {start} to {end}", start=said.date(task.cutoff_start), end=said.date(task.cutoff_end)
+        ),
+        said.gettext("Deadline: {date}", date=said.date(task.due_on)),
+    ]
+    if task.reply_url:
+        lines.append(said.gettext("Report online: {url}", url=task.reply_url))
     return "\n".join(lines)

@@ -1,7 +1,9 @@
 """Turn a ``MessageContext`` into the subject, text, HTML and calendar file people receive.
 
 Pure: the same context gives the same message, and nothing but the template files is read. Each
-kind of message has ``<language>/<kind>.txt`` and ``.html`` under ``templates/``; the subject is the
+kind of message has one ``<kind>.txt`` and one ``<kind>.html`` under ``templates/``, whatever the
+language: their words are English msgids of the ``mail`` gettext catalogue, translated when the
+template is rendered in the Jinja environment of the message's language. The subject is the
 ``subject`` block of the ``.txt`` template, rendered alone and flattened to one line.
 """
 
@@ -14,13 +16,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import OFFICE_DAY_START, VIETNAM
 from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
-from sxsh_flow.notifications import formatting
 from sxsh_flow.notifications.calendar_file import deadline_calendar
+from sxsh_flow.words import translations, words
 
 LANGUAGES = ("vi", "en")
 TEMPLATE_FOLDER = Path(__file__).with_name("templates")
@@ -37,18 +40,19 @@ def render(context: MessageContext, language: str = "vi") -> RenderedMessage:
     tasks = _with_working_days(context)
     calendar = _calendar(context, tasks, language)
     variables = _variables(context, tasks, language, has_calendar=calendar is not None)
-    environment = _environment()
-    text_template = environment.get_template(f"{language}/{context.kind.value}.txt")
+    environment = _environment(language)
+    text_template = environment.get_template(f"{context.kind.value}.txt")
     text_variables = {**variables, "m": _macros(language, "txt")}
     subject = _subject(text_template, text_variables)
     text = _tidy(text_template.render(text_variables))
-    html_template = environment.get_template(f"{language}/{context.kind.value}.html")
+    html_template = environment.get_template(f"{context.kind.value}.html")
     html = _tidy(html_template.render(variables, m=_macros(language, "html"), subject=subject))
     return RenderedMessage(subject=subject, text=text, html=html, calendar=calendar)
 
 
 @cache
-def _environment() -> Environment:
+def _environment(language: str) -> Environment:
+    """The templates with the words and formats of ``language``: one environment per language."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATE_FOLDER),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
@@ -57,21 +61,28 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # templates ship with the package: no need to stat them at every message
+        extensions=["jinja2.ext.i18n"],
     )
+    environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    # The macro modules are rendered without the message's variables: they see the language here.
+    environment.globals["language"] = language
+    said = words(language)
     environment.filters.update(
-        vn_date=formatting.vn_date,
-        vn_weekday=formatting.vn_weekday,
-        vn_long_date=formatting.vn_long_date,
-        vn_number=formatting.vn_number,
-        en_date=formatting.en_date,
-        en_weekday=formatting.en_weekday,
-        en_long_date=formatting.en_long_date,
-        en_number=formatting.en_number,
-        cycle_name=formatting.cycle_name,
-        legal_reference=formatting.legal_reference,
-        working_days=formatting.working_days,
+        date=said.date,
+        weekday=said.weekday,
+        long_date=said.long_date,
+        number=said.number,
+        cycle_name=said.cycle_name,
+        legal_reference=said.legal_reference,
+        days=_days,
     )
     return environment
+
+
+@pass_context
+def _days(context: Context, count: int) -> str:
+    """A count of days in the message's words (the ``language`` the render put in the context)."""
+    return words(context["language"]).working_days(count)
 
 
 def _macros(language: str, extension: str) -> Any:
@@ -80,7 +91,7 @@ def _macros(language: str, extension: str) -> Any:
     Passed in rather than imported by each template, so that the subject block, rendered on its
     own, sees them too. The macros take what they show as arguments and need no context.
     """
-    return _environment().get_template(f"{language}/_macros.{extension}").module
+    return _environment(language).get_template(f"_macros.{extension}").module
 
 
 def _subject(template: Template, variables: dict[str, Any]) -> str:

@@ -25,10 +25,11 @@ from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from sxsh_flow.errors import ConfigurationError
+from sxsh_flow.words import N_, words
 
 Security = Literal["none", "starttls", "tls"]
-# problem(hint_vi, hint_en) builds the error for the URL being parsed, its password masked.
-_ProblemFactory = Callable[[str, str], ConfigurationError]
+# problem(msgid, ..., **params) builds the error for the URL being parsed, its password masked.
+_ProblemFactory = Callable[..., ConfigurationError]
 
 SETTING = "SXSH_SMTP_URL"
 DEFAULT_TIMEOUT = 30.0
@@ -40,8 +41,7 @@ _DEFAULT_PORTS: dict[Security, int] = {"none": 25, "starttls": 587, "tls": 465}
 _HOST_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$")
 _TRUE = ("1", "true")
 _FALSE = ("0", "false")
-_PERCENT_HINT_VI = " (ký tự @ : / ? # trong tên hoặc mật khẩu phải viết dạng %40 %3A %2F %3F %23)"
-_PERCENT_HINT_EN = " (write @ : / ? # in the user name or password as %40 %3A %2F %3F %23)"
+_PERCENT_HINT = N_(" (write @ : / ? # in the user name or password as %40 %3A %2F %3F %23)")
 
 
 @dataclass(frozen=True)
@@ -90,62 +90,51 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     """Read an ``SXSH_SMTP_URL``; raise ``ConfigurationError`` on anything wrong with it."""
     shown = mask_password(url.strip())
 
-    def problem(hint_vi: str, hint_en: str) -> ConfigurationError:
-        return ConfigurationError(SETTING, shown, lambda language: hint_en if language == "en" else hint_vi)
+    def problem(*hints: str, **params: object) -> ConfigurationError:
+        # The hints are English msgids of the mail catalogue, read in the reader's language.
+        def said(language: str) -> str:
+            return "".join(words(language).gettext(hint, **params) for hint in hints)
+
+        return ConfigurationError(SETTING, shown, said)
 
     text = url.strip()
     if not text:
-        raise problem(
-            "chưa có địa chỉ máy chủ thư, ví dụ smtp://tên:mật-khẩu@mail.example.vn:587?starttls=1",
-            "no mail server given, e.g. smtp://user:password@mail.example.vn:587?starttls=1",
-        )
+        raise problem(N_("no mail server given, e.g. smtp://user:password@mail.example.vn:587?starttls=1"))
     try:
         parts = urlsplit(text)
     except ValueError as exc:
-        raise problem(f"không đọc được địa chỉ ({exc})", f"cannot read the URL ({exc})") from exc
+        raise problem(N_("cannot read the URL ({exc})"), exc=exc) from exc
 
     scheme = parts.scheme.lower()
     if scheme not in ("smtp", "smtps"):
-        raise problem(
-            "dùng smtp:// (không mã hoá hoặc STARTTLS) hoặc smtps:// (TLS ngay từ đầu)",
-            "use smtp:// (plain or STARTTLS) or smtps:// (implicit TLS)",
-        )
+        raise problem(N_("use smtp:// (plain or STARTTLS) or smtps:// (implicit TLS)"))
     if parts.path not in ("", "/") or parts.fragment:
         raise problem(
-            "địa chỉ SMTP không có đường dẫn hay phần '#...'; chỉ ghi máy chủ, cổng và tham số" + _PERCENT_HINT_VI,
-            "an SMTP URL has no path or '#...' part; give only the host, the port and parameters" + _PERCENT_HINT_EN,
+            N_("an SMTP URL has no path or '#...' part; give only the host, the port and parameters"), _PERCENT_HINT
         )
     host = _host(parts.hostname)
     if host is None:
         raise problem(
-            "thiếu hoặc sai tên máy chủ, ví dụ smtp://mail.example.vn:587?starttls=1" + _PERCENT_HINT_VI,
-            "the server name is missing or malformed, e.g. smtp://mail.example.vn:587?starttls=1" + _PERCENT_HINT_EN,
+            N_("the server name is missing or malformed, e.g. smtp://mail.example.vn:587?starttls=1"), _PERCENT_HINT
         )
     try:
         port = parts.port
     except ValueError:
         port = 0
     if port == 0:
-        raise problem(
-            "cổng phải là một số từ 1 đến 65535" + _PERCENT_HINT_VI,
-            "the port must be a number from 1 to 65535" + _PERCENT_HINT_EN,
-        )
+        raise problem(N_("the port must be a number from 1 to 65535"), _PERCENT_HINT)
 
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
     if password is not None and username is None:
-        raise problem(
-            "có mật khẩu nhưng thiếu tên đăng nhập; viết smtp://tên:mật-khẩu@máy-chủ",
-            "a password without a user name; write smtp://user:password@host",
-        )
+        raise problem(N_("a password without a user name; write smtp://user:password@host"))
 
     params = _query(parts.query, problem)
     starttls = _flag(params, "starttls", problem)
     if scheme == "smtps":
         if starttls:
             raise problem(
-                "smtps:// đã dùng TLS ngay từ đầu; bỏ starttls=1, hoặc dùng smtp://...:587?starttls=1",
-                "smtps:// already uses TLS from the start; drop starttls=1, or use smtp://...:587?starttls=1",
+                N_("smtps:// already uses TLS from the start; drop starttls=1, or use smtp://...:587?starttls=1")
             )
         security: Security = "tls"
     else:
@@ -215,16 +204,11 @@ def _query(query: str, problem: _ProblemFactory) -> dict[str, str]:
         key = unquote(raw_key)
         if key not in PARAMETERS:
             known = ", ".join(PARAMETERS)
-            raise problem(
-                f"không có tham số '{key}'; các tham số dùng được: {known}",
-                f"there is no parameter '{key}'; known parameters: {known}",
-            )
+            raise problem(N_("there is no parameter '{key}'; known parameters: {known}"), key=key, known=known)
         if not equals:
-            raise problem(
-                f"tham số '{key}' thiếu giá trị; viết {key}=...", f"parameter '{key}' needs a value: {key}=..."
-            )
+            raise problem(N_("parameter '{key}' needs a value: {key}=..."), key=key)
         if key in params:
-            raise problem(f"tham số '{key}' xuất hiện hai lần", f"parameter '{key}' is given twice")
+            raise problem(N_("parameter '{key}' is given twice"), key=key)
         params[key] = unquote(raw_value)
     return params
 
@@ -237,7 +221,7 @@ def _flag(params: dict[str, str], key: str, problem: _ProblemFactory, *, default
         return True
     if value.lower() in _FALSE:
         return False
-    raise problem(f"{key} chỉ nhận 0 hoặc 1 (không phải '{value}')", f"{key} takes 0 or 1 (not '{value}')")
+    raise problem(N_("{key} takes 0 or 1 (not '{value}')"), key=key, value=value)
 
 
 def _timeout(params: dict[str, str], problem: _ProblemFactory) -> float:
@@ -249,10 +233,7 @@ def _timeout(params: dict[str, str], problem: _ProblemFactory) -> float:
     except ValueError:
         seconds = math.nan
     if not (math.isfinite(seconds) and seconds > 0):
-        raise problem(
-            f"timeout là số giây lớn hơn 0, ví dụ timeout=30 (không phải '{value}')",
-            f"timeout is a number of seconds above 0, e.g. timeout=30 (not '{value}')",
-        )
+        raise problem(N_("timeout is a number of seconds above 0, e.g. timeout=30 (not '{value}')"), value=value)
     return seconds
 
 
@@ -262,8 +243,9 @@ def _pool_size(params: dict[str, str], problem: _ProblemFactory) -> int:
         return DEFAULT_POOL_SIZE
     if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_POOL_SIZE):
         raise problem(
-            f"pool là số kết nối từ 1 đến {MAX_POOL_SIZE}, ví dụ pool=4 (không phải '{value}')",
-            f"pool is a number of connections from 1 to {MAX_POOL_SIZE}, e.g. pool=4 (not '{value}')",
+            N_("pool is a number of connections from 1 to {most}, e.g. pool=4 (not '{value}')"),
+            most=MAX_POOL_SIZE,
+            value=value,
         )
     return int(value)
 
@@ -275,10 +257,7 @@ def _sender(params: dict[str, str], problem: _ProblemFactory) -> str | None:
     _, address = parseaddr(value)
     local, at, domain = address.rpartition("@")
     if not (at and local and domain) or "\r" in value or "\n" in value:
-        raise problem(
-            f"from phải là một địa chỉ thư, ví dụ from=sct%40haiduong.gov.vn (không phải '{value}')",
-            f"from must be a mail address, e.g. from=sct%40haiduong.gov.vn (not '{value}')",
-        )
+        raise problem(N_("from must be a mail address, e.g. from=sct%40haiduong.gov.vn (not '{value}')"), value=value)
     return value
 
 
@@ -287,8 +266,5 @@ def _helo(params: dict[str, str], problem: _ProblemFactory) -> str | None:
     if value is None:
         return None
     if not _HOST_NAME.match(value):
-        raise problem(
-            f"helo phải là một tên máy, ví dụ helo=sxsh.haiduong.gov.vn (không phải '{value}')",
-            f"helo must be a host name, e.g. helo=sxsh.haiduong.gov.vn (not '{value}')",
-        )
+        raise problem(N_("helo must be a host name, e.g. helo=sxsh.haiduong.gov.vn (not '{value}')"), value=value)
     return value

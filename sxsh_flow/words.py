@@ -139,7 +139,7 @@ class Words:
     def pgettext(self, context: str, message: str, **params: Any) -> str:
         """``message`` as said in ``context`` (one English word, two Vietnamese ones: a *scheduled*
         cycle is "chưa mở", a *scheduled* task run "chưa đến kỳ")."""
-        text = translations(self.language).pgettext(context, message)
+        text = str(translations(self.language).pgettext(context, message))
         return text.format(**params) if params else text
 
     def ngettext(self, singular: str, plural: str, count: int, **params: Any) -> str:

@@ -20,8 +20,8 @@ from starlette.requests import Request
 
 from sxsh_flow.engine.attachments import MAX_BYTES, IncomingFile
 from sxsh_flow.engine.report_form import ENTERPRISE_ROWS, PARTICIPATION, FieldDef, FormDefinition
-from sxsh_flow.notifications.formatting import vn_date
 from sxsh_flow.web.pages import text
+from sxsh_flow.words import words
 
 GROUPS = ("indicators", "fields", "sections", "funding")
 MAX_FILES = 20
@@ -116,7 +116,7 @@ def shown_value(kind: str, value: object) -> str:
         return vietnamese_number(value)
     if kind == "date" and isinstance(value, str):
         day = read_day(value)
-        return vn_date(day) if day else value
+        return words("vi").date(day) if day else value
     return str(value)
 
 

@@ -44,7 +44,7 @@ from sxsh_flow.web.forms import (
     stored_texts,
     typed_enterprises,
 )
-from sxsh_flow.web.pages import TEXT, Pages
+from sxsh_flow.web.pages import Pages, text
 from sxsh_flow.web.security import CsrfTokens
 
 
@@ -327,10 +327,10 @@ class ReplyPortal:
                 raise ReportNotExpected(state.access.task_run_id, state.task_state.value)
             errors: dict[str, tuple[str, str]] = {}
             if not reason.strip():
-                errors["reason"] = TEXT["reason_missing"]
+                errors["reason"] = (text("reason_missing", "vi"), text("reason_missing", "en"))
             until = read_day(asked)
             if until is None:
-                errors["proposed_until"] = TEXT["date_invalid"]
+                errors["proposed_until"] = (text("date_invalid", "vi"), text("date_invalid", "en"))
             if errors or until is None:
                 return Extended(state, SideForm(values, errors), None)
             try:

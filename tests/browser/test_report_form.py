@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from sxsh_flow.notifications.formatting import vn_date
+from sxsh_flow.words import words
 
 from .conftest import LivePortal
 
@@ -84,7 +84,7 @@ def test_a_focal_point_reports_from_a_phone(live_portal: LivePortal, phone_page:
     page.goto(live_portal.reply_url)
 
     expect(page.get_by_text(live_portal.task_title).first).to_be_visible()
-    expect(page.get_by_text(vn_date(live_portal.due_on)).first).to_be_visible()
+    expect(page.get_by_text(words("vi").date(live_portal.due_on)).first).to_be_visible()
     fill_report(page)
     # Nothing wider than the phone: no sideways scrolling to reach a field.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

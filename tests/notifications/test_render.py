@@ -12,8 +12,8 @@ import pytest
 from jinja2 import UndefinedError
 
 from sxsh_flow.engine.message import MessageKind, ReceiptInfo
-from sxsh_flow.notifications.formatting import vn_date, vn_weekday
 from sxsh_flow.notifications.render import render
+from sxsh_flow.words import words
 
 from .conftest import (
     COLLEAGUE,
@@ -80,8 +80,8 @@ def test_messages_about_tasks_say_plan_basis_task_deadline_and_contact(kind: Mes
         assert "năm 2016" in body
         assert "15/12/2015" in body
         assert "14/12/2016" in body
-        assert vn_weekday(due) in body
-        assert vn_date(due) in body
+        assert words("vi").weekday(due) in body
+        assert words("vi").date(due) in body
         assert COORDINATOR.name in body
         assert COORDINATOR.email in body
         assert "Trân trọng." in body

@@ -212,6 +212,7 @@ def outbox_list(
                         "to": [a["email"] for a in r.to],
                         "cc": [a["email"] for a in r.cc],
                         "subject": r.subject,
+                        "reason": r.reason,
                         "message_id": r.message_id,
                         "attempts": r.attempts,
                         "queued_at": r.queued_at,

@@ -2,8 +2,10 @@
 
 Nothing assigns a state by hand. Services ask a machine for the target of a named transition
 (``machine.target(state, "submit")``), which refuses illegal moves with ``TransitionNotAllowed``;
-``engine.services.transitions.fire`` applies it and writes the history row. "Overdue" is not a
-state: it is derived from the deadline and the state (``TaskRunState.awaits_report``).
+``engine.services.transitions`` applies it (to one row with ``fire``, to many with ``fire_where``)
+and writes the history rows. A move without source states creates a row: ``machine.initial("create")``
+is the state a new row starts in. "Overdue" is not a state: it is derived from the deadline and the
+state (``TaskRunState.awaits_report``).
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ S = TypeVar("S", bound=StrEnum)
 @dataclass(frozen=True)
 class Transition(Generic[S]):
     name: str
-    sources: frozenset[S]
+    sources: frozenset[S]  # empty for a move that creates the row
     target: S
+
+    @property
+    def creates(self) -> bool:
+        return not self.sources
 
 
 class StateMachine(Generic[S]):
@@ -53,9 +59,20 @@ class StateMachine(Generic[S]):
             raise TransitionNotAllowed(self.name, entity_id, str(state), transition)
         return self._transitions[transition].target
 
+    def initial(self, transition: str = "create") -> S:
+        """The state a row created by ``transition`` starts in; refused for a move between states."""
+        move = self._transitions.get(transition)
+        if move is None or not move.creates:
+            raise TransitionNotAllowed(self.name, None, "new", transition)
+        return move.target
+
 
 def _move(name: str, sources: Iterable[S], target: S) -> Transition[S]:
     return Transition(name, frozenset(sources), target)
+
+
+def _create(name: str, target: S) -> Transition[S]:
+    return Transition(name, frozenset(), target)
 
 
 class PlanRunState(StrEnum):
@@ -68,6 +85,7 @@ PLAN_RUN = StateMachine(
     "plan_run",
     PlanRunState,
     [
+        _create("create", PlanRunState.ACTIVE),
         _move("complete", [PlanRunState.ACTIVE], PlanRunState.COMPLETED),
         _move("cancel", [PlanRunState.ACTIVE], PlanRunState.CANCELLED),
     ],
@@ -85,6 +103,7 @@ CYCLE = StateMachine(
     "cycle",
     CycleState,
     [
+        _create("create", CycleState.SCHEDULED),
         _move("open", [CycleState.SCHEDULED], CycleState.OPEN),
         _move("close", [CycleState.OPEN], CycleState.CLOSED),
         _move("cancel", [CycleState.SCHEDULED, CycleState.OPEN], CycleState.CANCELLED),
@@ -110,6 +129,8 @@ class TaskRunState(StrEnum):
         return self in TASK_RUN_TERMINAL
 
 
+# "Awaiting a report", defined here once: the agency owes a report (asked, or sent back for changes).
+# Queries use it through ``TaskRun.awaits_report``; code holding a state through ``state.awaits_report``.
 TASK_RUN_AWAITING_REPORT = frozenset({TaskRunState.OPEN, TaskRunState.RETURNED})
 TASK_RUN_TERMINAL = frozenset({TaskRunState.ACCEPTED, TaskRunState.CANCELLED})
 
@@ -117,6 +138,7 @@ TASK_RUN = StateMachine(
     "task_run",
     TaskRunState,
     [
+        _create("create", TaskRunState.SCHEDULED),
         _move("open", [TaskRunState.SCHEDULED], TaskRunState.OPEN),
         _move("submit", [TaskRunState.OPEN, TaskRunState.RETURNED], TaskRunState.SUBMITTED),
         _move("return", [TaskRunState.SUBMITTED], TaskRunState.RETURNED),
@@ -143,6 +165,7 @@ OUTBOX = StateMachine(
     "outbox_message",
     OutboxState,
     [
+        _create("create", OutboxState.QUEUED),
         _move("claim", [OutboxState.QUEUED, OutboxState.RETRY], OutboxState.SENDING),
         # A dispatcher that died mid-batch leaves rows in SENDING: after a lease they are taken again,
         # and the same Message-ID is sent (at most one duplicate, never a loss).
@@ -167,6 +190,7 @@ SUBMISSION = StateMachine(
     "submission",
     SubmissionState,
     [
+        _create("create", SubmissionState.DRAFT),
         _move("submit", [SubmissionState.DRAFT], SubmissionState.SUBMITTED),
         _move("accept", [SubmissionState.SUBMITTED], SubmissionState.ACCEPTED),
         _move("return", [SubmissionState.SUBMITTED], SubmissionState.RETURNED),
@@ -184,6 +208,7 @@ EXTENSION = StateMachine(
     "extension_request",
     ExtensionState,
     [
+        _create("create", ExtensionState.PENDING),
         _move("approve", [ExtensionState.PENDING], ExtensionState.APPROVED),
         _move("deny", [ExtensionState.PENDING], ExtensionState.DENIED),
     ],
@@ -201,6 +226,9 @@ SCHEDULED_RUN = StateMachine(
     "scheduled_run",
     ScheduledRunState,
     [
+        # A slot's row comes into being either claimed by the scheduler that runs it, or skipped.
+        _create("claim", ScheduledRunState.RUNNING),
+        _create("skip", ScheduledRunState.SKIPPED),
         _move("finish", [ScheduledRunState.RUNNING], ScheduledRunState.DONE),
         _move("fail", [ScheduledRunState.RUNNING], ScheduledRunState.FAILED),
         _move("retry", [ScheduledRunState.FAILED], ScheduledRunState.RUNNING),

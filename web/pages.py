@@ -52,10 +52,13 @@ TEXT: dict[str, str] = {
     "accepted": NP_("portal", "accepted"),
     "returned": NP_("portal", "returned for changes"),
     "report": NP_("portal", "Report"),
-    "required_note": NP_("portal", "Fields marked * must be filled in before you submit; a draft may leave them empty."),
-    "number_note": NP_("portal", 
+    "required_note": NP_(
+        "portal", "Fields marked * must be filled in before you submit; a draft may leave them empty."
+    ),
+    "number_note": NP_(
+        "portal",
         "Write numbers the Vietnamese way: a dot between thousands, a comma before decimals (for example "
-        "1.234.567 and 8,5)."
+        "1.234.567 and 8,5).",
     ),
     "error_prefix": NP_("portal", "Error"),
     "required_mark": NP_("portal", "required to submit"),
@@ -79,15 +82,17 @@ TEXT: dict[str, str] = {
     "errors_title": NP_("portal", "{count} field(s) need correcting"),
     "errors_not_sent": NP_("portal", "The report was not sent. The fields filled in correctly were saved as a draft."),
     "errors_draft": NP_("portal", "The draft was saved, except for the fields below."),
-    "already_sent": NP_("portal", 
+    "already_sent": NP_(
+        "portal",
         "The report has been sent and awaits review. If it needs changes, the coordinator will return it "
-        "with a comment and you will get an email with a link."
+        "with a comment and you will get an email with a link.",
     ),
     "values_sent": NP_("portal", "What was sent"),
     "extension_title": NP_("portal", "Ask for more time"),
-    "extension_note": NP_("portal", 
+    "extension_note": NP_(
+        "portal",
         "If you cannot report by the deadline, give the reason and the date you can; the coordinator will "
-        "answer by email."
+        "answer by email.",
     ),
     "reason": NP_("portal", "Reason"),
     "proposed_until": NP_("portal", "New deadline asked for"),
@@ -96,11 +101,13 @@ TEXT: dict[str, str] = {
     "reason_missing": NP_("portal", "Please give a reason for the extension."),
     "date_invalid": NP_("portal", "Enter a date as dd/mm/yyyy, for example 15/01/2017."),
     "extension_sent_title": NP_("portal", "Extension request sent"),
-    "extension_sent": NP_("portal", 
-        "Your request for more time, until {day}, has been recorded. The coordinator will answer by email."
+    "extension_sent": NP_(
+        "portal", "Your request for more time, until {day}, has been recorded. The coordinator will answer by email."
     ),
     "forward_title": NP_("portal", "Forward to a colleague"),
-    "forward_note": NP_("portal", "A colleague in your agency will get an email with a link of their own to report on this task."),
+    "forward_note": NP_(
+        "portal", "A colleague in your agency will get an email with a link of their own to report on this task."
+    ),
     "colleague_name": NP_("portal", "Name"),
     "colleague_email": NP_("portal", "Email address"),
     "send_forward": NP_("portal", "Send the link"),
@@ -113,19 +120,23 @@ TEXT: dict[str, str] = {
     "receipt_mail": NP_("portal", "A confirmation will be emailed to {email}."),
     "back": NP_("portal", "Back to the report page"),
     "bad_link_title": NP_("portal", "This link cannot be used"),
-    "bad_link": NP_("portal", 
+    "bad_link": NP_(
+        "portal",
         "This link is not right or no longer works: it may have expired, been replaced by a newer one, or "
-        "been copied incompletely."
+        "been copied incompletely.",
     ),
-    "bad_link_next": NP_("portal", 
-        "Please open the latest email about this task, or ask the office that emailed you to send the link again."
+    "bad_link_next": NP_(
+        "portal",
+        "Please open the latest email about this task, or ask the office that emailed you to send the link again.",
     ),
     "expired_title": NP_("portal", "This form has expired"),
     "expired": NP_("portal", "To protect your report, each form works only for a while. Nothing was saved."),
     "expired_next": NP_("portal", "Please open the link again and send it once more."),
     "open_again": NP_("portal", "Open the form again"),
     "too_large_title": NP_("portal", "Too much data sent"),
-    "too_large": NP_("portal", "One sending may not exceed {limit} MB. Nothing was saved. Please send fewer or smaller files."),
+    "too_large": NP_(
+        "portal", "One sending may not exceed {limit} MB. Nothing was saved. Please send fewer or smaller files."
+    ),
     "not_expected_title": NP_("portal", "No report is expected here"),
     "problem_title": NP_("portal", "This could not be done"),
     "bad_request": NP_("portal", "The data sent could not be read. Please open the link again and try once more."),

@@ -1,12 +1,15 @@
 """SQLAlchemy 2.0 models of the store; see each module for the aggregate it holds."""
 
 from sxsh_flow.engine.models.agency import AgencyRecord, ContactRecord, ProvinceRecord
+from sxsh_flow.engine.models.attachment import Attachment
 from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.models.extension_request import ExtensionRequest
 from sxsh_flow.engine.models.history import HistoryEntry
 from sxsh_flow.engine.models.outbox import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.models.plan_run import PlanRun, ReportingCycle, TaskRun
-from sxsh_flow.engine.models.portal import Attachment, ExtensionRequest, ReplyLink, Submission
+from sxsh_flow.engine.models.reply_link import ReplyLink
 from sxsh_flow.engine.models.scheduled_run import ScheduledRun
+from sxsh_flow.engine.models.submission import Submission
 
 __all__ = [
     "AgencyRecord",

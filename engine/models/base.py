@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Dialect, Enum, MetaData
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints make migrations portable between SQLite (batch mode) and PostgreSQL.
@@ -47,3 +47,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if not isinstance(value, datetime):
             raise TypeError(f"expected a datetime from the database, got {type(value).__name__}")
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def state_column(enum: type[Any]) -> Any:
+    """The ``state`` column of an aggregate, mapped as ``_state``: only ``services.transitions`` writes it."""
+    return mapped_column(
+        "state",
+        Enum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        index=True,
+    )

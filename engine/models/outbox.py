@@ -12,8 +12,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sxsh_flow.engine.models.base import Base, UTCDateTime
-from sxsh_flow.engine.models.plan_run import _state_column
+from sxsh_flow.engine.models.base import Base, UTCDateTime, state_column
 from sxsh_flow.engine.states import OutboxState
 
 
@@ -34,6 +33,8 @@ class OutboxMessage(Base):
     to: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     cc: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     subject: Mapped[str] = mapped_column(Text)  # for people listing the outbox
+    # Why it was queued: for a reminder, the reason its rule fired ("3 working days before the deadline").
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The whole message as it goes on the wire, built once when queued: a retry, or a resend after
     # a crash, sends these very bytes (its Date is when it was queued, which RFC 5322 allows:
     # the moment the message was complete and ready to go).
@@ -43,13 +44,11 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    # The state a claim took the row from, so the history row of a bulk claim says it exactly.
-    claimed_from: Mapped[str | None] = mapped_column(String(16))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     smtp_response: Mapped[str | None] = mapped_column(Text)
-    _state: Mapped[OutboxState] = _state_column(OutboxState)
+    _state: Mapped[OutboxState] = state_column(OutboxState)
 
     attempts_log: Mapped[list[DeliveryAttempt]] = relationship(
         back_populates="message", order_by="DeliveryAttempt.id", cascade="all, delete-orphan"

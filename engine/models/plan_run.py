@@ -9,21 +9,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sxsh_flow.engine.models.agency import AgencyRecord
-from sxsh_flow.engine.models.base import Base, UTCDateTime
-from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
-
-
-def _state_column(enum: type[Any]) -> Any:
-    return mapped_column(
-        "state",
-        Enum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-        index=True,
-    )
+from sxsh_flow.engine.models.base import Base, UTCDateTime, state_column
+from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, CycleState, PlanRunState, TaskRunState
 
 
 class PlanRun(Base):
@@ -42,7 +34,7 @@ class PlanRun(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_by: Mapped[str] = mapped_column(String(120))
-    _state: Mapped[PlanRunState] = _state_column(PlanRunState)
+    _state: Mapped[PlanRunState] = state_column(PlanRunState)
 
     cycles: Mapped[list[ReportingCycle]] = relationship(
         back_populates="plan_run", order_by="ReportingCycle.due_on", cascade="all, delete-orphan"
@@ -69,7 +61,7 @@ class ReportingCycle(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
-    _state: Mapped[CycleState] = _state_column(CycleState)
+    _state: Mapped[CycleState] = state_column(CycleState)
 
     plan_run: Mapped[PlanRun] = relationship(back_populates="cycles")
     task_runs: Mapped[list[TaskRun]] = relationship(back_populates="cycle", cascade="all, delete-orphan")
@@ -97,7 +89,7 @@ class TaskRun(Base):
     opens_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     extended_until: Mapped[date | None] = mapped_column(Date)
-    _state: Mapped[TaskRunState] = _state_column(TaskRunState)
+    _state: Mapped[TaskRunState] = state_column(TaskRunState)
 
     cycle: Mapped[ReportingCycle] = relationship(back_populates="task_runs")
     agency: Mapped[AgencyRecord] = relationship()
@@ -106,13 +98,23 @@ class TaskRun(Base):
     def state(self) -> TaskRunState:
         return self._state
 
+    @hybrid_property
+    def awaits_report(self) -> bool:
+        """The agency still owes a report (``TASK_RUN_AWAITING_REPORT``); in a query, the same test in SQL."""
+        return self._state.awaits_report
+
+    @awaits_report.inplace.expression
+    @classmethod
+    def _awaits_report_expression(cls) -> ColumnElement[bool]:
+        return cls._state.in_(TASK_RUN_AWAITING_REPORT)
+
     @property
     def effective_due_on(self) -> date:
         """The deadline that counts: an approved extension replaces the plan's date."""
         return self.extended_until or self.due_on
 
     def is_overdue(self, today: date) -> bool:
-        return self._state.awaits_report and today > self.effective_due_on
+        return self.awaits_report and today > self.effective_due_on
 
     def days_overdue(self, today: date) -> int:
         return (today - self.effective_due_on).days if self.is_overdue(today) else 0

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.models.base import Base, UTCDateTime, state_column
 from sxsh_flow.engine.states import ScheduledRunState
 
 
@@ -29,11 +29,7 @@ class ScheduledRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     detail: Mapped[str] = mapped_column(Text, default="")  # what it did, or the error
-    _state: Mapped[ScheduledRunState] = mapped_column(
-        "state",
-        Enum(ScheduledRunState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
-        index=True,
-    )
+    _state: Mapped[ScheduledRunState] = state_column(ScheduledRunState)
 
     @hybrid_property
     def state(self) -> ScheduledRunState:

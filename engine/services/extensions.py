@@ -17,7 +17,7 @@ from sxsh_flow.engine.services.links import LinkAccess
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
 from sxsh_flow.engine.services.submissions import record_note, report_contacts, task_context
 from sxsh_flow.engine.services.transitions import fire
-from sxsh_flow.engine.states import ExtensionState, TaskRunState
+from sxsh_flow.engine.states import ExtensionState
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected, UnknownExtension
 from sxsh_flow.words import N_
 
@@ -26,7 +26,7 @@ def request_extension(
     session: Session, access: LinkAccess, *, reason: str, proposed_until: date, now: datetime
 ) -> ExtensionRequest:
     task_run, _spec = task_context(session, access)
-    if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
+    if not task_run.awaits_report:
         raise ReportNotExpected(task_run.id, task_run.state.value)
     reason = reason.strip()
     if not reason:

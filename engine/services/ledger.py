@@ -4,6 +4,7 @@ A claim is a row inserted with ON CONFLICT DO NOTHING on (job, slot), committed 
 runs, so two schedulers (or one restarted) never run the same slot at once. A row left RUNNING by
 a process that died is taken over once its owner is gone or its lease has run out; the jobs are
 idempotent, so running a slot's job again after a crash does nothing the first run did not.
+Every move is one of the ``SCHEDULED_RUN`` table's and writes a history row (entity "scheduled_run").
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.models import ScheduledRun
-from sxsh_flow.engine.states import SCHEDULED_RUN, ScheduledRunState
+from sxsh_flow.engine.services.transitions import create_new, fire
+from sxsh_flow.engine.states import SCHEDULED_RUN
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -52,30 +53,29 @@ def claim(
     alive: Callable[[str], bool] = process_is_alive,
 ) -> ScheduledRun | None:
     """The slot's row, now RUNNING and ours; None when it is done, skipped or being run by a live owner."""
-    created = _insert_new(
+    created = create_new(
         session,
-        job=job,
-        slot=slot,
-        owner=owner,
-        started_at=now,
-        attempts=1,
-        detail="",
-        _state=ScheduledRunState.RUNNING,
+        ScheduledRun,
+        [{"job": job, "slot": slot, "owner": owner, "started_at": now, "attempts": 1, "detail": ""}],
+        unique=("job", "slot"),
+        transition="claim",
+        actor=owner,
+        now=now,
     )
-    if created is not None:
-        return session.get_one(ScheduledRun, created)
+    if created:
+        return session.get_one(ScheduledRun, created[job, slot])
     row = session.scalars(
         select(ScheduledRun).where(ScheduledRun.job == job, ScheduledRun.slot == slot).with_for_update()
     ).one()
-    if row.state is ScheduledRunState.FAILED:
-        move = "retry"
-    elif row.state is ScheduledRunState.RUNNING and (
-        row.owner != owner and (not alive(row.owner) or now - row.started_at > lease)
-    ):
-        move = "take_over"
+    if SCHEDULED_RUN.can(row.state, "retry"):
+        move, reason = "retry", "failed before"
+    elif SCHEDULED_RUN.can(row.state, "take_over") and row.owner != owner and not alive(row.owner):
+        move, reason = "take_over", f"{row.owner} is gone"
+    elif SCHEDULED_RUN.can(row.state, "take_over") and row.owner != owner and now - row.started_at > lease:
+        move, reason = "take_over", f"{row.owner} held it past the lease"
     else:
         return None
-    row._state = SCHEDULED_RUN.target(row.state, move, entity_id=row.id)
+    fire(session, row, move, actor=owner, now=now, reason=reason)
     row.owner, row.started_at, row.finished_at = owner, now, None
     row.attempts += 1
     return row
@@ -91,37 +91,29 @@ def fail(session: Session, run_id: int, *, now: datetime, error: str) -> None:
 
 def skip(session: Session, job: str, slot: str, *, now: datetime, owner: str, reason: str) -> bool:
     """Record a slot missed beyond the misfire grace, so it is neither run late nor asked about again."""
-    created = _insert_new(
+    created = create_new(
         session,
-        job=job,
-        slot=slot,
-        owner=owner,
-        started_at=now,
-        finished_at=now,
-        attempts=0,
-        detail=reason,
-        _state=ScheduledRunState.SKIPPED,
-    )
-    return created is not None
+        ScheduledRun,
+        [
+            {
+                "job": job, "slot": slot, "owner": owner, "started_at": now, "finished_at": now, "attempts": 0,
+                "detail": reason,
+            }
+        ],
+        unique=("job", "slot"),
+        transition="skip",
+        actor=owner,
+        now=now,
+        reason=lambda _row: reason[:200],
+    )  # fmt: skip
+    return bool(created)
 
 
 def recent(session: Session, limit: int = 20) -> list[ScheduledRun]:
     return list(session.scalars(select(ScheduledRun).order_by(ScheduledRun.id.desc()).limit(limit)))
 
 
-def _insert_new(session: Session, **values: object) -> int | None:
-    """Insert the (job, slot) row unless it exists; the new row's id, or None when it was there."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(ScheduledRun)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["job", "slot"])
-        .returning(ScheduledRun.id)
-    )
-    return session.execute(statement).scalar()
-
-
 def _move(session: Session, run_id: int, transition: str, *, now: datetime, detail: str) -> None:
     row = session.get_one(ScheduledRun, run_id)
-    row._state = SCHEDULED_RUN.target(row.state, transition, entity_id=row.id)
+    fire(session, row, transition, actor=row.owner, now=now, reason=detail[:200])
     row.finished_at, row.detail = now, detail[:4000]

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import VIETNAM
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
-from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, TaskRunState
 
 LINK_SALT = "sxsh-flow/reply-link/v1"
 # A link opens while a report is awaited, and while a sent one waits for review (read-only then).
-REPORTABLE = frozenset({TaskRunState.OPEN, TaskRunState.RETURNED, TaskRunState.SUBMITTED})
+REPORTABLE = TASK_RUN_AWAITING_REPORT | {TaskRunState.SUBMITTED}
 # Late reports are still welcome for a while after a cycle is consolidated.
 DEFAULT_VALID_AFTER_CLOSE = timedelta(weeks=8)
 

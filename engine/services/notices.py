@@ -209,7 +209,7 @@ def queue_reminders(
         # (deadline, state) pair is judged once. A sweep over 100,000 open task runs stays fast.
         awaited = session.execute(
             select(TaskRun.id, TaskRun.agency_id, TaskRun.due_on, TaskRun.extended_until, TaskRun._state).where(
-                TaskRun.plan_run_id == run.id, TaskRun.state.in_([TaskRunState.OPEN, TaskRunState.RETURNED])
+                TaskRun.plan_run_id == run.id, TaskRun.awaits_report
             )
         ).all()
         judged: dict[tuple[date, TaskRunState], Nudge | None] = {}
@@ -248,6 +248,7 @@ def queue_reminders(
                     today=today,
                 )
             )
+            messages[-1] = replace(messages[-1], reason="; ".join(dict.fromkeys(nudge.reason for _, _, nudge in items)))
         mail.queue(summary, messages, now=now, calendar=working, actor=actor, dry_run=dry_run)
     return summary
 

@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy as email_policy
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy import insert as sa_insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
 from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
-from sxsh_flow.engine.models import DeliveryAttempt, HistoryEntry, OutboxMessage
-from sxsh_flow.engine.services.transitions import fire
-from sxsh_flow.engine.states import OUTBOX, OutboxState
+from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
+from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
+from sxsh_flow.engine.states import OUTBOX
 from sxsh_flow.errors import UnknownOutboxMessage
 
 # How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
@@ -48,6 +46,7 @@ class OutgoingMessage:
     to: tuple[Address, ...]
     cc: tuple[Address, ...]
     rendered: RenderedMessage
+    reason: str = ""  # why it is sent: for a reminder, why its rule fired (``Nudge.reason``)
 
 
 @dataclass(frozen=True)
@@ -109,29 +108,10 @@ def queue_messages(
         return {}
     not_before = next_office_instant(now, office_hours, calendar or WorkingCalendar())
     rows = [_row(message, compose, now=now, not_before=not_before) for message in messages]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(OutboxMessage)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(OutboxMessage.id, OutboxMessage.dedup_key)
+    created = create_new(
+        session, OutboxMessage, rows, unique=("dedup_key",), actor=actor, now=now, reason=lambda row: row["dedup_key"]
     )
-    created = {key: row_id for row_id, key in session.execute(statement)}
-    by_key = {message.dedup_key: message for message in messages}
-    if created:
-        session.execute(
-            sa_insert(HistoryEntry),
-            [
-                {
-                    "plan_run_id": by_key[key].plan_run_id, "entity": "outbox_message", "entity_id": row_id,
-                    "transition": "create", "from_state": None, "to_state": OutboxState.QUEUED.value,
-                    "actor": actor, "reason": key, "at": now,
-                }
-                for key, row_id in created.items()
-            ],
-        )  # fmt: skip
-    return created
+    return {key: row_id for (key,), row_id in created.items()}
 
 
 def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_before: datetime) -> dict[str, object]:
@@ -151,11 +131,11 @@ def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_befo
         "to": _addresses(message.to),
         "cc": _addresses(message.cc),
         "subject": message.rendered.subject,
+        "reason": message.reason,
         "raw": email.as_bytes(policy=SMTP_POLICY),
         "queued_at": now,
         "next_attempt_at": not_before,
         "attempts": 0,
-        "state": OutboxState.QUEUED,
     }
 
 
@@ -183,35 +163,18 @@ def claim(
     candidates = candidates.limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    claimed = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
-        .values(
-            claimed_from=OutboxMessage._state,
-            _state=OutboxState.SENDING,
-            claimed_by=dispatcher,
-            claimed_at=now,
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .returning(OutboxMessage.id, OutboxMessage.plan_run_id, OutboxMessage.claimed_from)
-        .execution_options(synchronize_session=False)
-    ).all()
-    if not claimed:
-        return []
-    session.add_all(
-        HistoryEntry(
-            plan_run_id=plan_run_id,
-            entity="outbox_message",
-            entity_id=row_id,
-            transition="reclaim" if source == OutboxState.SENDING.value else "claim",
-            from_state=source,
-            to_state=OutboxState.SENDING.value,
-            actor=f"dispatcher:{dispatcher}",
-            at=now,
-        )
-        for row_id, plan_run_id, source in claimed
+    claimed: list[int] = []
+    while not claimed:
+        ids = list(session.scalars(candidates))
+        if not ids:
+            return []
+        # SQLite takes no row locks: another dispatcher may take these rows between the SELECT and
+        # the moves. Each move re-checks its own condition, so such a row (now SENDING with a fresh
+        # claim) is not taken twice; a dispatcher that lost every row of its choice chooses again.
+        claimed = _take(session, ids, now=now, dispatcher=dispatcher, lease=lease)
+    rows = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).execution_options(populate_existing=True)
     )
-    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([row[0] for row in claimed])))
     return [
         ClaimedMessage(
             id=row.id,
@@ -224,6 +187,24 @@ def claim(
         )
         for row in sorted(rows, key=lambda r: r.id)
     ]
+
+
+def _take(session: Session, ids: list[int], *, now: datetime, dispatcher: str, lease: timedelta) -> list[int]:
+    """Move the chosen rows to SENDING (reclaiming abandoned ones): their ids, each with its history row."""
+    taken = {"claimed_by": dispatcher, "claimed_at": now, "attempts": OutboxMessage.attempts + 1}
+    actor = f"dispatcher:{dispatcher}"
+    chosen = OutboxMessage.id.in_(ids)
+    abandoned = and_(chosen, OutboxMessage.claimed_at < now - lease)
+    return [
+        *fire_where(
+            session, OutboxMessage, "reclaim", where=abandoned, actor=actor, now=now, values=taken,
+            reason="the dispatcher that claimed it did not finish",
+        ),
+        *fire_where(
+            session, OutboxMessage, "claim", where=and_(chosen, OutboxMessage.next_attempt_at <= now), actor=actor,
+            now=now, values=taken,
+        ),
+    ]  # fmt: skip
 
 
 def backoff(attempts: int) -> timedelta:
@@ -263,18 +244,16 @@ def record(
                 response=outcome.response[:2000],
             )
         )
-        if row.state is not OutboxState.SENDING:
+        move = "deliver" if outcome.ok else "fail" if outcome.permanent else "defer"
+        if not OUTBOX.can(row.state, move):
             continue  # someone requeued or cancelled it meanwhile: keep the attempt, leave the state
         if outcome.ok:
             row.sent_at, row.smtp_response, row.last_error = now, outcome.response, None
-            fire(session, row, "deliver", actor=actor, now=now, reason=outcome.response[:200])
-        elif outcome.permanent:
-            row.last_error = outcome.response
-            fire(session, row, "fail", actor=actor, now=now, reason=outcome.response[:200])
         else:
             row.last_error = outcome.response
+        if move == "defer":
             row.next_attempt_at = next_office_instant(now + backoff(row.attempts), office_hours, working)
-            fire(session, row, "defer", actor=actor, now=now, reason=outcome.response[:200])
+        fire(session, row, move, actor=actor, now=now, reason=outcome.response[:200])
 
 
 def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> OutboxMessage:

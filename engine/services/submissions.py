@@ -69,7 +69,7 @@ class FormState:
 
     @property
     def can_submit(self) -> bool:
-        return self.task_state in (TaskRunState.OPEN, TaskRunState.RETURNED)
+        return self.task_state.awaits_report
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def save_report(
         if earlier is not None:
             return SaveResult(ParsedForm(values=dict(earlier.values)), earlier, submitted=True, duplicate=True)
     task_run, spec = task_context(session, access)
-    if task_run.state not in (TaskRunState.OPEN, TaskRunState.RETURNED):
+    if not task_run.awaits_report:
         raise ReportNotExpected(task_run.id, task_run.state.value)
     definition = form_definition(spec, spec.task(task_run.task_key))
     parsed = parse_form(definition, data, submitting=submit)

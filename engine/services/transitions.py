@@ -1,10 +1,20 @@
-"""The one place where states change: ask the machine, apply the move, write the history row."""
+"""The one place where states change: ask the machine, apply the move, write the history row.
+
+Three shapes of the same rule. ``fire`` moves one loaded row. ``fire_where`` moves every row a
+condition selects, in one UPDATE per source state of the move (so each history row names the state
+its row left) and one INSERT of the history rows. ``create_new`` inserts rows that are not there yet
+(by a unique key) in the state the machine's creating move gives, and writes their first history row.
+No other module writes a state column.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, insert, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.models import (
@@ -13,21 +23,38 @@ from sxsh_flow.engine.models import (
     OutboxMessage,
     PlanRun,
     ReportingCycle,
+    ScheduledRun,
     Submission,
     TaskRun,
 )
-from sxsh_flow.engine.states import CYCLE, EXTENSION, OUTBOX, PLAN_RUN, SUBMISSION, TASK_RUN, StateMachine
+from sxsh_flow.engine.states import (
+    CYCLE,
+    EXTENSION,
+    OUTBOX,
+    PLAN_RUN,
+    SCHEDULED_RUN,
+    SUBMISSION,
+    TASK_RUN,
+    StateMachine,
+)
+from sxsh_flow.errors import TransitionNotAllowed
 
-_MACHINES: dict[type, tuple[str, StateMachine[Any]]] = {
-    PlanRun: ("plan_run", PLAN_RUN),
-    ReportingCycle: ("cycle", CYCLE),
-    TaskRun: ("task_run", TASK_RUN),
-    OutboxMessage: ("outbox_message", OUTBOX),
-    Submission: ("submission", SUBMISSION),
-    ExtensionRequest: ("extension_request", EXTENSION),
+Stateful = PlanRun | ReportingCycle | TaskRun | OutboxMessage | Submission | ExtensionRequest | ScheduledRun
+
+_MACHINES: dict[type, StateMachine[Any]] = {
+    PlanRun: PLAN_RUN,
+    ReportingCycle: CYCLE,
+    TaskRun: TASK_RUN,
+    OutboxMessage: OUTBOX,
+    Submission: SUBMISSION,
+    ExtensionRequest: EXTENSION,
+    ScheduledRun: SCHEDULED_RUN,
 }
 
-Stateful = PlanRun | ReportingCycle | TaskRun | OutboxMessage | Submission | ExtensionRequest
+
+def machine_of(model: type[Stateful]) -> StateMachine[Any]:
+    """The transition table that governs ``model``'s state column."""
+    return _MACHINES[model]
 
 
 def fire(
@@ -40,7 +67,7 @@ def fire(
     reason: str = "",
 ) -> HistoryEntry:
     """Move ``entity`` by ``transition`` or raise ``TransitionNotAllowed``; record who, when, why."""
-    name, machine = _MACHINES[type(entity)]
+    machine = _MACHINES[type(entity)]
     if entity.id is None:
         session.flush()  # the history row needs the entity's id
     source = entity._state
@@ -48,7 +75,7 @@ def fire(
     entity._state = target
     entry = HistoryEntry(
         plan_run_id=_plan_run_id(entity),
-        entity=name,
+        entity=machine.name,
         entity_id=entity.id,
         transition=transition,
         from_state=source.value,
@@ -61,6 +88,92 @@ def fire(
     return entry
 
 
+def fire_where(
+    session: Session,
+    model: type[Stateful],
+    transition: str,
+    *,
+    where: ColumnElement[bool],
+    actor: str,
+    now: datetime,
+    reason: str = "",
+    values: Mapping[str, Any] | None = None,
+) -> list[int]:
+    """Move every row of ``model`` that ``where`` selects and that may take ``transition``.
+
+    Rows in a state the move does not start from are left alone (they are not selected), so the
+    condition is re-checked inside each UPDATE: a row another process moved meanwhile is not taken.
+    ``values`` are further columns the move sets. Returns the ids moved, in order. Loaded objects
+    of ``model`` are not refreshed.
+    """
+    machine = _MACHINES[model]
+    history: list[dict[str, Any]] = []
+    for source in sorted(machine.sources(transition)):
+        target = machine.target(source, transition)
+        statement = (
+            update(model)
+            .where(where, model._state == source)
+            .values(_state=target, **(values or {}))
+            .returning(model.id, _plan_run_id_column(model))
+            .execution_options(synchronize_session=False)
+        )
+        history.extend(
+            {
+                "plan_run_id": plan_run_id, "entity": machine.name, "entity_id": row_id, "transition": transition,
+                "from_state": source.value, "to_state": target.value, "actor": actor, "reason": reason, "at": now,
+            }
+            for row_id, plan_run_id in session.execute(statement)
+        )  # fmt: skip
+    if history:
+        session.execute(insert(HistoryEntry), history)
+    return sorted(entry["entity_id"] for entry in history)
+
+
+def create_new(
+    session: Session,
+    model: type[Stateful],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    unique: tuple[str, ...],
+    actor: str,
+    now: datetime,
+    transition: str = "create",
+    reason: Callable[[Mapping[str, Any]], str] = lambda _row: "",
+) -> dict[tuple[Any, ...], int]:
+    """Insert the rows whose ``unique`` key is not there yet, in the state ``transition`` creates.
+
+    One INSERT … ON CONFLICT DO NOTHING, so two processes racing create each row once, and one
+    INSERT of their first history rows. Returns {key: new id} for the rows created.
+    """
+    if not rows:
+        return {}
+    machine = _MACHINES[model]
+    initial = machine.initial(transition)
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    columns = [getattr(model, name) for name in unique]
+    statement = (
+        dialect_insert(model)
+        .values([{**row, "_state": initial} for row in rows])
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(model.id, *columns)
+    )
+    created = {tuple(found[1:]): found[0] for found in session.execute(statement)}
+    if created:
+        by_key = {tuple(row[name] for name in unique): row for row in rows}
+        session.execute(
+            insert(HistoryEntry),
+            [
+                {
+                    "plan_run_id": by_key[key].get("plan_run_id"), "entity": machine.name, "entity_id": row_id,
+                    "transition": transition, "from_state": None, "to_state": initial.value, "actor": actor,
+                    "reason": reason(by_key[key]), "at": now,
+                }
+                for key, row_id in created.items()
+            ],
+        )  # fmt: skip
+    return created
+
+
 def record_creation(
     session: Session,
     entity: Stateful,
@@ -69,11 +182,13 @@ def record_creation(
     now: datetime,
     reason: str = "",
 ) -> HistoryEntry:
-    """The first history row of an aggregate: it came into being in its initial state."""
-    name, _machine = _MACHINES[type(entity)]
+    """The first history row of an aggregate: it came into being in its machine's initial state."""
+    machine = _MACHINES[type(entity)]
+    if entity._state is not machine.initial("create"):
+        raise TransitionNotAllowed(machine.name, entity.id, str(entity._state), "create")
     entry = HistoryEntry(
         plan_run_id=_plan_run_id(entity),
-        entity=name,
+        entity=machine.name,
         entity_id=entity.id,
         transition="create",
         from_state=None,
@@ -87,4 +202,19 @@ def record_creation(
 
 
 def _plan_run_id(entity: Stateful) -> int | None:
-    return entity.id if isinstance(entity, PlanRun) else entity.plan_run_id
+    if isinstance(entity, PlanRun):
+        return entity.id
+    if isinstance(entity, ScheduledRun):
+        return None  # the scheduler's ledger belongs to no plan run
+    return entity.plan_run_id
+
+
+def _plan_run_id_column(model: type[Stateful]) -> Any:
+    """``_plan_run_id`` as SQL, for the RETURNING clause of a set-based move."""
+    if model is PlanRun:
+        return PlanRun.id
+    if model is ScheduledRun:
+        return null()
+    if model is Submission or model is ExtensionRequest:
+        return select(TaskRun.plan_run_id).where(TaskRun.id == model.task_run_id).scalar_subquery()
+    return model.plan_run_id  # type: ignore[union-attr]

@@ -13,11 +13,20 @@ import pytest
 
 from sxsh_flow.engine.states import (
     CYCLE,
+    EXTENSION,
+    OUTBOX,
     PLAN_RUN,
+    SCHEDULED_RUN,
+    SUBMISSION,
     TASK_RUN,
+    TASK_RUN_AWAITING_REPORT,
     CycleState,
+    ExtensionState,
+    OutboxState,
     PlanRunState,
+    ScheduledRunState,
     StateMachine,
+    SubmissionState,
     TaskRunState,
 )
 from sxsh_flow.errors import SxshError, TransitionNotAllowed
@@ -54,7 +63,59 @@ EXPECTED_TABLES: list[tuple[StateMachine, dict[tuple[StrEnum, str], StrEnum]]] =
             (TaskRunState.RETURNED, "cancel"): TaskRunState.CANCELLED,
         },
     ),
+    (
+        OUTBOX,
+        {
+            (OutboxState.QUEUED, "claim"): OutboxState.SENDING,
+            (OutboxState.RETRY, "claim"): OutboxState.SENDING,
+            (OutboxState.SENDING, "reclaim"): OutboxState.SENDING,
+            (OutboxState.SENDING, "deliver"): OutboxState.SENT,
+            (OutboxState.SENDING, "defer"): OutboxState.RETRY,
+            (OutboxState.SENDING, "fail"): OutboxState.FAILED,
+            (OutboxState.FAILED, "requeue"): OutboxState.QUEUED,
+            (OutboxState.RETRY, "requeue"): OutboxState.QUEUED,
+            (OutboxState.QUEUED, "cancel"): OutboxState.CANCELLED,
+            (OutboxState.RETRY, "cancel"): OutboxState.CANCELLED,
+            (OutboxState.FAILED, "cancel"): OutboxState.CANCELLED,
+        },
+    ),
+    (
+        SUBMISSION,
+        {
+            (SubmissionState.DRAFT, "submit"): SubmissionState.SUBMITTED,
+            (SubmissionState.SUBMITTED, "accept"): SubmissionState.ACCEPTED,
+            (SubmissionState.SUBMITTED, "return"): SubmissionState.RETURNED,
+        },
+    ),
+    (
+        EXTENSION,
+        {
+            (ExtensionState.PENDING, "approve"): ExtensionState.APPROVED,
+            (ExtensionState.PENDING, "deny"): ExtensionState.DENIED,
+        },
+    ),
+    (
+        SCHEDULED_RUN,
+        {
+            (ScheduledRunState.RUNNING, "finish"): ScheduledRunState.DONE,
+            (ScheduledRunState.RUNNING, "fail"): ScheduledRunState.FAILED,
+            (ScheduledRunState.FAILED, "retry"): ScheduledRunState.RUNNING,
+            (ScheduledRunState.RUNNING, "take_over"): ScheduledRunState.RUNNING,
+        },
+    ),
 ]
+
+# The moves that create a row, and the state it starts in. They leave no existing state: from every
+# state they are refused like any illegal move (they are in the every-pair test below).
+EXPECTED_CREATIONS: dict[str, dict[str, StrEnum]] = {
+    "plan_run": {"create": PlanRunState.ACTIVE},
+    "cycle": {"create": CycleState.SCHEDULED},
+    "task_run": {"create": TaskRunState.SCHEDULED},
+    "outbox_message": {"create": OutboxState.QUEUED},
+    "submission": {"create": SubmissionState.DRAFT},
+    "extension_request": {"create": ExtensionState.PENDING},
+    "scheduled_run": {"claim": ScheduledRunState.RUNNING, "skip": ScheduledRunState.SKIPPED},
+}
 
 # A move no machine knows must be refused from every state, like any illegal move.
 UNKNOWN_MOVE = "reopen"
@@ -63,7 +124,7 @@ UNKNOWN_MOVE = "reopen"
 def _every_pair() -> list[Any]:
     pairs = []
     for machine, table in EXPECTED_TABLES:
-        moves = sorted({move for _, move in table} | {UNKNOWN_MOVE})
+        moves = sorted({move for _, move in table} | set(EXPECTED_CREATIONS[machine.name]) | {UNKNOWN_MOVE})
         for state in machine.states:
             for move in moves:
                 target = table.get((state, move))
@@ -84,6 +145,27 @@ def test_machine_declares_exactly_the_expected_moves(machine: StateMachine, tabl
         for source in transition.sources
     }
     assert declared == table
+
+
+def test_every_machine_is_in_the_every_pair_test() -> None:
+    tested = {machine.name for machine, _ in EXPECTED_TABLES}
+    assert tested == {m.name for m in (PLAN_RUN, CYCLE, TASK_RUN, OUTBOX, SUBMISSION, EXTENSION, SCHEDULED_RUN)}
+    assert set(EXPECTED_CREATIONS) == tested
+
+
+@pytest.mark.parametrize(("machine", "table"), EXPECTED_TABLES, ids=lambda value: getattr(value, "name", ""))
+def test_a_new_row_starts_in_the_state_its_creating_move_names(machine: StateMachine, table: dict) -> None:
+    creations = {t.name: t.target for t in machine.transitions if t.creates}
+    assert creations == EXPECTED_CREATIONS[machine.name]
+    for move, state in creations.items():
+        assert machine.initial(move) is state
+
+
+@pytest.mark.parametrize(("machine", "table"), EXPECTED_TABLES, ids=lambda value: getattr(value, "name", ""))
+def test_a_move_between_states_cannot_create_a_row(machine: StateMachine, table: dict) -> None:
+    for move in {move for _, move in table} | {UNKNOWN_MOVE}:
+        with pytest.raises(TransitionNotAllowed, match=f"'{move}' {machine.name} #None while it is 'new'"):
+            machine.initial(move)
 
 
 @pytest.mark.parametrize(("machine", "state", "move", "target"), LEGAL_PAIRS)
@@ -155,6 +237,7 @@ def test_transition_not_allowed_is_a_conflict_for_the_cli_and_the_web() -> None:
 )
 def test_only_open_and_returned_task_runs_await_a_report(state: TaskRunState, awaits_report: bool) -> None:
     assert state.awaits_report is awaits_report
+    assert (state in TASK_RUN_AWAITING_REPORT) is awaits_report
 
 
 @pytest.mark.parametrize(

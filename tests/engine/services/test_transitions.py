@@ -13,7 +13,7 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import HistoryEntry, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.start import start_plan
-from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.services.transitions import fire, fire_where, record_creation
 from sxsh_flow.engine.states import TaskRunState
 from sxsh_flow.errors import TransitionNotAllowed
 from sxsh_flow.workflows import load_builtin_plan
@@ -68,3 +68,48 @@ def test_the_state_cannot_be_assigned_by_hand(started: Store) -> None:
         task_run = session.get_one(TaskRun, first_task_run(started))
         with pytest.raises(AttributeError):
             task_run.state = TaskRunState.ACCEPTED  # type: ignore[misc]
+
+
+def test_a_set_based_move_takes_only_rows_in_its_source_states_and_records_each(started: Store) -> None:
+    at = parse_instant("2016-11-21")
+    with started.session() as session:
+        first, second, third = session.scalars(select(TaskRun.id).order_by(TaskRun.id).limit(3)).all()
+        fire(session, session.get_one(TaskRun, first), "open", actor="x", now=at)
+        fire(session, session.get_one(TaskRun, first), "submit", actor="x", now=at)
+    with started.session() as session:
+        moved = fire_where(
+            session, TaskRun, "cancel", where=TaskRun.id.in_([first, second]), actor="coordinator", now=at, reason="why"
+        )
+    assert moved == [first, second]
+    with started.session() as session:
+        states = dict(
+            session.execute(select(TaskRun.id, TaskRun._state).where(TaskRun.id.in_([first, second, third])))
+            .tuples()
+            .all()
+        )
+        assert states == {first: TaskRunState.CANCELLED, second: TaskRunState.CANCELLED, third: TaskRunState.SCHEDULED}
+        cancels = session.execute(
+            select(HistoryEntry.entity_id, HistoryEntry.from_state, HistoryEntry.plan_run_id, HistoryEntry.reason)
+            .where(HistoryEntry.transition == "cancel")
+            .order_by(HistoryEntry.entity_id)
+        ).all()
+        plan_run_id = session.get_one(TaskRun, first).plan_run_id
+    assert [tuple(row) for row in cancels] == [
+        (first, "submitted", plan_run_id, "why"),
+        (second, "scheduled", plan_run_id, "why"),
+    ]
+
+
+def test_a_set_based_move_selects_nothing_from_states_it_does_not_leave(started: Store, now: datetime) -> None:
+    with started.session() as session:
+        assert fire_where(session, TaskRun, "accept", where=TaskRun.id > 0, actor="x", now=now) == []  # all scheduled
+        assert session.scalars(select(HistoryEntry).where(HistoryEntry.transition == "accept")).all() == []
+
+
+def test_a_creation_is_recorded_only_in_the_state_the_machine_starts_rows_in(started: Store, now: datetime) -> None:
+    with started.session() as session:
+        task_run = session.get_one(TaskRun, first_task_run(started))
+        assert record_creation(session, task_run, actor="x", now=now).to_state == "scheduled"
+        fire(session, task_run, "open", actor="x", now=now)
+        with pytest.raises(TransitionNotAllowed, match="'create' task_run"):
+            record_creation(session, task_run, actor="x", now=now)

@@ -38,7 +38,8 @@ from .conftest import job_environment
 
 PLAN_KEY = "plan-2016-2020"
 SEED = 2016  # the seed `sxsh-flow simulate` uses when none is given
-GOLDEN = Path(__file__).parent.parent / "golden" / f"{PLAN_KEY}.trace"
+TESTS = Path(__file__).parent.parent
+GOLDEN = TESTS / "golden" / f"{PLAN_KEY}.trace"
 UPDATE = "SXSH_UPDATE_GOLDEN"
 SHOWN_DIFF_LINES = 60
 
@@ -73,13 +74,15 @@ def simulated_trace(folder: Path) -> list[str]:
 
 
 def mismatch(expected: list[str], actual: list[str]) -> str:
-    diff = list(difflib.unified_diff(expected, actual, str(GOLDEN), "this run", n=1, lineterm=""))
+    diff = list(
+        difflib.unified_diff(expected, actual, str(GOLDEN.relative_to(TESTS.parent)), "this run", n=1, lineterm="")
+    )
     shown = "\n".join(diff[:SHOWN_DIFF_LINES])
     more = f"\n... {len(diff) - SHOWN_DIFF_LINES} more diff lines" if len(diff) > SHOWN_DIFF_LINES else ""
     return (
         f"The emails of {PLAN_KEY} (seed {SEED}) differ from the golden trace "
         f"({len(expected)} expected, {len(actual)} now):\n{shown}{more}\n"
-        f"If the change is meant: {UPDATE}=1 .venv/bin/python -m pytest {Path(__file__).relative_to(Path.cwd())} "
+        f"If the change is meant: {UPDATE}=1 .venv/bin/python -m pytest tests/workflows/test_golden_trace.py "
         "and review the diff of the trace."
     )
 
@@ -93,7 +96,8 @@ def test_the_emails_of_the_built_in_plan_are_those_of_the_golden_trace(tmp_path:
         GOLDEN.write_text("\n".join(actual) + "\n", encoding="utf-8")
     expected = GOLDEN.read_text(encoding="utf-8").splitlines()
 
-    assert actual == expected, mismatch(expected, actual)
+    if actual != expected:
+        pytest.fail(mismatch(expected, actual), pytrace=False)  # the diff alone, not pytest's list comparison
     # The trace spans the plan: the kickoff on its first day, then five cycles closed, the last in 2020.
     assert actual[0].startswith(f"{date(2016, 9, 1).isoformat()} kickoff ")
     closings = [line.split()[0] for line in actual if line.split()[1] == "cycle_closed"]

@@ -52,7 +52,7 @@ def test_the_json_summary_is_what_scripts_read(cli: Cli, sxsh_home: Path) -> Non
     assert [cycle["cycle"] for cycle in summary["cycles"]] == ["2016"]
     cycle = summary["cycles"][0]
     assert cycle["expected"] == 26
-    assert cycle["on_time"] + cycle["late"] + cycle["missing"] == 26  # the deadline, 21/12, has passed
+    assert cycle["on_time"] + cycle["late"] + cycle["missing"] <= 26  # a task due after 23/12 is none of them yet
     assert summary["messages_sent"]["receipt"] == summary["submissions"]
     assert summary["messages_sent"]["kickoff"] == 18
     assert summary["wall_seconds"] > 0

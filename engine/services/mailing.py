@@ -154,7 +154,7 @@ class RunMail:
             language=self.mailing.language,
             sender=self.sender,
             to=tuple(to),
-            cc=tuple(a for a in unique(cc) if a.email not in {t.email for t in to}),
+            cc=tuple(a for a in unique(cc) if a.email.lower() not in {t.email.lower() for t in to}),
             rendered=self.mailing.writer.render(context, self.mailing.language),
         )
 

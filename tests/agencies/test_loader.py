@@ -196,10 +196,24 @@ def test_a_contact_listed_twice_for_one_agency(directory_data: dict[str, Any]) -
 
 
 def test_the_same_person_may_be_a_contact_of_two_agencies(directory_data: dict[str, Any]) -> None:
+    # The "listed twice" rule is per agency: one official may be the focal point of two of them.
     directory_data["agencies"][0]["contacts"].append(
-        {"name": "Lê Văn Cường", "email": "cuong@sct.hd.example"},
+        {"name": "Lê Văn Cường", "email": "cuong@sct.hd.example", "role": "copy"},
     )
-    assert load_directory_text(yaml_text(directory_data), "directory.yaml").get("UBND-TINH") is not None
+
+    directory = load_directory_text(yaml_text(directory_data), "directory.yaml")
+
+    committee, department = directory.get("UBND-TINH"), directory.get("SCT")
+    assert committee is not None
+    assert department is not None
+    assert [(c.email, c.role) for c in committee.contacts] == [
+        ("an@ubnd.hd.example", ContactRole.FOCAL_POINT),
+        ("cuong@sct.hd.example", ContactRole.COPY),
+    ]
+    assert [(c.email, c.role) for c in department.contacts] == [
+        ("cuong@sct.hd.example", ContactRole.FOCAL_POINT),
+        ("dung@sct.hd.example", ContactRole.HEAD),
+    ]
 
 
 def test_a_validity_that_ends_before_it_starts(directory_data: dict[str, Any]) -> None:

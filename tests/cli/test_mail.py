@@ -63,11 +63,23 @@ def test_outbox_list_shows_states_and_subjects(cli: Cli) -> None:
 
 def test_mail_waits_outside_office_hours(cli: Cli, sxsh_home: Path) -> None:
     result = cli("--now", "2016-09-01T19:00", "start", "plan-2016-2020")
+
     assert result.code == 0
     assert eml_files(sxsh_home) == []
-    assert "giờ" in result.out  # "Ngoài giờ hành chính: ..."
-    cli("--now", "2016-09-05", "outbox", "send")  # 03–04/09 are National Day holidays and a Sunday
+    assert "Ngoài giờ hành chính: thư sẽ được gửi vào giờ làm việc tiếp theo." in result.out.splitlines()
+    waiting = cli("--now", "2016-09-01T19:00", "outbox", "list", "--json").json()
+    assert waiting["counts"] == {"queued": 18}
+    # Friday 02/09 is National Day, then a weekend: the next office hour is Monday 05/09, 08:00.
+    assert {m["next_attempt_at"] for m in waiting["messages"]} == {"2016-09-05T01:00:00+00:00"}
+
+    on_the_holiday = cli("--now", "2016-09-02T10:00", "outbox", "send")
+    assert on_the_holiday.code == 0
+    assert eml_files(sxsh_home) == []
+
+    on_monday = cli("--now", "2016-09-05", "outbox", "send")
+    assert on_monday.code == 0
     assert len(eml_files(sxsh_home)) == 18
+    assert cli("--now", "2016-09-05", "outbox", "list", "--json").json()["counts"] == {"sent": 18}
 
 
 def test_retrying_an_unknown_message_is_a_clear_error(cli: Cli) -> None:

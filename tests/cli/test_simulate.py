@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .conftest import Cli
+
+
+def columns(row: str) -> list[str]:
+    """The cells of a row of the CLI's tables (two spaces or more between cells)."""
+    return re.split(r"\s{2,}", row.strip())
 
 
 def test_a_short_simulation_prints_each_cycle_and_leaves_the_emails(cli: Cli, sxsh_home: Path) -> None:
     result = cli("simulate", "plan-2016-2020", "--until", "2016-12-30", "--seed", "5")
 
     assert result.code == 0, result.err
-    assert "2016" in result.out
-    assert "Tỷ lệ đúng hạn" in result.out
-    assert "Đã nhận" in result.out
-    assert "30/12/2016" in result.err  # progress: one line per simulated month, and the last day
-    assert len(list((sxsh_home / "outbox").glob("*/*.eml"))) > 18
+    lines = result.out.splitlines()
+    header = next(index for index, line in enumerate(lines) if "Tỷ lệ đúng hạn" in line)
+    assert columns(lines[header]) == ["Kỳ", "Phải nộp", "Đúng hạn", "Muộn", "Chưa nộp", "Tỷ lệ đúng hạn", "Thư nhắc"]
+    label, due, on_time, late, missing, rate, reminders = columns(lines[header + 2])
+    assert (label, due) == ("2016", "26")
+    # 2016's deadline has passed by 30/12: each of the 26 reports is on time, late or missing.
+    assert int(on_time) + int(late) + int(missing) == 26
+    assert rate == f"{100 * int(on_time) / 26:.1f}%".replace(".", ",")
+    assert int(reminders) > 0
+    never = next(line for line in lines if line.startswith("  Không nộp báo cáo 2016: "))
+    assert 1 <= len(never.partition(": ")[2].split(", ")) <= int(missing)
+    # Every email the summary counts as sent is an .eml file in the outbox folder, and only those.
+    sent_line = next(line for line in lines if "Thư đã gửi: " in line)
+    sent = {
+        kind: int(count)
+        for kind, count in (item.split() for item in sent_line.partition("Thư đã gửi: ")[2].rstrip(".").split(", "))
+    }
+    assert sent["kickoff"] == sent["request"] == 18  # one letter, then one request, per agency
+    assert sent["cycle_closed"] == 1
+    assert len(list((sxsh_home / "outbox").glob("*/*.eml"))) == sum(sent.values())
+    # Progress on stderr: the last day of each simulated month, then the last day with the totals.
+    progress = [line for line in result.err.splitlines() if " thư đã gửi, " in line]
+    assert [line.partition(":")[0] for line in progress] == ["30/09/2016", "31/10/2016", "30/11/2016", "30/12/2016"]
+    received = int(sent_line.partition("Đã nhận ")[2].split()[0])
+    assert progress[-1] == f"30/12/2016: {sum(sent.values())} thư đã gửi, {received} báo cáo đã nhận"
 
 
 def test_the_json_summary_is_what_scripts_read(cli: Cli, sxsh_home: Path) -> None:
@@ -26,7 +52,8 @@ def test_the_json_summary_is_what_scripts_read(cli: Cli, sxsh_home: Path) -> Non
     assert [cycle["cycle"] for cycle in summary["cycles"]] == ["2016"]
     cycle = summary["cycles"][0]
     assert cycle["expected"] == 26
-    assert cycle["on_time"] + cycle["late"] + cycle["missing"] <= 26
+    assert cycle["on_time"] + cycle["late"] + cycle["missing"] <= 26  # a task due after 23/12 is none of them yet
+    assert summary["messages_sent"]["receipt"] == summary["submissions"]
     assert summary["messages_sent"]["kickoff"] == 18
     assert summary["wall_seconds"] > 0
 

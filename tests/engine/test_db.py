@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import StatementError
 
 from sxsh_flow.engine.db import SCHEMA_REVISION, Store, current_revision, head_revision, normalize_url
 from sxsh_flow.engine.models import HistoryEntry
@@ -38,11 +39,17 @@ def test_instants_come_back_aware_and_equal(store: Store) -> None:
     assert stored.tzinfo is not None
 
 
-def test_naive_instants_are_refused(store: Store) -> None:
-    with pytest.raises(Exception, match="naive datetime"), store.session() as session:
+def test_naive_instants_are_refused_and_nothing_is_written(store: Store) -> None:
+    # A naive datetime has no zone: stored as if UTC it would shift every deadline by seven hours.
+    with pytest.raises(StatementError) as refused, store.session() as session:
         session.add(
             HistoryEntry(entity="x", entity_id=1, transition="t", to_state="s", actor="a", at=datetime(2016, 9, 1))
         )
+
+    assert isinstance(refused.value.orig, ValueError)
+    assert str(refused.value.orig) == "naive datetime given to a UTCDateTime column"
+    with store.session() as session:
+        assert session.scalar(select(func.count()).select_from(HistoryEntry)) == 0
 
 
 def test_postgresql_urls_use_the_psycopg_driver() -> None:

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ScheduledRun, Submission
 from sxsh_flow.engine.report_form import form_definition, parse_form
 from sxsh_flow.engine.spec import ReminderPolicy
+from sxsh_flow.engine.states import ScheduledRunState, SubmissionState
 from sxsh_flow.workflows import load_builtin_plan
-from sxsh_flow.workflows.simulation import Behaviour, Simulation, SimulationSummary, answer_day, behaviour_of, form_data
+from sxsh_flow.workflows.scheduler import Timetable
+from sxsh_flow.workflows.simulation import (
+    NUDGE_KINDS,
+    Behaviour,
+    Simulation,
+    SimulationSummary,
+    answer_day,
+    behaviour_of,
+    form_data,
+)
 
 from .conftest import job_environment
 
@@ -25,6 +35,7 @@ CALENDAR = WorkingCalendar()
 DUE = date(2016, 12, 21)  # a Wednesday
 OPENED = date(2016, 11, 21)
 POLICY = ReminderPolicy(escalate_after=5)
+PLAN_START = date(2016, 9, 1)
 
 
 def test_an_agency_behaves_the_same_way_for_a_seed_and_most_are_on_time() -> None:
@@ -105,22 +116,44 @@ def test_the_same_seed_gives_the_same_run_on_any_database(store: Store, tmp_path
         other.close()
 
     assert first.to_json() == second.to_json()
-    cycle = first.cycles[0]
+    [cycle] = first.cycles  # 2017's tasks open in November 2017
     assert cycle.label == "2016"
     assert cycle.expected == 26
-    assert cycle.on_time + cycle.late + cycle.missing <= cycle.expected
-    assert cycle.nudges_sent > 0
-    assert first.messages_sent["kickoff"] == 18
-    assert first.messages_sent["receipt"] == first.submissions
+    # By 10/01/2017 the 2016 deadline is weeks past: every report is on time, late or missing.
+    assert cycle.on_time + cycle.late + cycle.missing == cycle.expected
+    assert cycle.on_time_rate == round(100 * cycle.on_time / 26, 1)
+    # An agency that missed any task is named once, however many it missed.
+    assert len(cycle.never_reported) <= cycle.missing
+    assert bool(cycle.never_reported) == bool(cycle.missing)
+    # The cycle's nudges are the reminders, deadline-day and overdue notices and escalations sent.
+    assert cycle.nudges_sent == sum(first.messages_sent.get(kind, 0) for kind in NUDGE_KINDS) > 0
+    assert first.messages_sent["kickoff"] == first.messages_sent["request"] == 18  # one of each per agency
+    assert first.messages_sent["receipt"] == first.submissions == cycle.on_time + cycle.late + first.returned
 
 
 @pytest.mark.slow
 def test_a_simulated_cycle_closes_and_every_report_is_reviewed(store: Store, tmp_path: Path) -> None:
-    summary = simulate(store, tmp_path, seed=3, until=date(2017, 2, 1))
+    until = date(2017, 2, 1)
+    summary = simulate(store, tmp_path, seed=3, until=until)
 
     assert summary.messages_sent.get("cycle_closed") == 1
+    [cycle] = summary.cycles
+    assert cycle.on_time + cycle.late == cycle.expected - cycle.missing > 0
     with store.session() as session:
-        waiting = session.scalar(select(func.count()).select_from(Submission).where(Submission._state == "submitted"))
-        assert waiting == 0  # the coordinator accepted or returned everything that came in
-        assert session.scalar(select(func.count()).select_from(ScheduledRun)) > 100  # a ledger row per day's job
-    assert summary.cycles[0].on_time + summary.cycles[0].late > 0
+        states = Counter(session.scalars(select(Submission._state)))
+        ledger = set(session.execute(select(ScheduledRun.job, ScheduledRun.slot, ScheduledRun._state)).tuples())
+    # The coordinator accepted or returned everything that came in; each return brought a new version.
+    assert states == {
+        SubmissionState.ACCEPTED: summary.submissions - summary.returned,
+        SubmissionState.RETURNED: summary.returned,
+    }
+    # The scheduler's ledger holds each day's jobs once, all done: open and close every day, the
+    # sweep on working days, the digest on working Mondays. Slots from before the plan began were
+    # never run (the scheduler was not running then) and may only be marked skipped.
+    timetable = Timetable(calendar=CALENDAR)
+    days = [PLAN_START + timedelta(days=n) for n in range((until - PLAN_START).days + 1)]
+    expected = {(job, day.isoformat(), ScheduledRunState.DONE) for day in days for job in timetable.jobs_on(day)}
+    assert {row for row in ledger if row[2] == ScheduledRunState.DONE} == expected
+    assert all(
+        state == ScheduledRunState.SKIPPED and slot < PLAN_START.isoformat() for _, slot, state in ledger - expected
+    )

@@ -33,6 +33,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from sxsh_flow.engine.report_form import FUNDING_SOURCES
+from sxsh_flow.engine.time_policy import days_in_words
 from sxsh_flow.notifications.formatting import cycle_name, en_number, vn_date, vn_number
 from sxsh_flow.reports.charts import attainment_chart, timeliness_chart
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult, target_text
@@ -117,7 +118,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "due": ("Hạn nộp", "Due"),
     "sent": ("Ngày nộp", "Sent"),
     "status": ("Tình trạng", "Status"),
-    "late_days": ("Chậm {days} ngày", "{days} days late"),
+    "late_days": ("Chậm {days}", "{days} late"),
     "missing": ("Chưa nộp", "Not received"),
     "chart": ("Biểu đồ {number}", "Chart {number}"),
     "notes": ("Ghi chú", "Notes"),
@@ -549,7 +550,8 @@ def _timeliness(document: Any, report: ConsolidatedReport, words: Words) -> None
         return
     rows = []
     for index, unit in enumerate(report.late_units, start=1):
-        status = words["missing"] if unit.days_late is None else words.format("late_days", days=unit.days_late)
+        late = None if unit.days_late is None else days_in_words(unit.days_late, unit.day_unit, report.language)
+        status = words["missing"] if late is None else words.format("late_days", days=late)
         rows.append(
             [
                 str(index),

@@ -550,8 +550,8 @@ def _timeliness(document: Any, report: ConsolidatedReport, words: Words) -> None
         return
     rows = []
     for index, unit in enumerate(report.late_units, start=1):
-        late = None if unit.days_late is None else days_in_words(unit.days_late, unit.day_unit, report.language)
-        status = words["missing"] if late is None else words.format("late_days", days=late)
+        late_by = None if unit.days_late is None else days_in_words(unit.days_late, unit.day_unit, report.language)
+        status = words["missing"] if late_by is None else words.format("late_days", days=late_by)
         rows.append(
             [
                 str(index),

@@ -10,18 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ScheduledRun, Submission
 from sxsh_flow.engine.report_form import form_definition, parse_form
 from sxsh_flow.engine.spec import ReminderPolicy
+from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.workflows import load_builtin_plan
-from sxsh_flow.workflows.simulation import Behaviour, Simulation, SimulationSummary, answer_day, behaviour_of, form_data
+from sxsh_flow.workflows.simulated_agencies import Behaviour, answer_day, behaviour_of, form_data
+from sxsh_flow.workflows.simulation import Simulation, SimulationSummary
 
 from .conftest import job_environment
 
 PLAN = load_builtin_plan("plan-2016-2020")
-CALENDAR = WorkingCalendar()
+TIME = TimePolicy()  # working days on the national calendar
 DUE = date(2016, 12, 21)  # a Wednesday
 OPENED = date(2016, 11, 21)
 POLICY = ReminderPolicy(escalate_after=5)
@@ -42,22 +43,18 @@ def test_an_agency_behaves_the_same_way_for_a_seed_and_most_are_on_time() -> Non
 
 @pytest.mark.parametrize("draw", range(30))
 def test_an_on_time_agency_answers_after_the_opening_and_by_the_deadline(draw: int) -> None:
-    day = answer_day(
-        Behaviour.ON_TIME, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR
-    )
+    day = answer_day(Behaviour.ON_TIME, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME)
 
     assert day is not None
     assert OPENED < day <= DUE
-    assert CALENDAR.is_working_day(day)
+    assert TIME.is_working_day(day)
 
 
 @pytest.mark.parametrize("draw", range(30))
 def test_a_late_agency_answers_after_the_deadline_but_before_its_head_is_told(draw: int) -> None:
-    escalation = CALENDAR.add_working_days(DUE, POLICY.escalate_after)
+    escalation = TIME.shift(DUE, POLICY.escalate_after)
 
-    day = answer_day(
-        Behaviour.LATE, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR
-    )
+    day = answer_day(Behaviour.LATE, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME)
 
     assert day is not None
     assert DUE < day < escalation
@@ -65,14 +62,14 @@ def test_a_late_agency_answers_after_the_deadline_but_before_its_head_is_told(dr
 
 @pytest.mark.parametrize("draw", range(30))
 def test_some_agencies_answer_only_after_the_escalation_and_some_never(draw: int) -> None:
-    escalation = CALENDAR.add_working_days(DUE, POLICY.escalate_after)
+    escalation = TIME.shift(DUE, POLICY.escalate_after)
     rng = random.Random(draw)
 
-    day = answer_day(Behaviour.AFTER_ESCALATION, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR)
+    day = answer_day(Behaviour.AFTER_ESCALATION, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME)
 
     assert day is not None
     assert day > escalation
-    assert answer_day(Behaviour.NEVER, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR) is None
+    assert answer_day(Behaviour.NEVER, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME) is None
 
 
 @pytest.mark.parametrize("task", PLAN.spec.tasks, ids=lambda task: task.key)

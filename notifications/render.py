@@ -129,7 +129,7 @@ def _variables(
         first_task=tasks[0] if tasks else None,
         first_due=min((task.due_on for task in tasks), default=None),
         soonest_days_left=min(
-            (task.working_days_left for task in tasks if task.working_days_left is not None), default=0
+            (task.days_left for task in tasks if task.days_left is not None), default=0
         ),
         most_days_late=max((task.days_overdue for task in tasks), default=0),
         any_without_link=any(task.reply_url is None for task in tasks),

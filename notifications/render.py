@@ -128,9 +128,7 @@ def _variables(
         legal_basis=tuple(ref for ref in context.plan.legal_basis if ref.date <= context.today),
         first_task=tasks[0] if tasks else None,
         first_due=min((task.due_on for task in tasks), default=None),
-        soonest_days_left=min(
-            (task.days_left for task in tasks if task.days_left is not None), default=0
-        ),
+        soonest_days_left=min((task.days_left for task in tasks if task.days_left is not None), default=0),
         most_days_late=max((task.days_overdue for task in tasks), default=0),
         any_without_link=any(task.reply_url is None for task in tasks),
         receipt_days_late=receipt_days_late,

@@ -128,6 +128,7 @@ def status(
     from sxsh_flow.engine.clock import local_date
     from sxsh_flow.engine.labels import state_label
     from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, run_status
+    from sxsh_flow.engine.time_policy import days_in_words
     from sxsh_flow.errors import UnknownAgency
 
     app_context: AppContext = ctx.obj
@@ -229,7 +230,7 @@ def status(
                             row.task_key,
                             vn_date(row.due_on),
                             state_label(row.state, language),
-                            say(f"{row.days_overdue} ngày", f"{row.days_overdue} days") if row.overdue else "",
+                            days_in_words(row.days_overdue, row.day_unit, app_context.language) if row.overdue else "",
                         ]
                         for row in in_cycle
                     ],

@@ -9,11 +9,13 @@ sends. The outbox stores the composed bytes, so a resent message is the very sam
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from enum import StrEnum
 from typing import Protocol
+
+from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
 
 
 class MessageKind(StrEnum):
@@ -67,9 +69,16 @@ class TaskItem:
     cutoff_start: date
     cutoff_end: date
     due_on: date
-    days_overdue: int = 0  # working days past the deadline
-    working_days_left: int | None = None  # working days until the deadline
+    # Counted by the run's TimePolicy, in the message's ``day_unit``: days past the deadline, and
+    # days until it (None once it has passed).
+    days_overdue: int = 0
+    days_left: int | None = None
     reply_url: str | None = None  # the signed link of the reply portal (a later issue)
+
+    def counted_on(self, today: date, time: TimePolicy) -> TaskItem:
+        """This task with its days left (None once the deadline passed) and days overdue on ``today``."""
+        left = time.days_left(self.due_on, today) if self.due_on >= today else None
+        return replace(self, days_left=left, days_overdue=time.days_late(self.due_on, today))
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ class AgencyProgress:
     task_title: str
     due_on: date
     state_label: str
-    days_overdue: int = 0
+    days_overdue: int = 0  # in the message's day_unit
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ class ReceiptInfo:
     version: int
     received_on: date
     on_time: bool
+    days_late: int = 0  # in the message's day_unit
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,7 @@ class MessageContext:
     comment: str = ""  # RETURNED: the coordinator's comment; EXTENSION: the answer's reason
     extension: ExtensionInfo | None = None  # EXTENSION only
     forwarded_by: str = ""  # FORWARDED: the name of the colleague who forwarded the task
+    day_unit: DayUnit = DayUnit.WORKING  # what every count of days in the message counts (the run's policy)
     extra: dict[str, str] = field(default_factory=dict)
 
 

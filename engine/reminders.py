@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.message import MessageKind
 from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 
 
 @dataclass(frozen=True)
@@ -32,35 +32,26 @@ class Nudge:
     task_run_id: int
     kind: MessageKind
     reason: str
-    working_days_left: int | None = None
+    days_left: int | None = None  # in the run's unit (TimePolicy.unit), as days_overdue
     days_overdue: int = 0
     to_head: bool = False
     copy_coordinator: bool = False
 
 
 class _Steps:
-    """Day arithmetic in the policy's unit (working or calendar days)."""
+    """The rules' view of time: the plan's reminder policy and the run's time policy."""
 
-    def __init__(self, policy: ReminderPolicy, calendar: WorkingCalendar) -> None:
+    def __init__(self, policy: ReminderPolicy, time: TimePolicy) -> None:
         self.policy = policy
-        self.calendar = calendar
-
-    def shift(self, day: date, count: int) -> date:
-        if self.policy.working_days:
-            return self.calendar.add_working_days(day, count)
-        return day + timedelta(days=count)
-
-    def between(self, start: date, end: date) -> int:
-        if self.policy.working_days:
-            return self.calendar.working_days_between(start, end)
-        return (end - start).days
+        self.time = time
+        self.shift = time.shift
 
     def fires_today(self, step: date, today: date) -> bool:
-        return self.calendar.next_working_day(step) == today
+        return self.time.calendar.next_working_day(step) == today
 
     @property
     def unit(self) -> str:
-        return "working day(s)" if self.policy.working_days else "day(s)"
+        return "working day(s)" if self.time.counts_working_days else "day(s)"
 
 
 Rule = Callable[[AwaitedTask, date, _Steps], Nudge | None]
@@ -69,7 +60,7 @@ Rule = Callable[[AwaitedTask, date, _Steps], Nudge | None]
 def _before_due(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
     for days in sorted(steps.policy.before_due, reverse=True):
         if steps.fires_today(steps.shift(task.due_on, -days), today) and today < task.due_on:
-            left = steps.between(today, task.due_on)
+            left = steps.time.days_left(task.due_on, today)
             return Nudge(task.task_run_id, MessageKind.REMINDER, f"{days} {steps.unit} before the deadline", left)
     return None
 
@@ -78,7 +69,7 @@ def _on_due(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
     if not steps.policy.on_due:
         return None
     last_working = task.due_on
-    while not steps.calendar.is_working_day(last_working):
+    while not steps.time.is_working_day(last_working):
         last_working -= timedelta(days=1)
     if today == last_working:
         return Nudge(task.task_run_id, MessageKind.DUE_TODAY, "the deadline is today", 0)
@@ -89,7 +80,7 @@ def _escalation(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
     after = steps.policy.escalate_after
     if after <= 0 or not steps.fires_today(steps.shift(task.due_on, after), today):
         return None
-    late = steps.between(task.due_on, today)
+    late = steps.time.days_late(task.due_on, today)
     return Nudge(
         task.task_run_id,
         MessageKind.ESCALATION,
@@ -103,7 +94,7 @@ def _escalation(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
 def _overdue(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
     if today <= task.due_on:
         return None
-    late = steps.between(task.due_on, today)
+    late = steps.time.days_late(task.due_on, today)
     if late > steps.policy.overdue_notices_until:
         return None
     every = steps.policy.overdue_every
@@ -120,11 +111,11 @@ def _overdue(task: AwaitedTask, today: date, steps: _Steps) -> Nudge | None:
 RULES: tuple[Rule, ...] = (_before_due, _on_due, _escalation, _overdue)
 
 
-def nudge_for(task: AwaitedTask, today: date, policy: ReminderPolicy, calendar: WorkingCalendar) -> Nudge | None:
-    """Today's message about ``task``, if the policy calls for one."""
-    if not task.state.awaits_report or not calendar.is_working_day(today):
+def nudge_for(task: AwaitedTask, today: date, policy: ReminderPolicy, time: TimePolicy) -> Nudge | None:
+    """Today's message about ``task``, if the reminder ``policy`` calls for one; days count by ``time``."""
+    if not task.state.awaits_report or not time.is_working_day(today):
         return None
-    steps = _Steps(policy, calendar)
+    steps = _Steps(policy, time)
     for rule in RULES:
         nudge = rule(task, today, steps)
         if nudge is not None:

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
+from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, Outcome, claim, record
+from sxsh_flow.engine.services.policies import run_policies
 from sxsh_flow.notifications.transports import Delivery, Transport
 
 
@@ -51,17 +52,22 @@ async def dispatch(
     lease: timedelta = DEFAULT_LEASE,
     dispatcher: str | None = None,
     calendar: WorkingCalendar | None = None,
-    office_hours: tuple[int, int] | None = (8, 17),
+    office_hours: bool = True,
     on_batch: Callable[[DispatchSummary], None] | None = None,
 ) -> DispatchSummary:
     """Send what is due now, batch after batch, until nothing is due (or ``limit`` were tried).
 
-    Outside office hours (Vietnam, working days) nothing is sent: mail waits for the morning.
+    Outside office hours (the plans' own, on Vietnam's working days) nothing is sent: mail waits
+    for the morning. ``office_hours=False`` sends whatever the hour (what is due is still due).
+    Each message retried later waits for the office hours of its own run's plan.
     """
     name = dispatcher or uuid.uuid4().hex[:12]
-    working = calendar or WorkingCalendar()
     summary = DispatchSummary()
-    if office_hours is not None and next_office_instant(clock.now(), office_hours, working) != clock.now():
+    with store.session() as session:
+        policies = run_policies(session, calendar)
+    # One reading of the clock decides: two readings of a running clock never agree, and a
+    # comparison of them would find every instant outside office hours.
+    if office_hours and not policies.office_open(clock.now()):
         summary.outside_office_hours = True
         return summary
     while limit is None or summary.attempted < limit:
@@ -78,8 +84,7 @@ async def dispatch(
                 outcomes,
                 now=clock.now(),
                 dispatcher=name,
-                calendar=working,
-                office_hours=office_hours or (8, 17),
+                policies=policies,
             )
         for outcome in outcomes:
             if outcome.ok:

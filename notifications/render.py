@@ -19,9 +19,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import OFFICE_DAY_START, VIETNAM
 from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
+from sxsh_flow.engine.time_policy import DayUnit, days_in_words
 from sxsh_flow.notifications.calendar_file import deadline_calendar
 from sxsh_flow.words import translations, words
 
@@ -37,16 +37,16 @@ def render(context: MessageContext, language: str = "vi") -> RenderedMessage:
     """Render ``context`` in ``language`` ("vi", the default, or "en")."""
     if language not in LANGUAGES:
         raise ValueError(f"no templates for language '{language}'; use one of: {', '.join(LANGUAGES)}")
-    tasks = _with_working_days(context)
+    tasks = context.tasks
     calendar = _calendar(context, tasks, language)
     variables = _variables(context, tasks, language, has_calendar=calendar is not None)
     environment = _environment(language)
     text_template = environment.get_template(f"{context.kind.value}.txt")
-    text_variables = {**variables, "m": _macros(language, "txt")}
+    text_variables = {**variables, "m": _macros(language, "txt", context.day_unit)}
     subject = _subject(text_template, text_variables)
     text = _tidy(text_template.render(text_variables))
     html_template = environment.get_template(f"{context.kind.value}.html")
-    html = _tidy(html_template.render(variables, m=_macros(language, "html"), subject=subject))
+    html = _tidy(html_template.render(variables, m=_macros(language, "html", context.day_unit), subject=subject))
     return RenderedMessage(subject=subject, text=text, html=html, calendar=calendar)
 
 
@@ -79,19 +79,16 @@ def _environment(language: str) -> Environment:
     return environment
 
 
-@pass_context
-def _days(context: Context, count: int) -> str:
-    """A count of days in the message's words (the ``language`` the render put in the context)."""
-    return words(context["language"]).working_days(count)
-
-
-def _macros(language: str, extension: str) -> Any:
+@cache
+def _macros(language: str, extension: str, day_unit: DayUnit) -> Any:
     """The shared macros of a language and format, handed to templates as ``m``.
 
     Passed in rather than imported by each template, so that the subject block, rendered on its
     own, sees them too. The macros take what they show as arguments and need no context.
     """
-    return _environment(language).get_template(f"_macros.{extension}").module
+    # The module knows the language and the unit of days, which the ``days`` filter writes counts in.
+    template = _environment(language).get_template(f"_macros.{extension}")
+    return template.make_module({"language": language, "day_unit": day_unit})
 
 
 def _subject(template: Template, variables: dict[str, Any]) -> str:
@@ -102,20 +99,13 @@ def _subject(template: Template, variables: dict[str, Any]) -> str:
     return " ".join(text.split())
 
 
-def _with_working_days(context: MessageContext) -> tuple[TaskItem, ...]:
-    """Tasks with the working-day counts the engine left out, counted on the national calendar."""
-    calendar = WorkingCalendar()
-    tasks = []
-    for given in context.tasks:
-        task = given
-        if task.working_days_left is None and task.due_on >= context.today:
-            left = calendar.working_days_between(context.today, task.due_on)
-            task = dataclasses.replace(task, working_days_left=left)
-        if task.days_overdue == 0 and task.due_on < context.today:
-            late = calendar.working_days_between(task.due_on, context.today)
-            task = dataclasses.replace(task, days_overdue=late)
-        tasks.append(task)
-    return tuple(tasks)
+@pass_context
+def _days(template_context: Context, count: int) -> str:
+    """``{{ n | days }}``: a count of days in the message's unit and language ("3 ngày làm việc", "3 days").
+
+    The engine counted the days by the run's time policy; the unit comes with them in the context.
+    """
+    return days_in_words(count, template_context["day_unit"], template_context["language"])
 
 
 def _calendar(context: MessageContext, tasks: tuple[TaskItem, ...], language: str) -> str | None:
@@ -132,9 +122,7 @@ def _variables(
 ) -> dict[str, Any]:
     variables = {field.name: getattr(context, field.name) for field in dataclasses.fields(context)}
     receipt = context.receipt
-    receipt_days_late = 0
-    if receipt is not None and not receipt.on_time and tasks:
-        receipt_days_late = WorkingCalendar().working_days_between(tasks[0].due_on, receipt.received_on)
+    receipt_days_late = receipt.days_late if receipt is not None and not receipt.on_time else 0
     variables.update(
         tasks=tasks,
         language=language,
@@ -143,9 +131,7 @@ def _variables(
         legal_basis=tuple(ref for ref in context.plan.legal_basis if ref.date <= context.today),
         first_task=tasks[0] if tasks else None,
         first_due=min((task.due_on for task in tasks), default=None),
-        soonest_days_left=min(
-            (task.working_days_left for task in tasks if task.working_days_left is not None), default=0
-        ),
+        soonest_days_left=min((task.days_left for task in tasks if task.days_left is not None), default=0),
         most_days_late=max((task.days_overdue for task in tasks), default=0),
         any_without_link=any(task.reply_url is None for task in tasks),
         receipt_days_late=receipt_days_late,

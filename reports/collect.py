@@ -33,6 +33,7 @@ from sxsh_flow.engine.models import (
 )
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import CycleState, SubmissionState, TaskRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.errors import UnknownCycle, UnknownRun
 from sxsh_flow.reports.decree30 import NUMBER_BLANK
 from sxsh_flow.reports.model import ConsolidatedReport, DocumentHeader
@@ -101,7 +102,7 @@ def build_report(
         funding_by_agency=by_agency,
         funding_total=total,
         texts=texts(in_scope),
-        late_units=late_units(in_scope, today=today),
+        late_units=late_units(in_scope, today=today, time=TimePolicy.for_plan(spec)),
         enterprises=enterprises(in_scope, language=language),
         timeliness=timeliness(duties, [c.label for c in history], today=today),
         reports_expected=len(in_scope),

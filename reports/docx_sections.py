@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sxsh_flow.engine.time_policy import days_in_words
 from sxsh_flow.reports.charts import attainment_chart, timeliness_chart
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
 from sxsh_flow.reports.money_words import amount_in_words
@@ -224,7 +225,10 @@ def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:
     rows = []
     for index, unit in enumerate(report.late_units, start=1):
         days = unit.days_late
-        late_by = None if days is None else w.ngettext("{count} day late", "{count} days late", days)
+        # In the run's unit, as the emails said it: "Chậm 4 ngày làm việc".
+        late_by = (
+            None if days is None else w.gettext("{days} late", days=days_in_words(days, unit.day_unit, w.language))
+        )
         status = late_by or w.gettext("Not received")
         rows.append(
             [

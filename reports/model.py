@@ -19,6 +19,7 @@ from typing import Any
 
 from sxsh_flow.engine.report_form import SECTION_LABELS
 from sxsh_flow.engine.spec import Aggregation, Indicator, Section, Target
+from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.reports.decree30 import place_and_date
 from sxsh_flow.words import N_, words
 
@@ -139,10 +140,9 @@ class LateUnit:
     task_title: str
     due_on: date
     submitted_on: date | None
-
-    @property
-    def days_late(self) -> int | None:
-        return None if self.submitted_on is None else (self.submitted_on - self.due_on).days
+    # Counted by the run's time policy, as its emails count: None for a unit that has not reported.
+    days_late: int | None = None
+    day_unit: DayUnit = DayUnit.WORKING
 
 
 @dataclass(frozen=True)
@@ -356,6 +356,7 @@ def figures(report: ConsolidatedReport) -> dict[str, Any]:
                 "due_on": unit.due_on.isoformat(),
                 "submitted_on": unit.submitted_on.isoformat() if unit.submitted_on else None,
                 "days_late": unit.days_late,
+                "day_unit": unit.day_unit.value,
             }
             for unit in report.late_units
         ],

@@ -16,6 +16,7 @@ from typing import Any
 
 from sxsh_flow.engine.report_form import FUNDING_SOURCES, PARTICIPATION
 from sxsh_flow.engine.spec import Aggregation, FieldType, Indicator, PlanSpec, Section
+from sxsh_flow.engine.time_policy import NATIONAL, TimePolicy
 from sxsh_flow.reports.model import (
     AgencyFigure,
     AgencyText,
@@ -244,8 +245,11 @@ def texts(duties: Sequence[Duty]) -> dict[str, tuple[AgencyText, ...]]:
 # --- reporting discipline ----------------------------------------------------------------------
 
 
-def late_units(duties: Sequence[Duty], *, today: date) -> tuple[LateUnit, ...]:
-    """Who reported after the deadline that counts, and who has not reported though it has passed."""
+def late_units(duties: Sequence[Duty], *, today: date, time: TimePolicy = NATIONAL) -> tuple[LateUnit, ...]:
+    """Who reported after the deadline that counts, and who has not reported though it has passed.
+
+    How late is counted by the run's time policy ``time``: the number and unit its emails state.
+    """
     rows = []
     for duty in duties:
         late = duty.submitted_on is not None and duty.submitted_on > duty.due_on
@@ -259,6 +263,8 @@ def late_units(duties: Sequence[Duty], *, today: date) -> tuple[LateUnit, ...]:
                     duty.task_title,
                     duty.due_on,
                     duty.submitted_on,
+                    time.days_late(duty.due_on, duty.submitted_on) if duty.submitted_on is not None else None,
+                    time.unit,
                 )
             )
     return tuple(rows)

@@ -27,8 +27,8 @@ from prefect.exceptions import MissingContextError
 from prefect.flows import Flow
 
 from sxsh_flow.engine.clock import VIETNAM, local_date
-from sxsh_flow.engine.services.outbox import backoff
 from sxsh_flow.engine.settings import Settings
+from sxsh_flow.engine.time_policy import backoff
 from sxsh_flow.workflows import jobs
 from sxsh_flow.workflows.scheduler import Timetable
 

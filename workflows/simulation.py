@@ -9,19 +9,18 @@ Every day of the period, at the hours an office keeps:
 - 10:00 agencies whose day has come answer through their own reply link, with a filled form;
 - 16:00 the outbox is sent (to the .eml folder or the SMTP server of the settings).
 
-Each agency's behaviour in a cycle is drawn from a random generator seeded with (seed, agency,
-cycle): most answer on time, some late, some only after the escalation to their head, a few
-never. The same seed gives the same run, whatever else changes in iteration order.
+Each agency's behaviour in a cycle comes from ``simulated_agencies``, seeded with (seed, agency,
+cycle): the same seed gives the same run, whatever else changes in iteration order. Time is the
+run's one ``TimePolicy``, built from the plan, as every service the simulation calls counts it.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -33,150 +32,17 @@ from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import VIETNAM, FixedClock
 from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.plan_file import LoadedPlan
-from sxsh_flow.engine.report_form import PARTICIPATION, FieldDef, FormDefinition, form_definition
-from sxsh_flow.engine.spec import PlanSpec, ReminderPolicy
+from sxsh_flow.engine.report_form import form_definition
+from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import OutboxState, SubmissionState, TaskRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.workflows.jobs import JobEnvironment, JobResult
 from sxsh_flow.workflows.scheduler import Runner, Timetable
+from sxsh_flow.workflows.simulated_agencies import RETURN_RATE, answer_day, behaviour_of, form_data
 
 REVIEW_HOUR, ANSWER_HOUR, DISPATCH_HOUR = time(9, 0), time(10, 0), time(16, 0)
 ACTOR = "simulation"
 NUDGE_KINDS = ("reminder", "due_today", "overdue", "escalation")
-
-
-class Behaviour(StrEnum):
-    ON_TIME = "on_time"
-    LATE = "late"  # a few working days after the deadline, before the head hears
-    AFTER_ESCALATION = "after_escalation"  # only once the head has been told
-    NEVER = "never"
-
-
-# How agencies behave in a cycle, as a coordinator would describe them: most on time.
-BEHAVIOUR_WEIGHTS: Mapping[Behaviour, int] = {
-    Behaviour.ON_TIME: 72,
-    Behaviour.LATE: 13,
-    Behaviour.AFTER_ESCALATION: 9,
-    Behaviour.NEVER: 6,
-}
-RETURN_RATE = 0.05  # of first versions the coordinator sends back with a comment
-
-
-def behaviour_of(seed: int, agency_code: str, cycle_label: str) -> Behaviour:
-    """An agency behaves the same way for every task of a cycle (one person writes its reports)."""
-    rng = random.Random(f"{seed}:behaviour:{agency_code}:{cycle_label}")
-    return rng.choices(list(BEHAVIOUR_WEIGHTS), weights=list(BEHAVIOUR_WEIGHTS.values()))[0]
-
-
-def answer_day(
-    behaviour: Behaviour,
-    rng: random.Random,
-    *,
-    opened_on: date,
-    due_on: date,
-    policy: ReminderPolicy,
-    calendar: WorkingCalendar,
-) -> date | None:
-    """The working day an agency of ``behaviour`` answers a task opened on ``opened_on``."""
-    if behaviour is Behaviour.NEVER:
-        return None
-    if behaviour is Behaviour.ON_TIME:
-        day = calendar.add_working_days(due_on, -rng.randint(0, 12))
-        return max(day, calendar.add_working_days(opened_on, 1))
-    if behaviour is Behaviour.LATE:
-        return calendar.add_working_days(due_on, rng.randint(1, max(1, policy.escalate_after - 1)))
-    return calendar.add_working_days(due_on, policy.escalate_after + rng.randint(1, 3))
-
-
-# What agencies write. Short, plausible, and in Vietnamese, so the report reads like one.
-RESULTS = (
-    "Đã tổ chức tuyên truyền, phổ biến về sản xuất sạch hơn đến các cơ sở sản xuất trên địa bàn.",
-    "Phối hợp với Sở Công Thương hướng dẫn doanh nghiệp đánh giá nhanh sản xuất sạch hơn.",
-    "Lồng ghép nội dung sản xuất sạch hơn vào các hội nghị, lớp tập huấn của đơn vị.",
-)
-DIFFICULTIES = (
-    "Kinh phí hỗ trợ còn hạn chế so với nhu cầu của doanh nghiệp.",
-    "Doanh nghiệp nhỏ và vừa chưa quan tâm đúng mức đến sản xuất sạch hơn.",
-    "Thiếu cán bộ chuyên trách có chuyên môn về sản xuất sạch hơn.",
-    "Việc thu thập số liệu tiết kiệm năng lượng tại cơ sở còn khó khăn.",
-)
-RECOMMENDATIONS = (
-    "Đề nghị UBND tỉnh bố trí thêm kinh phí khuyến công cho hoạt động sản xuất sạch hơn.",
-    "Đề nghị Bộ Công Thương tổ chức thêm các lớp đào tạo cán bộ chuyên trách.",
-    "Đề nghị tăng cường phối hợp giữa các sở, ngành trong hỗ trợ doanh nghiệp.",
-)
-NEXT_TASKS = (
-    "Tiếp tục hỗ trợ doanh nghiệp đánh giá chi tiết và áp dụng giải pháp sản xuất sạch hơn.",
-    "Nhân rộng các mô hình sản xuất sạch hơn điển hình trên địa bàn.",
-)
-SECTION_TEXTS = {
-    "section.results": RESULTS,
-    "section.difficulties": DIFFICULTIES,
-    "section.recommendations": RECOMMENDATIONS,
-    "section.next_tasks": NEXT_TASKS,
-}
-ENTERPRISE_NAMES = (
-    "Công ty TNHH Gốm sứ Hải Dương",
-    "Công ty CP Thép Việt Nhật",
-    "Công ty TNHH May mặc Thanh Hà",
-    "Công ty CP Chế biến nông sản Cẩm Giàng",
-    "Công ty TNHH Bao bì Kinh Môn",
-    "Công ty CP Xi măng Phúc Sơn",
-    "Công ty TNHH Điện tử Nam Sách",
-    "Công ty CP Thực phẩm Gia Lộc",
-)
-SECTORS = ("Sản xuất vật liệu xây dựng", "Dệt may", "Chế biến thực phẩm", "Cơ khí", "Điện tử", "Hóa chất")
-# Per ratio indicator: (lowest, highest) share of the denominator reported in the first year; it grows.
-RATIO_SHARES = {"informed": (0.55, 0.85), "applying": (0.2, 0.45), "saving": (0.06, 0.12), "officers_trained": (0.6, 1)}
-SUM_RANGES = {"quick_assessments": (0, 4), "detailed_assessments": (0, 2), "training_events": (1, 5)}
-
-
-def form_data(definition: FormDefinition, rng: random.Random, *, year_index: int) -> dict[str, str]:
-    """A filled form, as the browser would post it (strings), for the ``year_index``-th year of a plan."""
-    data: dict[str, str] = {}
-    ratios = dict(definition.ratios)
-    denominators = {denominator for _, denominator in definition.ratios}
-    for spec_field in definition.fields:
-        key = spec_field.key
-        if key in denominators:
-            continue
-        if key in ratios:
-            code = key.split(".")[1]
-            low, high = RATIO_SHARES.get(code, (0.3, 0.8))
-            total = rng.randint(1000, 5000) if code == "saving" else rng.randint(20, 300)
-            # Coverage grows year by year as the plan takes hold; the saving rate per product does not.
-            growth = 0.0 if code == "saving" else 0.04 * year_index
-            share = min(1.0, rng.uniform(low, high) + growth)
-            data[key], data[ratios[key]] = str(round(total * share)), str(total)
-        else:
-            data[key] = _value(spec_field, rng)
-    if definition.enterprises:
-        for index in range(rng.randint(0, 3)):
-            data[f"enterprise.{index}.name"] = rng.choice(ENTERPRISE_NAMES)
-            data[f"enterprise.{index}.sector"] = rng.choice(SECTORS)
-            data[f"enterprise.{index}.participation"] = rng.choice(PARTICIPATION)[0]
-    return data
-
-
-def _value(spec_field: FieldDef, rng: random.Random) -> str:
-    key = spec_field.key
-    if key in SECTION_TEXTS:
-        return " ".join(rng.sample(SECTION_TEXTS[key], k=min(2, len(SECTION_TEXTS[key]))))
-    if spec_field.group == "funding":
-        # Most units spend from one or two sources; amounts in hundreds of thousands of đồng.
-        if rng.random() < 0.6:
-            return "0"
-        return str(rng.randint(5, 3000) * 100_000)
-    if spec_field.group == "indicators":
-        code = key.split(".")[1]
-        if code == "leaflets":
-            return str(rng.randint(2, 30) * 100)
-        low, high = SUM_RANGES.get(code, (0, 10))
-        return str(rng.randint(low, high))
-    if spec_field.kind in ("integer", "number", "money"):
-        return str(rng.randint(20, 200) if "participants" in key else rng.randint(0, 8))
-    if spec_field.kind == "date":
-        return ""
-    return rng.choice(RESULTS)
 
 
 @dataclass
@@ -265,7 +131,9 @@ class Simulation:
 
         self.env, self.plan, self.province, self.seed = env, plan, province, seed
         self.attachments_folder = attachments_folder
-        self.calendar = calendar or WorkingCalendar()
+        # The run's one time policy, built once from the plan: its calendar, unit of days, office hours.
+        self.time = TimePolicy.for_plan(plan.spec, calendar=calendar)
+        self.calendar = self.time.calendar
         self.first_day = replay_date(plan.spec)
         self.until = until
         self.clock = FixedClock(self._at(self.first_day, time(8, 0)))
@@ -304,7 +172,7 @@ class Simulation:
     def _live(self, day: date) -> None:
         self.clock.instant = self._at(day, time(8, 0))
         self.runner.run_due()
-        working = self.calendar.is_working_day(day)
+        working = self.time.is_working_day(day)
         if working:
             self.clock.instant = self._at(day, REVIEW_HOUR)
             self._review(day)
@@ -339,7 +207,7 @@ class Simulation:
                 opened_on=max(opens_on, self.first_day),
                 due_on=due_on,
                 policy=spec.reminders,
-                calendar=self.calendar,
+                time=self.time,
             )
             if day is not None:
                 self.answers[task_run_id] = day

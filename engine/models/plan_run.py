@@ -115,6 +115,3 @@ class TaskRun(Base):
 
     def is_overdue(self, today: date) -> bool:
         return self.awaits_report and today > self.effective_due_on
-
-    def days_overdue(self, today: date) -> int:
-        return (today - self.effective_due_on).days if self.is_overdue(today) else 0

@@ -50,7 +50,6 @@ def close_due(
     Running it again the same day (or later) closes nothing twice and queues nothing new: only an
     open cycle can close, and the closing message's key is the cycle's.
     """
-    working = calendar or WorkingCalendar()
     today = local_date(now)
     summary = ClosingSummary()
     for run in active_runs(session, run_id):
@@ -66,7 +65,7 @@ def close_due(
             )
         )
         if closing:
-            mail = RunMail(session, run, mailing)
+            mail = RunMail(session, run, mailing, calendar=calendar)
             for cycle in closing:
                 fire(session, cycle, "close", actor=actor, now=now, reason=f"closing day {cycle.closes_on.isoformat()}")
                 summary.closed_cycles.append(f"{run.id}:{cycle.label}")
@@ -76,7 +75,6 @@ def close_due(
                     cycle,
                     summary,
                     now=now,
-                    calendar=working,
                     actor=actor,
                     files=report_files,
                     link=report_link,
@@ -94,7 +92,6 @@ def _queue_closing_message(
     summary: NoticeSummary,
     *,
     now: datetime,
-    calendar: WorkingCalendar,
     actor: str,
     files: ReportFiles | None,
     link: ReportLink | None,
@@ -115,12 +112,12 @@ def _queue_closing_message(
         cc=[],
         tasks=[],
         today=today,
-        cycles=[cycle_digest(session, cycle, today, mail.mailing.language)],
+        cycles=[cycle_digest(session, cycle, today, mail.mailing.language, mail.time)],
         extra=extra,
     )
     if attachments:
         message = replace(message, rendered=replace(message.rendered, attachments=attachments))
-    mail.queue(summary, [message], now=now, calendar=calendar, actor=actor)
+    mail.queue(summary, [message], now=now, actor=actor)
 
 
 def _all_cycles_done(session: Session, run: PlanRun) -> bool:

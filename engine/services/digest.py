@@ -16,6 +16,7 @@ from sxsh_flow.engine.message import AgencyProgress, CycleDigest, MessageKind
 from sxsh_flow.engine.models import PlanRun, ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
 from sxsh_flow.engine.states import CycleState, TaskRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 
 
 def queue_digest(
@@ -33,18 +34,17 @@ def queue_digest(
     With ``only_open`` (the weekly digest), a run with no cycle open gets none: between cycles
     there is nothing new to tell.
     """
-    working = calendar or WorkingCalendar()
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
         shown = _digest_cycles(session, run, today)
         if only_open and not any(cycle.state is CycleState.OPEN for cycle in shown):
             continue
-        mail = RunMail(session, run, mailing)
+        mail = RunMail(session, run, mailing, calendar=calendar)
         if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
             summary.problems.append(f"run {run.id}: the lead agency has no active focal point; digest not queued")
             continue
-        cycles = [cycle_digest(session, cycle, today, mailing.language) for cycle in shown]
+        cycles = [cycle_digest(session, cycle, today, mailing.language, mail.time) for cycle in shown]
         message = mail.message(
             kind=MessageKind.DIGEST,
             key=f"digest:{run.id}:{today.isoformat()}",
@@ -55,7 +55,7 @@ def queue_digest(
             today=today,
             cycles=cycles,
         )
-        mail.queue(summary, [message], now=now, calendar=working, actor=actor)
+        mail.queue(summary, [message], now=now, actor=actor)
     return summary
 
 
@@ -89,9 +89,8 @@ def first_submissions(session: Session, task_run_ids: list[int]) -> dict[int, da
     return found
 
 
-def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str) -> CycleDigest:
-    """Where ``cycle`` stands on ``today``: who reported, who is late, what is due next."""
-    working = WorkingCalendar()
+def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str, time: TimePolicy) -> CycleDigest:
+    """Where ``cycle`` stands on ``today``: who reported, who is late, what is due next (days counted by ``time``)."""
     task_runs = list(
         session.scalars(
             select(TaskRun).where(TaskRun.cycle_id == cycle.id).order_by(TaskRun.due_on, TaskRun.agency_code)
@@ -105,8 +104,7 @@ def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language:
             task_run.task_title,
             task_run.effective_due_on,
             state_label(task_run.state, language),
-            # The templates say "N ngày làm việc": count working days, as the reminders do.
-            working.working_days_between(task_run.effective_due_on, today) if task_run.is_overdue(today) else 0,
+            time.days_late(task_run.effective_due_on, today) if task_run.is_overdue(today) else 0,
         )
 
     reported = [t for t in task_runs if t.state in (TaskRunState.SUBMITTED, TaskRunState.ACCEPTED)]
@@ -115,7 +113,7 @@ def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language:
     for task_run in reported:
         submitted = first_in.get(task_run.id)
         if submitted is not None and local_date(submitted) > task_run.effective_due_on:
-            days_late = working.working_days_between(task_run.effective_due_on, local_date(submitted))
+            days_late = time.days_late(task_run.effective_due_on, local_date(submitted))
             late.append(replace(progress(task_run), days_overdue=days_late))
     return CycleDigest(
         label=cycle.label,

@@ -28,11 +28,11 @@ from sxsh_flow.engine.message import (
     TaskItem,
 )
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
-from sxsh_flow.engine.reminders import Nudge
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
 from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import PlanRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 
 DEFAULT_SENDER_DOMAIN = "sxsh-flow.invalid"
 
@@ -61,11 +61,20 @@ class NoticeSummary:
 class RunMail:
     """A run's plan, province and people, loaded once per step."""
 
-    def __init__(self, session: Session, run: PlanRun, mailing: Mailing, agency_ids: set[int] | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        run: PlanRun,
+        mailing: Mailing,
+        agency_ids: set[int] | None = None,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
         self.session = session
         self.run = run
         self.spec = PlanSpec.model_validate(run.spec)
         self.mailing = mailing
+        # The run's one time policy: every count of days and every sending hour of this step.
+        self.time = TimePolicy.for_plan(self.spec, calendar=calendar)
         province = session.get(ProvinceRecord, run.province_code)
         # A message about one task needs two agencies, not the province's hundreds.
         query = select(AgencyRecord).where(AgencyRecord.province_code == run.province_code)
@@ -100,9 +109,8 @@ class RunMail:
         link = issue_link(self.session, task_run, contact, now=now, actor=actor)
         return self.mailing.signer.url(link)
 
-    def task_item(
-        self, task_run: TaskRun, cycle: ReportingCycle, nudge: Nudge | None = None, reply_url: str | None = None
-    ) -> TaskItem:
+    def task_item(self, task_run: TaskRun, cycle: ReportingCycle, reply_url: str | None = None) -> TaskItem:
+        """``task_run`` as a message shows it; ``message`` counts its days on the message's day."""
         task = self.spec.task(task_run.task_key)
         return TaskItem(
             task_run_id=task_run.id,
@@ -113,8 +121,6 @@ class RunMail:
             cutoff_start=cycle.cutoff_start,
             cutoff_end=cycle.cutoff_end,
             due_on=task_run.effective_due_on,
-            days_overdue=nudge.days_overdue if nudge else 0,
-            working_days_left=nudge.working_days_left if nudge else None,
             reply_url=reply_url,
         )
 
@@ -139,7 +145,8 @@ class RunMail:
             agency_name=agency.name,
             # The person addressed by name under the agency's ("Ông/Bà ..."): the first recipient.
             greeting_name=to[0].name if to else "",
-            tasks=tuple(tasks),
+            tasks=tuple(task.counted_on(today, self.time) for task in tasks),
+            day_unit=self.time.unit,
             coordinator=self.coordinator,
             cycles=tuple(cycles),
             **details,
@@ -164,7 +171,6 @@ class RunMail:
         messages: list[OutgoingMessage],
         *,
         now: datetime,
-        calendar: WorkingCalendar,
         actor: str,
         dry_run: bool = False,
     ) -> None:
@@ -179,8 +185,7 @@ class RunMail:
             messages,
             compose=self.mailing.writer.compose,
             now=now,
-            office_hours=self.spec.reminders.office_hours,
-            calendar=calendar,
+            time=self.time,
             actor=actor,
         )
         summary.queued.extend(m for m in messages if m.dedup_key in created)

@@ -54,8 +54,7 @@ def queue_kickoffs(
     calendar: WorkingCalendar | None = None,
 ) -> NoticeSummary:
     """One letter per agency of a new run: its tasks and each one's first deadline."""
-    working = calendar or WorkingCalendar()
-    mail = RunMail(session, run, mailing)
+    mail = RunMail(session, run, mailing, calendar=calendar)
     today = local_date(now)
     first_runs: dict[int, dict[str, tuple[TaskRun, ReportingCycle]]] = defaultdict(dict)
     for task_run, cycle in session.execute(
@@ -93,7 +92,7 @@ def queue_kickoffs(
                 today=today,
             )
         )
-    mail.queue(summary, messages, now=now, calendar=working, actor=actor)
+    mail.queue(summary, messages, now=now, actor=actor)
     return summary
 
 
@@ -129,11 +128,10 @@ def open_due(
     ask: bool = True,
 ) -> NoticeSummary:
     """Open the cycles and task runs whose opening day has come; ask each agency to report."""
-    working = calendar or WorkingCalendar()
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing)
+        mail = RunMail(session, run, mailing, calendar=calendar)
         for cycle in session.scalars(
             select(ReportingCycle).where(
                 ReportingCycle.plan_run_id == run.id,
@@ -182,7 +180,7 @@ def open_due(
                     today=today,
                 )
             )
-        mail.queue(summary, messages, now=now, calendar=working, actor=actor, dry_run=dry_run)
+        mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)
     return summary
 
 
@@ -197,13 +195,12 @@ def queue_reminders(
     run_id: int | None = None,
 ) -> NoticeSummary:
     """Today's reminders, deadline notices, overdue notices and escalations, one message per agency and kind."""
-    working = calendar or WorkingCalendar()
     today = local_date(now)
     summary = NoticeSummary()
-    if not working.is_working_day(today):
-        return summary
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing)
+        mail = RunMail(session, run, mailing, calendar=calendar)
+        if not mail.time.is_working_day(today):
+            continue  # the run's own calendar: a province's extra day off is a day off
         policy = mail.spec.reminders
         # Read only what the policy needs; most task runs share a few deadlines, so each
         # (deadline, state) pair is judged once. A sweep over 100,000 open task runs stays fast.
@@ -217,7 +214,7 @@ def queue_reminders(
         for task_run_id, agency_id, due_on, extended_until, state in awaited:
             deadline = extended_until or due_on
             if (deadline, state) not in judged:
-                judged[deadline, state] = nudge_for(AwaitedTask(0, deadline, state), today, policy, working)
+                judged[deadline, state] = nudge_for(AwaitedTask(0, deadline, state), today, policy, mail.time)
             if (nudge := judged[deadline, state]) is not None:
                 nudged[task_run_id] = (agency_id, replace(nudge, task_run_id=task_run_id))
         grouped: dict[tuple[int, MessageKind], list[tuple[TaskRun, ReportingCycle, Nudge]]] = defaultdict(list)
@@ -242,14 +239,13 @@ def queue_reminders(
                     to=to,
                     cc=cc,
                     tasks=[
-                        mail.task_item(t, c, n, reply_url=mail.reply_url(t, to, now=now, actor=actor))
-                        for t, c, n in items
+                        mail.task_item(t, c, reply_url=mail.reply_url(t, to, now=now, actor=actor)) for t, c, _ in items
                     ],
                     today=today,
                 )
             )
             messages[-1] = replace(messages[-1], reason="; ".join(dict.fromkeys(nudge.reason for _, _, nudge in items)))
-        mail.queue(summary, messages, now=now, calendar=working, actor=actor, dry_run=dry_run)
+        mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)
     return summary
 
 
@@ -299,7 +295,13 @@ def queue_task_message(
     if "forwarded_by" in details:
         extras["forwarded_by"] = details["forwarded_by"]
     if "receipt_version" in details:
-        extras["receipt"] = ReceiptInfo(details["receipt_version"], local_date(now), bool(details.get("on_time")))
+        received_on = local_date(now)
+        extras["receipt"] = ReceiptInfo(
+            details["receipt_version"],
+            received_on,
+            bool(details.get("on_time")),
+            days_late=mail.time.days_late(task_run.effective_due_on, received_on),
+        )
     if details.get("extension") is not None:
         request = details["extension"]
         extras["extension"] = ExtensionInfo(
@@ -316,5 +318,5 @@ def queue_task_message(
         today=local_date(now),
         **extras,
     )
-    mail.queue(summary, [message], now=now, calendar=WorkingCalendar(), actor=actor)
+    mail.queue(summary, [message], now=now, actor=actor)
     return summary

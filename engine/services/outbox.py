@@ -16,19 +16,18 @@ from email import policy as email_policy
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
 from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
 from sxsh_flow.engine.states import OUTBOX
+from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
 from sxsh_flow.errors import UnknownOutboxMessage
 
 # How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
 SMTP_POLICY = email_policy.SMTP
 DEFAULT_LEASE = timedelta(minutes=10)
 NUDGE_KINDS = ("reminder", "due_today", "overdue", "escalation")
-FIRST_RETRY = timedelta(minutes=5)
-LONGEST_WAIT = timedelta(hours=2)
+NO_RUNS = RunPolicies()  # every row on the national calendar, 08–17
 
 
 @dataclass(frozen=True)
@@ -79,14 +78,11 @@ def queue_message(
     *,
     compose: Composer,
     now: datetime,
-    office_hours: tuple[int, int] = (8, 17),
-    calendar: WorkingCalendar | None = None,
+    time: TimePolicy = NATIONAL,
     actor: str = "system",
 ) -> int | None:
     """Queue ``message`` unless its key is queued already; return the new row's id, or None."""
-    queued = queue_messages(
-        session, [message], compose=compose, now=now, office_hours=office_hours, calendar=calendar, actor=actor
-    )
+    queued = queue_messages(session, [message], compose=compose, now=now, time=time, actor=actor)
     return queued.get(message.dedup_key)
 
 
@@ -96,8 +92,7 @@ def queue_messages(
     *,
     compose: Composer,
     now: datetime,
-    office_hours: tuple[int, int] = (8, 17),
-    calendar: WorkingCalendar | None = None,
+    time: TimePolicy = NATIONAL,
     actor: str = "system",
 ) -> dict[str, int]:
     """Queue every message whose key is not queued yet, in two statements; return {key: new id}.
@@ -106,7 +101,8 @@ def queue_messages(
     """
     if not messages:
         return {}
-    not_before = next_office_instant(now, office_hours, calendar or WorkingCalendar())
+    # Sent in the office hours of the run's plan, on its working days.
+    not_before = time.next_office_instant(now)
     rows = [_row(message, compose, now=now, not_before=not_before) for message in messages]
     created = create_new(
         session, OutboxMessage, rows, unique=("dedup_key",), actor=actor, now=now, reason=lambda row: row["dedup_key"]
@@ -207,29 +203,22 @@ def _take(session: Session, ids: list[int], *, now: datetime, dispatcher: str, l
     ]  # fmt: skip
 
 
-def backoff(attempts: int) -> timedelta:
-    """5 minutes after the first failure, doubling, at most 2 hours: a long outage is waited out."""
-    # The exponent is capped before multiplying: after 40 attempts (a week of outage) 2**39 × 5 min
-    # would overflow timedelta, and the batch would be stuck in "sending" for good.
-    wait: timedelta = FIRST_RETRY * (2 ** min(max(attempts - 1, 0), 16))
-    return min(wait, LONGEST_WAIT)
-
-
 def record(
     session: Session,
     outcomes: Sequence[Outcome],
     *,
     now: datetime,
     dispatcher: str,
-    office_hours: tuple[int, int] = (8, 17),
-    calendar: WorkingCalendar | None = None,
+    policies: RunPolicies | None = None,
 ) -> None:
-    """Write each attempt and move each row: sent, retry later, or failed for the coordinator."""
+    """Write each attempt and move each row: sent, retry later, or failed for the coordinator.
+
+    A message refused for now is tried again after its backoff, in the office hours of its run's plan.
+    """
     rows = {
         row.id: row
         for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([o.outbox_id for o in outcomes])))
     }
-    working = calendar or WorkingCalendar()
     actor = f"dispatcher:{dispatcher}"
     for outcome in outcomes:
         row = rows[outcome.outbox_id]
@@ -252,7 +241,7 @@ def record(
         else:
             row.last_error = outcome.response
         if move == "defer":
-            row.next_attempt_at = next_office_instant(now + backoff(row.attempts), office_hours, working)
+            row.next_attempt_at = (policies or NO_RUNS).of(row.plan_run_id).retry_at(now, row.attempts)
         fire(session, row, move, actor=actor, now=now, reason=outcome.response[:200])
 
 

@@ -8,8 +8,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.models import PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.services.policies import run_policy
 from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.errors import UnknownRun
 
 
@@ -30,7 +33,8 @@ class TaskRunStatus:
     extended_until: date | None
     state: TaskRunState
     overdue: bool
-    days_overdue: int
+    days_overdue: int  # counted by the run's time policy, in ``day_unit`` (as its emails count)
+    day_unit: DayUnit
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,13 @@ class RunStatus:
         return sum(1 for t in self.task_runs if t.overdue)
 
 
-def run_status(session: Session, *, today: date, run_id: int | None = None) -> list[RunStatus]:
-    """Every run (or the one asked for), in two queries whatever its size."""
+def run_status(
+    session: Session, *, today: date, run_id: int | None = None, calendar: WorkingCalendar | None = None
+) -> list[RunStatus]:
+    """Every run (or the one asked for), in two queries whatever its size.
+
+    Days overdue are counted by each run's time policy, so ``status`` and the run's emails agree.
+    """
     runs_query = select(PlanRun).order_by(PlanRun.id)
     if run_id is not None:
         runs_query = runs_query.where(PlanRun.id == run_id)
@@ -84,10 +93,13 @@ def run_status(session: Session, *, today: date, run_id: int | None = None) -> l
         .order_by(TaskRun.due_on, TaskRun.agency_code, TaskRun.task_key)
     )
     runs_by_id = {run.id: run for run in runs}
+    policies = {run.id: run_policy(run, calendar) for run in runs}
     rows: dict[int, list[TaskRunStatus]] = {run.id: [] for run in runs}
     for task_run in task_runs:
         run = runs_by_id[task_run.plan_run_id]
         cycle = cycles_by_id[task_run.cycle_id]
+        time = policies[run.id]
+        overdue = task_run.is_overdue(today)
         rows[run.id].append(
             TaskRunStatus(
                 id=task_run.id,
@@ -104,8 +116,9 @@ def run_status(session: Session, *, today: date, run_id: int | None = None) -> l
                 due_on=task_run.effective_due_on,
                 extended_until=task_run.extended_until,
                 state=task_run.state,
-                overdue=task_run.is_overdue(today),
-                days_overdue=task_run.days_overdue(today),
+                overdue=overdue,
+                days_overdue=time.days_late(task_run.effective_due_on, today) if overdue else 0,
+                day_unit=time.unit,
             )
         )
     return [

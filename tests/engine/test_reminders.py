@@ -6,24 +6,28 @@ from datetime import date, timedelta
 
 import pytest
 
-from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.message import MessageKind
 from sxsh_flow.engine.reminders import AwaitedTask, Nudge, nudge_for
 from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.engine.states import TaskRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 
 DUE = date(2016, 12, 21)  # a Wednesday: the 2016 deadline of plan-2016-2020
-CALENDAR = WorkingCalendar()
+CALENDAR = TimePolicy()  # working days on the national calendar, as ReminderPolicy() counts
 
 
 def ladder(policy: ReminderPolicy, task: AwaitedTask, start: date, end: date) -> list[tuple[date, Nudge]]:
     days = (start + timedelta(days=n) for n in range((end - start).days + 1))
-    return [(day, nudge) for day in days if (nudge := nudge_for(task, day, policy, CALENDAR)) is not None]
+    return [
+        (day, nudge)
+        for day in days
+        if (nudge := nudge_for(task, day, policy, TimePolicy.for_reminders(policy))) is not None
+    ]
 
 
 def test_the_default_ladder_in_working_days() -> None:
     sent = ladder(ReminderPolicy(), AwaitedTask(1, DUE, TaskRunState.OPEN), date(2016, 11, 15), date(2017, 1, 11))
-    assert [(day, nudge.kind, nudge.working_days_left, nudge.days_overdue) for day, nudge in sent] == [
+    assert [(day, nudge.kind, nudge.days_left, nudge.days_overdue) for day, nudge in sent] == [
         (date(2016, 12, 1), MessageKind.REMINDER, 14, 0),
         (date(2016, 12, 12), MessageKind.REMINDER, 7, 0),
         (date(2016, 12, 16), MessageKind.REMINDER, 3, 0),

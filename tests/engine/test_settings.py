@@ -142,8 +142,8 @@ def test_the_secret_key_comes_from_the_setting_when_given(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("name", "value", "hint_en"),
     [
-        ("SXSH_NOW", "01/09/2016", "is not a date (2016-09-01) or an ISO datetime"),
-        ("SXSH_NOW", "2016-02-30", "is not a date (2016-09-01) or an ISO datetime"),
+        ("SXSH_NOW", "01/09/2016", "give a date such as 2016-09-01"),
+        ("SXSH_NOW", "2016-02-30", "give a date such as 2016-09-01"),
         ("SXSH_LANG", "fr", "use vi or en"),
         ("SXSH_LANG", "VI", "use vi or en"),
         ("SXSH_BASE_URL", "sxsh.haiduong.example", "give an http(s)://... address"),

@@ -201,3 +201,16 @@ def test_two_dispatchers_at_once_never_send_a_row_twice(database_url: str) -> No
     sent = [m["Message-ID"] for t in transports for m in t.sent]
     assert len(sent) == len(set(sent)) == 300
     assert all(t.sent for t in transports), "both dispatchers should have taken part"
+
+
+def test_the_office_hours_are_the_plans_not_eight_to_five(queued: Store) -> None:
+    # A plan whose offices open 07:00–11:00: mail goes at 07:30 and waits at noon.
+    with queued.session() as session:
+        run = session.scalars(select(PlanRun)).one()
+        run.spec = {**run.spec, "reminders": {**run.spec["reminders"], "office_hours": [7, 11]}}
+    noon = send(queued, MemoryTransport(), FixedClock(parse_instant("2016-11-22T12:00")))
+    assert noon.outside_office_hours
+    assert states(queued) == {"queued": 36}
+
+    early = send(queued, MemoryTransport(), FixedClock(parse_instant("2016-11-22T07:30")))
+    assert (early.outside_office_hours, early.sent) == (False, 36)

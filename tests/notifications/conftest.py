@@ -27,6 +27,7 @@ from sxsh_flow.engine.message import (
     ReceiptInfo,
     TaskItem,
 )
+from sxsh_flow.engine.time_policy import NATIONAL, TimePolicy
 
 DUE = date(2016, 12, 21)  # Thứ Tư
 
@@ -150,13 +151,13 @@ DIGEST_CYCLE = CycleDigest(
 _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
     MessageKind.KICKOFF: {"today": date(2016, 9, 1), "tasks": (RESEARCH, TECHNOLOGY)},
     MessageKind.REQUEST: {"today": date(2016, 11, 21), "tasks": (RESEARCH,)},
-    MessageKind.REMINDER: {"today": date(2016, 12, 16), "tasks": (dataclasses.replace(RESEARCH, working_days_left=3),)},
+    MessageKind.REMINDER: {"today": date(2016, 12, 16), "tasks": (RESEARCH,)},
     MessageKind.DUE_TODAY: {"today": DUE, "tasks": (RESEARCH,)},
-    MessageKind.OVERDUE: {"today": date(2016, 12, 23), "tasks": (dataclasses.replace(RESEARCH, days_overdue=2),)},
+    MessageKind.OVERDUE: {"today": date(2016, 12, 23), "tasks": (RESEARCH,)},
     MessageKind.ESCALATION: {
         "today": date(2016, 12, 28),
         "greeting_name": "Bùi Thị Hạnh",
-        "tasks": (dataclasses.replace(RESEARCH, days_overdue=5), dataclasses.replace(TECHNOLOGY, days_overdue=5)),
+        "tasks": (RESEARCH, TECHNOLOGY),
     },
     MessageKind.RECEIPT: {
         "today": date(2016, 12, 20),
@@ -200,8 +201,11 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
 }
 
 
-def make_context(kind: MessageKind, **overrides: Any) -> MessageContext:
-    """A realistic context of ``kind`` sent to Sở Khoa học và Công nghệ; keyword arguments override."""
+def make_context(kind: MessageKind, time: TimePolicy = NATIONAL, **overrides: Any) -> MessageContext:
+    """A realistic context of ``kind`` sent to Sở Khoa học và Công nghệ; keyword arguments override.
+
+    The days of its tasks are counted by ``time``, as the engine counts them by the run's policy.
+    """
     fields: dict[str, Any] = {
         "kind": kind,
         "plan": PLAN,
@@ -209,9 +213,12 @@ def make_context(kind: MessageKind, **overrides: Any) -> MessageContext:
         "agency_name": "Sở Khoa học và Công nghệ tỉnh Hải Dương",
         "greeting_name": "Đặng Văn Hải",
         "coordinator": COORDINATOR,
+        "day_unit": time.unit,
         **_KIND_DEFAULTS[kind],
         **overrides,
     }
+    # The engine counts each task's days by the run's time policy (working days, as the plan's).
+    fields["tasks"] = tuple(task.counted_on(fields["today"], time) for task in fields.get("tasks", ()))
     return MessageContext(**fields)
 
 

@@ -12,6 +12,7 @@ import pytest
 from jinja2 import UndefinedError
 
 from sxsh_flow.engine.message import MessageKind, ReceiptInfo
+from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
 from sxsh_flow.notifications.render import render
 from sxsh_flow.words import words
 
@@ -175,6 +176,20 @@ def test_an_overdue_message_says_how_many_working_days_late() -> None:
     assert "đã quá hạn 3 ngày làm việc" in counted.subject
 
 
+def test_under_a_calendar_day_policy_the_counts_say_days_not_working_days(language: str) -> None:
+    # A plan whose reminder rules count calendar days: the engine counts 5 days (22–26/12/2016,
+    # weekend included) and the message says so, in each language, in the text and the HTML.
+    calendar_days = TimePolicy(unit=DayUnit.CALENDAR)
+    context = make_context(MessageKind.OVERDUE, calendar_days, tasks=(RESEARCH,), today=date(2016, 12, 26))
+    rendered = render(context, language)
+
+    assert {"vi": "đã quá hạn 5 ngày:", "en": "overdue by 5 days:"}[language] in rendered.subject
+    assert "làm việc" not in rendered.text
+    assert "working" not in rendered.text
+    assert "làm việc" not in rendered.html
+    assert "working" not in rendered.html
+
+
 def test_an_escalation_is_addressed_to_the_head_of_the_agency() -> None:
     rendered = render(make_context(MessageKind.ESCALATION))
 
@@ -202,7 +217,7 @@ def test_a_receipt_confirms_the_version_and_the_day_on_time() -> None:
 
 
 def test_a_late_receipt_says_by_how_many_working_days() -> None:
-    late = ReceiptInfo(version=1, received_on=date(2016, 12, 23), on_time=False)
+    late = ReceiptInfo(version=1, received_on=date(2016, 12, 23), on_time=False, days_late=2)
     rendered = render(make_context(MessageKind.RECEIPT, receipt=late))
 
     assert "   Thời hạn: nộp muộn 2 ngày làm việc\n" in rendered.text

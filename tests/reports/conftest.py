@@ -205,7 +205,8 @@ TEXTS = {
 }
 
 LATE_UNITS = (
-    LateUnit("2017", "UBND-TUKY", "UBND huyện Tứ Kỳ", DISTRICT_TASK, date(2017, 12, 21), date(2017, 12, 27)),
+    # Days late in working days, as the plan's reminder rules (and its emails) count them.
+    LateUnit("2017", "UBND-TUKY", "UBND huyện Tứ Kỳ", DISTRICT_TASK, date(2017, 12, 21), date(2017, 12, 27), 4),
     LateUnit(
         "2017",
         "STNMT",
@@ -213,6 +214,7 @@ LATE_UNITS = (
         "Lồng ghép nhiệm vụ SXSH vào kế hoạch, chương trình bảo vệ môi trường của tỉnh",
         date(2017, 12, 21),
         date(2017, 12, 25),
+        2,
     ),
     LateUnit("2017", "UBND-THANHMIEN", "UBND huyện Thanh Miện", DISTRICT_TASK, date(2017, 12, 21), None),
 )

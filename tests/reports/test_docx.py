@@ -278,7 +278,7 @@ def test_late_and_missing_units(document: Any) -> None:
     table = next(t for t in document.tables if len(t.columns) == 6 and t.cell(0, 5).text == "Tình trạng")
     rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
     assert rows[0][1].startswith("UBND huyện Tứ Kỳ\n")
-    assert rows[0][2:] == ["2017", "21/12/2017", "27/12/2017", "Chậm 6 ngày"]
+    assert rows[0][2:] == ["2017", "21/12/2017", "27/12/2017", "Chậm 4 ngày làm việc"]
     assert rows[2][1].startswith("UBND huyện Thanh Miện")
     assert rows[2][4:] == ["", "Chưa nộp"]
     summary = next(p.text for p in document.paragraphs if p.text.startswith("17/18 báo cáo"))

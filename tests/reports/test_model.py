@@ -293,12 +293,12 @@ def test_texts_are_grouped_by_section_in_the_forms_order_and_blank_ones_are_drop
 def test_late_and_missing_units_are_listed_and_units_not_yet_due_are_not() -> None:
     duties = [
         duty("SCT", {}, submitted_on=date(2017, 12, 21)),  # on the deadline: on time
-        duty("SKHCN", {}, submitted_on=date(2017, 12, 27)),  # six days late
+        duty("SKHCN", {}, submitted_on=date(2017, 12, 27)),  # four working days late (six calendar days)
         duty("STC", None, submitted_on=None),  # missing
         duty("STNMT", None, submitted_on=None, due_on=date(2018, 1, 10)),  # extended: not yet due
     ]
     listed = late_units(duties, today=date(2017, 12, 28))
-    assert [(u.agency_code, u.days_late) for u in listed] == [("SKHCN", 6), ("STC", None)]
+    assert [(u.agency_code, u.days_late) for u in listed] == [("SKHCN", 4), ("STC", None)]
     assert timeliness(duties, ["2017"], today=date(2017, 12, 28))[0].pending == 1
     on_the_deadline = late_units([d for d in duties if d.submitted_on is None], today=DUE_2017)
     assert on_the_deadline == ()  # the deadline's own day: nobody is missing yet

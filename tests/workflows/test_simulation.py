@@ -10,28 +10,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ScheduledRun, Submission
 from sxsh_flow.engine.report_form import form_definition, parse_form
 from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.engine.states import ScheduledRunState, SubmissionState
+from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.workflows import load_builtin_plan
 from sxsh_flow.workflows.scheduler import Timetable
-from sxsh_flow.workflows.simulation import (
-    NUDGE_KINDS,
-    Behaviour,
-    Simulation,
-    SimulationSummary,
-    answer_day,
-    behaviour_of,
-    form_data,
-)
+from sxsh_flow.workflows.simulated_agencies import Behaviour, answer_day, behaviour_of, form_data
+from sxsh_flow.workflows.simulation import NUDGE_KINDS, Simulation, SimulationSummary
 
 from .conftest import job_environment
 
 PLAN = load_builtin_plan("plan-2016-2020")
-CALENDAR = WorkingCalendar()
+TIME = TimePolicy()  # working days on the national calendar
 DUE = date(2016, 12, 21)  # a Wednesday
 OPENED = date(2016, 11, 21)
 POLICY = ReminderPolicy(escalate_after=5)
@@ -53,22 +46,18 @@ def test_an_agency_behaves_the_same_way_for_a_seed_and_most_are_on_time() -> Non
 
 @pytest.mark.parametrize("draw", range(30))
 def test_an_on_time_agency_answers_after_the_opening_and_by_the_deadline(draw: int) -> None:
-    day = answer_day(
-        Behaviour.ON_TIME, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR
-    )
+    day = answer_day(Behaviour.ON_TIME, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME)
 
     assert day is not None
     assert OPENED < day <= DUE
-    assert CALENDAR.is_working_day(day)
+    assert TIME.is_working_day(day)
 
 
 @pytest.mark.parametrize("draw", range(30))
 def test_a_late_agency_answers_after_the_deadline_but_before_its_head_is_told(draw: int) -> None:
-    escalation = CALENDAR.add_working_days(DUE, POLICY.escalate_after)
+    escalation = TIME.shift(DUE, POLICY.escalate_after)
 
-    day = answer_day(
-        Behaviour.LATE, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR
-    )
+    day = answer_day(Behaviour.LATE, random.Random(draw), opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME)
 
     assert day is not None
     assert DUE < day < escalation
@@ -76,14 +65,14 @@ def test_a_late_agency_answers_after_the_deadline_but_before_its_head_is_told(dr
 
 @pytest.mark.parametrize("draw", range(30))
 def test_some_agencies_answer_only_after_the_escalation_and_some_never(draw: int) -> None:
-    escalation = CALENDAR.add_working_days(DUE, POLICY.escalate_after)
+    escalation = TIME.shift(DUE, POLICY.escalate_after)
     rng = random.Random(draw)
 
-    day = answer_day(Behaviour.AFTER_ESCALATION, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR)
+    day = answer_day(Behaviour.AFTER_ESCALATION, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME)
 
     assert day is not None
     assert day > escalation
-    assert answer_day(Behaviour.NEVER, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, calendar=CALENDAR) is None
+    assert answer_day(Behaviour.NEVER, rng, opened_on=OPENED, due_on=DUE, policy=POLICY, time=TIME) is None
 
 
 @pytest.mark.parametrize("task", PLAN.spec.tasks, ids=lambda task: task.key)
@@ -150,7 +139,7 @@ def test_a_simulated_cycle_closes_and_every_report_is_reviewed(store: Store, tmp
     # The scheduler's ledger holds each day's jobs once, all done: open and close every day, the
     # sweep on working days, the digest on working Mondays. Slots from before the plan began were
     # never run (the scheduler was not running then) and may only be marked skipped.
-    timetable = Timetable(calendar=CALENDAR)
+    timetable = Timetable(calendar=TIME.calendar)
     days = [PLAN_START + timedelta(days=n) for n in range((until - PLAN_START).days + 1)]
     expected = {(job, day.isoformat(), ScheduledRunState.DONE) for day in days for job in timetable.jobs_on(day)}
     assert {row for row in ledger if row[2] == ScheduledRunState.DONE} == expected

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from sxsh_flow.cli.output import emit_json, shorten, table, vn_date, write_json
+from sxsh_flow.cli.output import emit_json, shorten, table, write_json
+from sxsh_flow.words import Words
 
 app = typer.Typer(
     help="Agencies: list the directory, import a province's directory (YAML or CSV).", no_args_is_help=True
@@ -71,31 +72,26 @@ def list_agencies(
     if as_json:
         emit_json({"sample": sample, "agencies": rows})
         return
-    say = app_context.text
+    said = app_context.words
     if sample:
-        typer.echo(
-            say(
-                "Kho chưa có danh bạ; đây là danh bạ MẪU đi kèm (chưa nạp):",
-                "The store holds no directory; this is the bundled SAMPLE (not imported):",
-            )
-        )
+        typer.echo(said.gettext("The store holds no directory; this is the bundled SAMPLE (not imported):"))
     typer.echo(
         table(
             [
-                say("Tỉnh", "Prov."),
-                say("Mã", "Code"),
-                say("Loại", "Kind"),
-                say("Hiệu lực", "Valid"),
-                say("Tên", "Name"),
+                said.gettext("Prov."),
+                said.gettext("Code"),
+                said.gettext("Kind"),
+                said.gettext("Valid"),
+                said.gettext("Name"),
             ],
-            [[r.province, r.code, r.kind, _validity(r), shorten(r.name, 60)] for r in rows],
+            [[r.province, r.code, r.kind, _validity(r, said), shorten(r.name, 60)] for r in rows],
             indent=0,
         )
     )
     if contacts:
         for r in rows:
             for c in r.contacts:
-                mark = "" if c.active else say(" (đã thôi)", " (retired)")
+                mark = "" if c.active else said.gettext(" (retired)")
                 typer.echo(f"  {r.code:<16} {c.role:<12} {c.name} <{c.email}>{mark}")
 
 
@@ -122,11 +118,11 @@ class AgencyListing:
     contacts: list[ContactListing]
 
 
-def _validity(agency: AgencyListing) -> str:
+def _validity(agency: AgencyListing, said: Words) -> str:
     if agency.valid_from is None and agency.valid_to is None:
         return ""
-    start = vn_date(agency.valid_from) if agency.valid_from else "…"
-    end = vn_date(agency.valid_to) if agency.valid_to else "…"
+    start = said.date(agency.valid_from) if agency.valid_from else "…"
+    end = said.date(agency.valid_to) if agency.valid_to else "…"
     return f"{start}–{end} → {', '.join(agency.successors)}" if agency.successors else f"{start}–{end}"
 
 
@@ -153,11 +149,7 @@ def import_agencies(
 
     app_context: AppContext = ctx.obj
     if (file is None) == (sample is None):
-        raise typer.BadParameter(
-            app_context.text(
-                "cần đúng một trong: TỆP hoặc --sample TỈNH", "give exactly one of FILE or --sample PROVINCE"
-            )
-        )
+        raise typer.BadParameter(app_context.words.gettext("give exactly one of FILE or --sample PROVINCE"))
     directory = load_directory_file(file) if file is not None else builtin_directory((sample or "").upper())
     with app_context.store.session() as session:
         summary = import_directory(session, directory, now=app_context.now())
@@ -165,12 +157,15 @@ def import_agencies(
         emit_json({"imported": summary})
         return
     typer.echo(
-        app_context.text(
-            f"Tỉnh {summary.province}: {summary.created} cơ quan mới, {summary.updated} cập nhật, "
-            f"{summary.unchanged} không đổi; {summary.contacts_added} liên hệ mới, {summary.contacts_retired} thôi.",
-            f"Province {summary.province}: {summary.created} agencies created, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged; {summary.contacts_added} contacts added, "
-            f"{summary.contacts_retired} retired.",
+        app_context.words.gettext(
+            "Province {province}: {created} agencies created, {updated} updated, {unchanged} unchanged; "
+            "{added} contacts added, {retired} retired.",
+            province=summary.province,
+            created=summary.created,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            added=summary.contacts_added,
+            retired=summary.contacts_retired,
         )
     )
 

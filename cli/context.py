@@ -53,9 +53,6 @@ class AppContext:
         """The words and formats of the coordinator's language (SXSH_LANG): what every command prints."""
         return words(self.language)
 
-    def text(self, vietnamese: str, english: str) -> str:
-        return english if self.language == "en" else vietnamese
-
     def now(self) -> datetime:
         return self.clock.now()
 

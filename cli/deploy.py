@@ -7,7 +7,6 @@ others, and ``deploy --help``, stay fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from prefect.flows import Flow
 
     from sxsh_flow.cli.context import AppContext
+    from sxsh_flow.words import Words
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEPLOYMENT_NAME = "default"
@@ -101,7 +101,7 @@ def deploy(
     hour, minute = _clock_time(sweep_at)
     from sxsh_flow.workflows import flows  # Prefect: here, not at the top, so `deploy --help` stays fast
 
-    planned = _plan(flows.FLOWS, hour, minute, dispatch_every, app_context.text)
+    planned = _plan(flows.FLOWS, hour, minute, dispatch_every, app_context.words)
     api_url = _api_url()
     pool_type: str | None = None
     created = False
@@ -122,26 +122,24 @@ def _clock_time(text: str) -> tuple[int, int]:
 
 
 def _plan(
-    flows: dict[str, Flow[..., Any]], hour: int, minute: int, dispatch_every: int, say: Callable[[str, str], str]
+    flows: dict[str, Flow[..., Any]], hour: int, minute: int, dispatch_every: int, said: Words
 ) -> list[PlannedDeployment]:
     # The daily flow runs every day, as the embedded scheduler's timetable does: cycles open and close
     # on their dates whatever the weekday, and the flow itself keeps the sweep to working days.
+    daily_at = f"{hour:02d}:{minute:02d}"
     schedules = {
         "daily": (
             f"{minute} {hour} * * *",
-            say(f"{hour:02d}:{minute:02d} hằng ngày", f"{hour:02d}:{minute:02d} every day"),
+            said.gettext("{time} every day", time=daily_at),
         ),
         "dispatch": (
             f"*/{dispatch_every} {DISPATCH_HOURS} * * {DISPATCH_DAYS}",
-            say(
-                f"{dispatch_every} phút một lần, 08:00–17:00 thứ Hai–thứ Bảy",
-                f"every {dispatch_every} min, 08:00–17:00 Mon–Sat",
-            ),
+            said.gettext("every {minutes} min, 08:00–17:00 Mon–Sat", minutes=dispatch_every),
         ),
     }
     planned = []
     for job, flow in flows.items():
-        cron, when = schedules.get(job, (None, say("khi được gọi", "on demand")))
+        cron, when = schedules.get(job, (None, said.gettext("on demand")))
         planned.append(PlannedDeployment(job, flow.name, f"{flow.__module__}.{flow.fn.__name__}", cron, when))
     return planned
 
@@ -257,27 +255,29 @@ def _print(
             }
         )
         return
-    say = app_context.text
-    server = api_url or say("(chưa đặt PREFECT_API_URL)", "(PREFECT_API_URL not set)")
+    said = app_context.words
+    server = api_url or said.gettext("(PREFECT_API_URL not set)")
     if dry_run:
-        typer.echo(say(f"Sẽ đăng ký trên {server}, nhóm máy {pool}:", f"Would register on {server}, work pool {pool}:"))
+        typer.echo(said.gettext("Would register on {server}, work pool {pool}:", server=server, pool=pool))
     else:
-        state = say("vừa tạo", "created") if created else say("đã có", "existing")
+        state = said.pgettext("work pool", "created") if created else said.pgettext("work pool", "existing")
         typer.echo(
-            say(
-                f"Đã đăng ký trên {server}, nhóm máy {pool} ({pool_type}, {state}):",
-                f"Registered on {server}, work pool {pool} ({pool_type}, {state}):",
+            said.gettext(
+                "Registered on {server}, work pool {pool} ({pool_type}, {state}):",
+                server=server,
+                pool=pool,
+                pool_type=pool_type,
+                state=state,
             )
         )
     typer.echo(
         table(
-            [say("Triển khai", "Deployment"), say(f"Lịch ({TIMEZONE})", f"Schedule ({TIMEZONE})"), "cron"],
+            [said.gettext("Deployment"), said.gettext("Schedule ({timezone})", timezone=TIMEZONE), "cron"],
             [[item.name, item.when, item.cron or "-"] for item in planned],
         )
     )
     typer.echo(
-        say(
-            f"Máy chạy việc: trên mỗi máy có cài sxsh-flow và các biến SXSH_*, chạy: {worker}",
-            f"Workers: on each machine with sxsh-flow installed and the SXSH_* settings, run: {worker}",
+        said.gettext(
+            "Workers: on each machine with sxsh-flow installed and the SXSH_* settings, run: {worker}", worker=worker
         )
     )

@@ -44,21 +44,18 @@ def send_due(app_context: AppContext, *, quiet: bool = False) -> DispatchSummary
 
 
 def report_sending(app_context: AppContext, summary: DispatchSummary, where: str | None = None) -> None:
-    say = app_context.text
+    said = app_context.words
     where = where or app_context.transport().describe()
     if summary.outside_office_hours:
-        typer.echo(
-            say(
-                "Ngoài giờ hành chính: thư sẽ được gửi vào giờ làm việc tiếp theo.",
-                "Outside office hours: mail waits for the next working morning.",
-            )
-        )
+        typer.echo(said.gettext("Outside office hours: mail waits for the next working morning."))
     elif summary.attempted:
         typer.echo(
-            say(
-                f"Đã gửi {summary.sent} thư qua {where}; {summary.deferred} chờ gửi lại; "
-                f"{summary.failed} lỗi cần xử lý.",
-                f"Sent {summary.sent} message(s) via {where}; {summary.deferred} to retry; {summary.failed} failed.",
+            said.gettext(
+                "Sent {sent} message(s) via {where}; {deferred} to retry; {failed} failed.",
+                sent=summary.sent,
+                where=where,
+                deferred=summary.deferred,
+                failed=summary.failed,
             )
         )
         for error in summary.errors[:10]:
@@ -66,33 +63,31 @@ def report_sending(app_context: AppContext, summary: DispatchSummary, where: str
 
 
 def print_notices(app_context: AppContext, summary: NoticeSummary, *, dry_run: bool) -> None:
-    say = app_context.text
-    verb = say("Sẽ xếp hàng", "Would queue") if dry_run else say("Đã xếp hàng", "Queued")
+    said = app_context.words
+    verb = (
+        said.gettext("Would queue {count} message(s)") if dry_run else said.gettext("Queued {count} message(s)")
+    ).format(count=len(summary.queued))
     typer.echo(
-        f"{verb} {len(summary.queued)} "
-        + say("thư", "message(s)")
-        + (
-            say(f" ({summary.already_queued} đã có từ trước)", f" ({summary.already_queued} already queued)")
-            if summary.already_queued
-            else ""
-        )
+        verb
+        + (said.gettext(" ({count} already queued)", count=summary.already_queued) if summary.already_queued else "")
     )
     if summary.opened_task_runs:
         typer.echo(
-            say(
-                f"Mở {summary.opened_cycles} chu kỳ, {summary.opened_task_runs} nhiệm vụ đến kỳ báo cáo.",
-                f"Opened {summary.opened_cycles} cycle(s), {summary.opened_task_runs} task run(s).",
+            said.gettext(
+                "Opened {cycles} cycle(s), {task_runs} task run(s).",
+                cycles=summary.opened_cycles,
+                task_runs=summary.opened_task_runs,
             )
         )
     if summary.queued:
         typer.echo(
             table(
-                [say("Loại", "Kind"), say("Gửi đến", "To"), say("Tiêu đề", "Subject")],
+                [said.gettext("Kind"), said.gettext("To"), said.gettext("Subject")],
                 [[m.kind, ", ".join(a.email for a in m.to), shorten(m.rendered.subject, 70)] for m in summary.queued],
             )
         )
     for problem in summary.problems:
-        typer.echo(say("Cảnh báo: ", "Warning: ") + problem, err=True)
+        typer.echo(said.gettext("Warning: {problem}", problem=problem), err=True)
 
 
 def remind(
@@ -227,18 +222,17 @@ def outbox_list(
         )
         return
     typer.echo(
-        ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-        or app_context.text("Hộp thư đi trống.", "The outbox is empty.")
+        ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or app_context.words.gettext("The outbox is empty.")
     )
     if rows:
         typer.echo(
             table(
                 [
                     "#",
-                    app_context.text("Trạng thái", "State"),
-                    app_context.text("Lần", "Tries"),
-                    app_context.text("Gửi đến", "To"),
-                    app_context.text("Tiêu đề / lỗi", "Subject / error"),
+                    app_context.words.gettext("State"),
+                    app_context.words.gettext("Tries"),
+                    app_context.words.gettext("To"),
+                    app_context.words.gettext("Subject / error"),
                 ],
                 [
                     [
@@ -260,7 +254,7 @@ def outbox_send(ctx: typer.Context) -> None:
     app_context: AppContext = ctx.obj
     summary = send_due(app_context)
     if not summary.attempted and not summary.outside_office_hours:
-        typer.echo(app_context.text("Không có thư nào đến lượt gửi.", "Nothing is due to send."))
+        typer.echo(app_context.words.gettext("Nothing is due to send."))
 
 
 @outbox_app.command("retry")
@@ -275,6 +269,6 @@ def outbox_retry(
     app_context: AppContext = ctx.obj
     with app_context.store.session() as session:
         requeue(session, message, now=app_context.now(), actor=app_context.actor)
-    typer.echo(app_context.text(f"Thư {message} đã được xếp hàng gửi lại.", f"Message {message} is queued again."))
+    typer.echo(app_context.words.gettext("Message {number} is queued again.", number=message))
     if not no_send:
         send_due(app_context)

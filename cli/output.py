@@ -1,4 +1,7 @@
-"""Printing for people (aligned tables, Vietnamese dates) and for scripts (one JSON document)."""
+"""Printing for people (aligned tables) and for scripts (one JSON document).
+
+Words, numbers and dates come from ``AppContext.words``.
+"""
 
 from __future__ import annotations
 
@@ -50,11 +53,6 @@ def state_option(states: type[E], text: str | None) -> E | None:
     except ValueError:
         allowed = ", ".join(str(member.value) for member in states)
         raise typer.BadParameter(f"unknown state {text!r}; use one of {allowed}") from None
-
-
-def vn_date(day: date | None) -> str:
-    """dd/mm/yyyy, as Vietnamese documents write dates."""
-    return day.strftime("%d/%m/%Y") if day is not None else "-"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, indent: int = 2) -> str:

@@ -7,15 +7,17 @@ from typing import Annotated, Any
 
 import typer
 
-from sxsh_flow.cli.output import emit_json, shorten, table, vn_date, write_json
+from sxsh_flow.cli.output import emit_json, shorten, table, write_json
+from sxsh_flow.words import Words
 
 app = typer.Typer(
     help="Plans: list, show, validate a plan file, print the plan-file JSON Schema.", no_args_is_help=True
 )
 
 
-def _say(ctx: typer.Context, vietnamese: str, english: str) -> str:
-    return str(ctx.obj.text(vietnamese, english))
+def _words(ctx: typer.Context) -> Words:
+    said: Words = ctx.obj.words
+    return said
 
 
 @app.command("list")
@@ -49,12 +51,12 @@ def list_plans(
     typer.echo(
         table(
             [
-                _say(ctx, "Mã", "Key"),
-                _say(ctx, "Phiên bản", "Version"),
-                _say(ctx, "Tỉnh", "Province"),
-                _say(ctx, "Giai đoạn", "Period"),
-                _say(ctx, "Nhiệm vụ", "Tasks"),
-                _say(ctx, "Tên", "Title"),
+                _words(ctx).gettext("Key"),
+                _words(ctx).pgettext("terminal column", "Version"),
+                _words(ctx).gettext("Province"),
+                _words(ctx).pgettext("terminal column", "Period"),
+                _words(ctx).gettext("Tasks"),
+                _words(ctx).gettext("Title"),
             ],
             [
                 [
@@ -99,39 +101,48 @@ def show(
             }
         )
         return
-    say = ctx.obj.text
+    said = _words(ctx)
     typer.echo(f"{spec.key} ({spec.version}) · {spec.title}")
+    documents = [
+        said.gettext("{number} of {day} by {issuer}", number=d.number, day=said.date(d.date), issuer=d.issuer)
+        for d in spec.legal_basis
+    ]
+    typer.echo(said.gettext("Legal basis: {documents}", documents="; ".join(documents)))
     typer.echo(
-        say("Căn cứ: ", "Legal basis: ")
-        + "; ".join(f"{d.number} ngày {vn_date(d.date)} của {d.issuer}" for d in spec.legal_basis)
-    )
-    typer.echo(
-        say(
-            f"Giai đoạn {spec.period.first_year}–{spec.period.last_year} · tỉnh {spec.province} · chủ trì {spec.lead}",
-            f"Period {spec.period.first_year}–{spec.period.last_year} · province {spec.province} · lead {spec.lead}",
+        said.gettext(
+            "Period {first}–{last} · province {province} · lead {lead}",
+            first=spec.period.first_year,
+            last=spec.period.last_year,
+            province=spec.province,
+            lead=spec.lead,
         )
     )
-    typer.echo(say(f"Mã nội dung: {loaded.content_hash[:16]}", f"Content hash: {loaded.content_hash[:16]}"))
+    typer.echo(said.gettext("Content hash: {hash}", hash=loaded.content_hash[:16]))
     if spec.indicators:
-        typer.echo("\n" + say("Chỉ tiêu", "Indicators"))
+        typer.echo("\n" + said.gettext("Indicators"))
         typer.echo(
             table(
-                [say("Mã", "Code"), say("Mục tiêu", "Target"), say("Tổng hợp", "Aggregation"), say("Tên", "Name")],
                 [
-                    [i.code, _target_text(i.target, i.unit), i.aggregation.value, shorten(i.name, 70)]
+                    said.gettext("Code"),
+                    said.gettext("Target"),
+                    said.pgettext("terminal column", "Aggregation"),
+                    said.gettext("Name"),
+                ],
+                [
+                    [i.code, _target_text(i.target, i.unit, said), i.aggregation.value, shorten(i.name, 70)]
                     for i in spec.indicators
                 ],
             )
         )
-    typer.echo("\n" + say("Nhiệm vụ", "Tasks"))
+    typer.echo("\n" + said.gettext("Tasks"))
     typer.echo(
         table(
             [
-                say("Mã", "Key"),
-                say("Chủ trì", "Lead"),
-                say("Phối hợp", "Partners"),
-                say("Kỳ", "Cadence"),
-                say("Tên", "Title"),
+                said.gettext("Key"),
+                said.gettext("Lead"),
+                said.gettext("Partners"),
+                said.gettext("Cadence"),
+                said.gettext("Title"),
             ],
             [
                 [t.key, ", ".join(t.lead), ", ".join(t.partners), t.cadence.value, shorten(t.title, 60)]
@@ -139,23 +150,23 @@ def show(
             ],
         )
     )
-    typer.echo("\n" + say("Lịch báo cáo", "Reporting calendar"))
+    typer.echo("\n" + said.gettext("Reporting calendar"))
     typer.echo(
         table(
             [
-                say("Chu kỳ", "Cycle"),
-                say("Chốt số liệu", "Cut-off"),
-                say("Mở", "Opens"),
-                say("Hạn", "Due"),
-                say("Tổng hợp", "Closes"),
+                said.pgettext("plan calendar", "Cycle"),
+                said.gettext("Cut-off"),
+                said.gettext("Opens"),
+                said.pgettext("terminal column", "Due"),
+                said.gettext("Closes"),
             ],
             [
                 [
                     c.label,
-                    f"{vn_date(c.cutoff_start)}–{vn_date(c.cutoff_end)}",
-                    vn_date(c.opens_on),
-                    vn_date(c.due_on),
-                    vn_date(c.closes_on),
+                    f"{said.date(c.cutoff_start)}–{said.date(c.cutoff_end)}",
+                    said.date(c.opens_on),
+                    said.date(c.due_on),
+                    said.date(c.closes_on),
                 ]
                 for c in plan_calendar.cycles
             ],
@@ -167,27 +178,27 @@ def show(
         if t.due_on not in {c.due_on for c in plan_calendar.cycles if c.label == t.cycle_label}
     ]
     if special:
-        typer.echo("\n" + say("Hạn riêng của nhiệm vụ", "Task-specific deadlines"))
+        typer.echo("\n" + said.gettext("Task-specific deadlines"))
         typer.echo(
             table(
-                [say("Nhiệm vụ", "Task"), say("Chu kỳ", "Cycle"), say("Hạn", "Due")],
-                [[t.task_key, t.cycle_label, vn_date(t.due_on)] for t in special],
+                [
+                    said.gettext("Task"),
+                    said.pgettext("plan calendar", "Cycle"),
+                    said.pgettext("terminal column", "Due"),
+                ],
+                [[t.task_key, t.cycle_label, said.date(t.due_on)] for t in special],
             )
         )
 
 
-def _target_text(target: Any, unit: str) -> str:
+def _target_text(target: Any, unit: str, said: Words) -> str:
     if target is None:
         return "-"
     if target.min is not None and target.max is not None:
-        return f"{_number(target.min)}–{_number(target.max)} {unit}"
+        return f"{said.number(target.min)}–{said.number(target.max)} {unit}"
     if target.min is not None:
-        return f"≥ {_number(target.min)} {unit}"
-    return f"≤ {_number(target.max)} {unit}"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+        return f"≥ {said.number(target.min)} {unit}"
+    return f"≤ {said.number(target.max)} {unit}"
 
 
 @app.command("validate")
@@ -219,12 +230,13 @@ def validate(
         )
         return
     typer.echo(
-        _say(
-            ctx,
-            f"{file}: hợp lệ · {loaded.spec.key} ({loaded.spec.version}) · {len(loaded.spec.tasks)} nhiệm vụ · "
-            f"mã nội dung {loaded.content_hash[:16]}",
-            f"{file}: valid · {loaded.spec.key} ({loaded.spec.version}) · {len(loaded.spec.tasks)} tasks · "
-            f"content hash {loaded.content_hash[:16]}",
+        _words(ctx).gettext(
+            "{file}: valid · {plan} ({version}) · {tasks} tasks · content hash {hash}",
+            file=file,
+            plan=loaded.spec.key,
+            version=loaded.spec.version,
+            tasks=len(loaded.spec.tasks),
+            hash=loaded.content_hash[:16],
         )
     )
 

@@ -60,10 +60,7 @@ def report(
     chosen = _format(output_format, output)
     if chosen != "html" and output is None and not as_json:
         raise typer.BadParameter(
-            app_context.text(
-                f"báo cáo dạng {chosen} cần tệp để ghi: thêm -o TỆP",
-                f"a {chosen} report needs a file to go to: add -o FILE",
-            ),
+            app_context.words.gettext("a {format} report needs a file to go to: add -o FILE", format=chosen),
             param_hint="'--output' / '-o'",
         )
     with app_context.store.session() as session:
@@ -141,24 +138,26 @@ def _document(built: ConsolidatedReport, output: Path | None) -> dict[str, objec
 
 
 def _say_written(app_context: AppContext, built: ConsolidatedReport, output: Path) -> None:
-    from sxsh_flow.notifications.formatting import vn_number
-
-    say = app_context.text
-    total = vn_number(built.funding_total.total)
+    said = app_context.words
     typer.echo(
-        say(
-            f"Đã ghi báo cáo {built.period_label} của lượt #{built.run_id} vào {output}: "
-            f"{built.reports_received}/{built.reports_expected} báo cáo được tổng hợp; tổng kinh phí {total} đồng.",
-            f"Wrote the report of run #{built.run_id} for {', '.join(built.cycle_labels)} to {output}: "
-            f"{built.reports_received} of {built.reports_expected} reports consolidated; funding {total} đồng.",
+        said.gettext(
+            "Wrote the report of run #{run} for {cycles} to {output}: {received} of {expected} reports "
+            "consolidated; funding {total}.",
+            run=built.run_id,
+            period=built.period_label,
+            cycles=", ".join(built.cycle_labels),
+            output=output,
+            received=built.reports_received,
+            expected=built.reports_expected,
+            total=said.money(built.funding_total.total),
         )
     )
     late = sum(1 for unit in built.late_units if unit.submitted_on is not None)
     missing = len(built.late_units) - late
     if late or missing:
         typer.echo(
-            say(
-                f"  {late} báo cáo nộp chậm, {missing} báo cáo chưa nộp (xem mục V của báo cáo).",
-                f"  {late} report(s) late, {missing} not received (see part V of the report).",
+            "  "
+            + said.gettext(
+                "{late} report(s) late, {missing} not received (see part V of the report).", late=late, missing=missing
             )
         )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sxsh_flow.cli.output import emit_json, shorten, table, vn_date
+from sxsh_flow.cli.output import emit_json, shorten, table
 
 
 def register(app: typer.Typer) -> None:
@@ -69,50 +69,52 @@ def start(
             }
         )
         return
-    say = app_context.text
+    said = app_context.words
     if sample_imported:
         typer.echo(
-            say(
-                f"Đã nạp danh bạ MẪU của tỉnh {province_code} (địa chỉ thư dạng *.example, không gửi thật). "
-                "Nạp danh bạ thật bằng: sxsh-flow agencies import TỆP",
-                f"Imported the SAMPLE directory of province {province_code} (addresses under *.example). "
+            said.gettext(
+                "Imported the SAMPLE directory of province {province} (addresses under *.example). "
                 "Load the real one with: sxsh-flow agencies import FILE",
+                province=province_code,
             )
         )
     typer.echo(
-        say(
-            f"Đã khởi động kế hoạch {started.plan_key} cho tỉnh {started.province}: lượt #{started.run_id}, "
-            f"ngày {vn_date(local_date(now))}.",
-            f"Started plan {started.plan_key} for province {started.province}: run #{started.run_id}, "
-            f"on {vn_date(local_date(now))}.",
+        said.gettext(
+            "Started plan {plan} for province {province}: run #{run}, on {day}.",
+            plan=started.plan_key,
+            province=started.province,
+            run=started.run_id,
+            day=said.date(local_date(now)),
         )
     )
-    typer.echo(say("  Chu kỳ báo cáo: ", "  Reporting cycles: ") + ", ".join(started.cycles))
+    typer.echo("  " + said.gettext("Reporting cycles: {cycles}", cycles=", ".join(started.cycles)))
     if started.skipped_cycles:
-        typer.echo(say("  Bỏ qua (đã qua): ", "  Skipped (already past): ") + ", ".join(started.skipped_cycles))
+        typer.echo("  " + said.gettext("Skipped (already past): {cycles}", cycles=", ".join(started.skipped_cycles)))
     typer.echo(
-        say(
-            f"  {started.task_runs} nhiệm vụ cho {len(started.agencies)} cơ quan; "
-            f"{notices.opened_task_runs} đã mở ngay; hạn đầu tiên {vn_date(started.first_due_on)}.",
-            f"  {started.task_runs} task runs for {len(started.agencies)} agencies; "
-            f"{notices.opened_task_runs} opened now; first deadline {vn_date(started.first_due_on)}.",
+        "  "
+        + said.gettext(
+            "{task_runs} task runs for {agencies} agencies; {opened} opened now; first deadline {day}.",
+            task_runs=started.task_runs,
+            agencies=len(started.agencies),
+            opened=notices.opened_task_runs,
+            day=said.date(started.first_due_on) if started.first_due_on else "-",
         )
     )
-    typer.echo(say("  Cơ quan: ", "  Agencies: ") + ", ".join(started.agencies))
+    typer.echo("  " + said.gettext("Agencies: {agencies}", agencies=", ".join(started.agencies)))
     kickoffs = sum(1 for m in notices.queued if m.kind == "kickoff")
     typer.echo(
-        say(
-            f"  {kickoffs} thư thông báo kế hoạch, {len(notices.queued) - kickoffs} thư đề nghị báo cáo đã xếp hàng.",
-            f"  {kickoffs} kickoff letter(s) and {len(notices.queued) - kickoffs} request(s) to report queued.",
+        "  "
+        + said.gettext(
+            "{kickoffs} kickoff letter(s) and {requests} request(s) to report queued.",
+            kickoffs=kickoffs,
+            requests=len(notices.queued) - kickoffs,
         )
     )
     for problem in notices.problems:
-        typer.echo(say("Cảnh báo: ", "Warning: ") + problem, err=True)
+        typer.echo(said.gettext("Warning: {problem}", problem=problem), err=True)
     if sent is not None:
         report_sending(app_context, sent)
-    typer.echo(
-        say(f"Xem tiến độ: sxsh-flow status {started.run_id}", f"See progress: sxsh-flow status {started.run_id}")
-    )
+    typer.echo(said.gettext("See progress: sxsh-flow status {run}", run=started.run_id))
 
 
 def status(
@@ -168,21 +170,16 @@ def status(
             }
         )
         return
-    say = app_context.text
+    said = app_context.words
     language = app_context.language
     if not runs:
-        typer.echo(
-            say(
-                "Chưa có kế hoạch nào được khởi động. Bắt đầu bằng: sxsh-flow start plan-2016-2020",
-                "No plan has been started. Begin with: sxsh-flow start plan-2016-2020",
-            )
-        )
+        typer.echo(said.gettext("No plan has been started. Begin with: sxsh-flow start plan-2016-2020"))
         return
     for run_status_ in runs:
         typer.echo(
             f"#{run_status_.id} {run_status_.plan_key} ({run_status_.plan_version}) · "
-            + say("tỉnh ", "province ")
-            + f"{run_status_.province} · {state_label(run_status_.state, language)}"
+            + said.gettext("province {province}", province=run_status_.province)
+            + f" · {state_label(run_status_.state, language)}"
         )
         typer.echo(f"  {run_status_.plan_title}")
         rows = [t for t in run_status_.task_runs if keep(t)]
@@ -192,9 +189,13 @@ def status(
         summary = f" ({', '.join(f'{n} {label}' for label, n in counts.items())})" if counts else ""
         late = sum(1 for row in rows if row.overdue)
         typer.echo(
-            say(
-                f"  Ngày {vn_date(today)}: {len(rows)} nhiệm vụ{summary}; {late} quá hạn.",
-                f"  On {vn_date(today)}: {len(rows)} task runs{summary}; {late} overdue.",
+            "  "
+            + said.gettext(
+                "On {day}: {count} task runs{summary}; {late} overdue.",
+                day=said.date(today),
+                count=len(rows),
+                summary=summary,
+                late=late,
             )
         )
         for cycle_status in run_status_.cycles:
@@ -203,32 +204,34 @@ def status(
                 continue
             typer.echo("")
             typer.echo(
-                say(
-                    f"  Chu kỳ {cycle_status.label} · {state_label(cycle_status.state, language)} · chốt số liệu "
-                    f"{vn_date(cycle_status.cutoff_start)}–{vn_date(cycle_status.cutoff_end)} · mở "
-                    f"{vn_date(cycle_status.opens_on)} · hạn {vn_date(cycle_status.due_on)} · tổng hợp "
-                    f"{vn_date(cycle_status.closes_on)}",
-                    f"  Cycle {cycle_status.label} · {state_label(cycle_status.state, language)} · cut-off "
-                    f"{vn_date(cycle_status.cutoff_start)}–{vn_date(cycle_status.cutoff_end)} · opens "
-                    f"{vn_date(cycle_status.opens_on)} · due {vn_date(cycle_status.due_on)} · closes "
-                    f"{vn_date(cycle_status.closes_on)}",
+                "  "
+                + said.gettext(
+                    "Cycle {cycle} · {state} · cut-off {cutoff_start}–{cutoff_end} · opens {opens} · due {due} · "
+                    "closes {closes}",
+                    cycle=cycle_status.label,
+                    state=state_label(cycle_status.state, language),
+                    cutoff_start=said.date(cycle_status.cutoff_start),
+                    cutoff_end=said.date(cycle_status.cutoff_end),
+                    opens=said.date(cycle_status.opens_on),
+                    due=said.date(cycle_status.due_on),
+                    closes=said.date(cycle_status.closes_on),
                 )
             )
             in_cycle.sort(key=lambda row: (row.agency_code, row.due_on, row.task_key))
             typer.echo(
                 table(
                     [
-                        say("Cơ quan", "Agency"),
-                        say("Nhiệm vụ", "Task"),
-                        say("Hạn nộp", "Due"),
-                        say("Trạng thái", "State"),
-                        say("Quá hạn", "Overdue"),
+                        said.pgettext("terminal column", "Agency"),
+                        said.gettext("Task"),
+                        said.pgettext("status column", "Due"),
+                        said.gettext("State"),
+                        said.gettext("Overdue"),
                     ],
                     [
                         [
                             shorten(f"{row.agency_code} {row.agency_name}", 48),
                             row.task_key,
-                            vn_date(row.due_on),
+                            said.date(row.due_on),
                             state_label(row.state, language),
                             days_in_words(row.days_overdue, row.day_unit, app_context.language) if row.overdue else "",
                         ]

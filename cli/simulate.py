@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sxsh_flow.cli.output import emit_json, table, vn_date
+from sxsh_flow.cli.output import emit_json, table
 
 if TYPE_CHECKING:
     from sxsh_flow.cli.context import AppContext
@@ -50,7 +50,7 @@ def simulate(
     from sxsh_flow.workflows.simulation import Simulation
 
     app_context: AppContext = ctx.obj
-    say = app_context.text
+    said = app_context.words
     loaded = resolve_plan(plan, None)
     try:
         last_day = date.fromisoformat(until) if until else None
@@ -76,10 +76,11 @@ def simulate(
     _print_summary(app_context, summary)
     where = app_context.transport().describe()
     typer.echo(
-        say(
-            f"Xong trong {elapsed:.0f} giây. Xem: sxsh-flow status {summary.run_id} · "
-            f"sxsh-flow outbox list · thư: {where}",
-            f"Done in {elapsed:.0f} s. See: sxsh-flow status {summary.run_id} · sxsh-flow outbox list · mail: {where}",
+        said.gettext(
+            "Done in {seconds} s. See: sxsh-flow status {run} · sxsh-flow outbox list · mail: {where}",
+            seconds=round(elapsed),
+            run=summary.run_id,
+            where=where,
         )
     )
 
@@ -88,7 +89,7 @@ class _Progress:
     """A bar on a terminal; elsewhere (a log, CI) one line per simulated month, on stderr."""
 
     def __init__(self, app_context: AppContext) -> None:
-        self.say = app_context.text
+        self.said = app_context.words
         self.bar: Any = None
         self.task: Any = None
         if sys.stderr.isatty():
@@ -114,9 +115,11 @@ class _Progress:
             self.bar.stop()
 
     def __call__(self, done: DayDone) -> None:
-        text = self.say(
-            f"{vn_date(done.day)}: {done.sent} thư đã gửi, {done.submissions} báo cáo đã nhận",
-            f"{vn_date(done.day)}: {done.sent} messages sent, {done.submissions} reports received",
+        text = self.said.gettext(
+            "{day}: {sent} messages sent, {submissions} reports received",
+            day=self.said.date(done.day),
+            sent=done.sent,
+            submissions=done.submissions,
         )
         if self.bar is not None:
             if self.task is None:
@@ -127,15 +130,17 @@ class _Progress:
 
 
 def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
-    say = app_context.text
+    said = app_context.words
     typer.echo(
-        say(
-            f"Mô phỏng {summary.plan_key}, tỉnh {summary.province}, hạt giống {summary.seed}: "
-            f"từ {vn_date(summary.first_day)} đến {vn_date(summary.last_day)} (lượt #{summary.run_id}, "
-            f"trạng thái: {summary.run_state}).",
-            f"Simulated {summary.plan_key}, province {summary.province}, seed {summary.seed}: "
-            f"{vn_date(summary.first_day)} to {vn_date(summary.last_day)} (run #{summary.run_id}, "
-            f"state: {summary.run_state}).",
+        said.gettext(
+            "Simulated {plan}, province {province}, seed {seed}: {first} to {last} (run #{run}, state: {state}).",
+            plan=summary.plan_key,
+            province=summary.province,
+            seed=summary.seed,
+            first=said.date(summary.first_day),
+            last=said.date(summary.last_day),
+            run=summary.run_id,
+            state=summary.run_state,
         )
     )
     rows = [
@@ -145,7 +150,7 @@ def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
             str(cycle.on_time),
             str(cycle.late),
             str(cycle.missing),
-            f"{cycle.on_time_rate:.1f}%".replace(".", ","),
+            said.number(cycle.on_time_rate, 1) + "%",
             str(cycle.nudges_sent),
         ]
         for cycle in summary.cycles
@@ -153,13 +158,13 @@ def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
     typer.echo(
         table(
             [
-                say("Kỳ", "Cycle"),
-                say("Phải nộp", "Due"),
-                say("Đúng hạn", "On time"),
-                say("Muộn", "Late"),
-                say("Chưa nộp", "Missing"),
-                say("Tỷ lệ đúng hạn", "On-time rate"),
-                say("Thư nhắc", "Reminders"),
+                said.pgettext("terminal column", "Cycle"),
+                said.pgettext("simulation column", "Due"),
+                said.gettext("On time"),
+                said.pgettext("terminal column", "Late"),
+                said.gettext("Missing"),
+                said.gettext("On-time rate"),
+                said.gettext("Reminders"),
             ],
             rows,
         )
@@ -167,13 +172,19 @@ def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
     for cycle in summary.cycles:
         if cycle.never_reported:
             typer.echo(
-                say(f"  Không nộp báo cáo {cycle.label}: ", f"  Never reported for {cycle.label}: ")
-                + ", ".join(cycle.never_reported)
+                "  "
+                + said.gettext(
+                    "Never reported for {cycle}: {agencies}",
+                    cycle=cycle.label,
+                    agencies=", ".join(cycle.never_reported),
+                )
             )
     sent = ", ".join(f"{kind} {count}" for kind, count in sorted(summary.messages_sent.items()))
     typer.echo(
-        say(
-            f"Đã nhận {summary.submissions} báo cáo ({summary.returned} bị trả lại để bổ sung). Thư đã gửi: {sent}.",
-            f"{summary.submissions} reports received ({summary.returned} returned for changes). Sent: {sent}.",
+        said.gettext(
+            "{submissions} reports received ({returned} returned for changes). Sent: {sent}.",
+            submissions=summary.submissions,
+            returned=summary.returned,
+            sent=sent,
         )
     )

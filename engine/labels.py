@@ -1,29 +1,36 @@
-"""Words people read for the states, in Vietnamese and English (CLI, emails, pages share them)."""
+"""Words people read for the states (CLI, emails, pages share them), from the ``base`` catalogue.
+
+One English word can be two Vietnamese ones: a *scheduled* cycle is "chưa mở", a *scheduled* task
+run "chưa đến kỳ". So each label is said in the context of its machine (``pgettext``).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.words import NP_, words
 
 # Keyed by (enum class, member): StrEnum members of different machines compare equal by value.
+# Each value is (context, English msgid): the context is the machine.
 _LABELS: dict[tuple[type, str], tuple[str, str]] = {
-    (PlanRunState, PlanRunState.ACTIVE): ("đang thực hiện", "active"),
-    (PlanRunState, PlanRunState.COMPLETED): ("đã hoàn thành", "completed"),
-    (PlanRunState, PlanRunState.CANCELLED): ("đã hủy", "cancelled"),
-    (CycleState, CycleState.SCHEDULED): ("chưa mở", "scheduled"),
-    (CycleState, CycleState.OPEN): ("đang thu báo cáo", "collecting reports"),
-    (CycleState, CycleState.CLOSED): ("đã tổng hợp", "closed"),
-    (CycleState, CycleState.CANCELLED): ("đã hủy", "cancelled"),
-    (TaskRunState, TaskRunState.SCHEDULED): ("chưa đến kỳ", "scheduled"),
-    (TaskRunState, TaskRunState.OPEN): ("chờ báo cáo", "awaiting report"),
-    (TaskRunState, TaskRunState.SUBMITTED): ("đã nộp, chờ duyệt", "submitted"),
-    (TaskRunState, TaskRunState.RETURNED): ("trả lại để sửa", "returned"),
-    (TaskRunState, TaskRunState.ACCEPTED): ("đã chấp nhận", "accepted"),
-    (TaskRunState, TaskRunState.CANCELLED): ("đã hủy", "cancelled"),
+    (PlanRunState, PlanRunState.ACTIVE): ("plan run state", NP_("plan run state", "active")),
+    (PlanRunState, PlanRunState.COMPLETED): ("plan run state", NP_("plan run state", "completed")),
+    (PlanRunState, PlanRunState.CANCELLED): ("plan run state", NP_("plan run state", "cancelled")),
+    (CycleState, CycleState.SCHEDULED): ("cycle state", NP_("cycle state", "scheduled")),
+    (CycleState, CycleState.OPEN): ("cycle state", NP_("cycle state", "collecting reports")),
+    (CycleState, CycleState.CLOSED): ("cycle state", NP_("cycle state", "closed")),
+    (CycleState, CycleState.CANCELLED): ("cycle state", NP_("cycle state", "cancelled")),
+    (TaskRunState, TaskRunState.SCHEDULED): ("task run state", NP_("task run state", "scheduled")),
+    (TaskRunState, TaskRunState.OPEN): ("task run state", NP_("task run state", "awaiting report")),
+    (TaskRunState, TaskRunState.SUBMITTED): ("task run state", NP_("task run state", "submitted")),
+    (TaskRunState, TaskRunState.RETURNED): ("task run state", NP_("task run state", "returned")),
+    (TaskRunState, TaskRunState.ACCEPTED): ("task run state", NP_("task run state", "accepted")),
+    (TaskRunState, TaskRunState.CANCELLED): ("task run state", NP_("task run state", "cancelled")),
 }
 
 
 def state_label(state: StrEnum, language: str = "vi") -> str:
-    vietnamese, english = _LABELS[type(state), state]
-    return english if language == "en" else vietnamese
+    """``state`` as a person reads it in ``language`` ("chờ báo cáo" · "awaiting report")."""
+    context, message = _LABELS[type(state), state]
+    return words(language).pgettext(context, message)

@@ -16,42 +16,50 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sxsh_flow.engine.spec import Aggregation, FieldType, PlanSpec, Section, Task
+from sxsh_flow.words import N_, NP_, words
 
-FUNDING_SOURCES: tuple[tuple[str, str, str], ...] = (
-    ("central_budget", "Ngân sách trung ương", "Central budget"),
-    ("local_budget", "Ngân sách địa phương", "Local budget"),
-    ("industrial_extension", "Kinh phí khuyến công", "Industrial extension funds"),
-    ("international", "Hợp tác quốc tế", "International cooperation"),
-    ("enterprise_counterpart", "Vốn đối ứng của doanh nghiệp", "Enterprise counterpart funds"),
+# (key, English name): the name is a msgid of the ``base`` catalogue, said "in the report form".
+FUNDING_SOURCES: tuple[tuple[str, str], ...] = (
+    ("central_budget", NP_("report form", "Central budget")),
+    ("local_budget", NP_("report form", "Local budget")),
+    ("industrial_extension", NP_("report form", "Industrial extension funds")),
+    ("international", NP_("report form", "International cooperation")),
+    ("enterprise_counterpart", NP_("report form", "Enterprise counterpart funds")),
 )
-PARTICIPATION: tuple[tuple[str, str, str], ...] = (
-    ("informed", "Được tuyên truyền, phổ biến", "Informed"),
-    ("trained", "Tham gia tập huấn", "Trained"),
-    ("quick_assessment", "Đánh giá nhanh SXSH", "Quick assessment"),
-    ("detailed_assessment", "Đánh giá chi tiết SXSH", "Detailed assessment"),
-    ("applying", "Áp dụng giải pháp SXSH", "Applying cleaner production"),
+PARTICIPATION: tuple[tuple[str, str], ...] = (
+    ("informed", NP_("report form", "Informed")),
+    ("trained", NP_("report form", "Trained")),
+    ("quick_assessment", NP_("report form", "Quick assessment")),
+    ("detailed_assessment", NP_("report form", "Detailed assessment")),
+    ("applying", NP_("report form", "Applying cleaner production")),
 )
-SECTION_LABELS: dict[Section, tuple[str, str]] = {
-    Section.RESULTS: ("Kết quả thực hiện", "Results"),
-    Section.DIFFICULTIES: ("Khó khăn, vướng mắc", "Difficulties"),
-    Section.RECOMMENDATIONS: ("Kiến nghị, đề xuất", "Recommendations"),
-    Section.NEXT_TASKS: ("Nhiệm vụ thời gian tới", "Next tasks"),
+SECTION_LABELS: dict[Section, str] = {
+    Section.RESULTS: NP_("report form", "Results"),
+    Section.DIFFICULTIES: NP_("report form", "Difficulties"),
+    Section.RECOMMENDATIONS: NP_("report form", "Recommendations"),
+    Section.NEXT_TASKS: NP_("report form", "Next tasks"),
 }
 ENTERPRISE_ROWS = 5  # blank rows offered beyond those already filled
+FORM = "report form"  # the context the form's own words are said in (the base catalogue)
+
+
+def form_label(message: str, language: str) -> str:
+    """One of the form's own words (a funding source, a kind of participation, a section) in ``language``."""
+    return words(language).pgettext(FORM, message)
 
 
 @dataclass(frozen=True)
 class FieldDef:
     key: str  # the form field's name, e.g. "indicator.informed.numerator"
-    label_vi: str
-    label_en: str
+    name: str  # as the plan writes it, or a msgid of the form's own words when ``ours``
     kind: str  # integer | number | money | text | textarea | date
     unit: str = ""
     required: bool = False  # on submit; a draft may be partial
     group: str = "fields"  # indicators | fields | sections | funding
+    ours: bool = False  # the name is one of the form's own words, translated; else the plan's, as written
 
     def label(self, language: str) -> str:
-        return self.label_en if language == "en" else self.label_vi
+        return form_label(self.name, language) if self.ours else self.name
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class FormDefinition:
 @dataclass
 class ParsedForm:
     values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (vi, en)
+    errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (vi, en), see ``said_both``
 
     @property
     def ok(self) -> bool:
@@ -89,7 +97,6 @@ def form_definition(spec: PlanSpec, task: Task) -> FormDefinition:
                 FieldDef(
                     numerator,
                     indicator.numerator or indicator.name,
-                    indicator.numerator or indicator.name,
                     "integer",
                     required=True,
                     group="indicators",
@@ -98,7 +105,6 @@ def form_definition(spec: PlanSpec, task: Task) -> FormDefinition:
             fields.append(
                 FieldDef(
                     denominator,
-                    indicator.denominator or "",
                     indicator.denominator or "",
                     "integer",
                     required=True,
@@ -111,7 +117,6 @@ def form_definition(spec: PlanSpec, task: Task) -> FormDefinition:
                 FieldDef(
                     f"indicator.{code}.value",
                     indicator.name,
-                    indicator.name,
                     "number",
                     indicator.unit,
                     required=True,
@@ -120,17 +125,21 @@ def form_definition(spec: PlanSpec, task: Task) -> FormDefinition:
             )
     for custom in task.report.fields:
         kind = {FieldType.TEXT: "text", FieldType.DATE: "date"}.get(custom.type, custom.type.value)
-        fields.append(FieldDef(f"field.{custom.key}", custom.label, custom.label, kind, custom.unit, custom.required))
+        fields.append(FieldDef(f"field.{custom.key}", custom.label, kind, custom.unit, custom.required))
     for section in task.report.sections:
-        vi, en = SECTION_LABELS[section]
         fields.append(
             FieldDef(
-                f"section.{section.value}", vi, en, "textarea", required=section is Section.RESULTS, group="sections"
+                f"section.{section.value}",
+                SECTION_LABELS[section],
+                "textarea",
+                required=section is Section.RESULTS,
+                group="sections",
+                ours=True,
             )
         )
     if task.report.funding:
-        for key, vi, en in FUNDING_SOURCES:
-            fields.append(FieldDef(f"funding.{key}", vi, en, "money", "đồng", group="funding"))
+        for key, name in FUNDING_SOURCES:
+            fields.append(FieldDef(f"funding.{key}", name, "money", "đồng", group="funding", ours=True))
     return FormDefinition(
         task.key, task.title, tuple(fields), task.report.enterprises, task.report.attachments, tuple(ratios)
     )
@@ -170,7 +179,7 @@ def parse_form(definition: FormDefinition, data: Mapping[str, str], *, submittin
         raw = (data.get(spec_field.key) or "").strip()
         if not raw:
             if submitting and spec_field.required:
-                parsed.errors[spec_field.key] = ("Vui lòng điền mục này.", "Please fill in this field.")
+                parsed.errors[spec_field.key] = said_both(N_("Please fill in this field."))
             continue
         try:
             parsed.values[spec_field.key] = _read(spec_field.kind, raw)
@@ -179,10 +188,7 @@ def parse_form(definition: FormDefinition, data: Mapping[str, str], *, submittin
     for numerator, denominator in definition.ratios:
         top, bottom = parsed.values.get(numerator), parsed.values.get(denominator)
         if isinstance(top, int) and isinstance(bottom, int) and top > bottom:
-            parsed.errors[numerator] = (
-                "Số này không được lớn hơn tổng số ở mục dưới.",
-                "This cannot exceed the total below.",
-            )
+            parsed.errors[numerator] = said_both(N_("This cannot exceed the total below."))
     if definition.enterprises:
         parsed.values["enterprises"] = _enterprises(data, parsed)
     return parsed
@@ -214,29 +220,34 @@ def _read_date(raw: str) -> date:
     return date.fromisoformat(raw)
 
 
+_FORMAT_ERRORS = {
+    "integer": N_("Enter a whole number, e.g. 1.234."),
+    "money": N_("Enter an amount in đồng, e.g. 1.023.600.000."),
+    "number": N_("Enter a number, e.g. 8,5."),
+    "date": N_("Enter a date as dd/mm/yyyy."),
+}
+
+
 def _format_error(kind: str) -> tuple[str, str]:
-    return {
-        "integer": ("Nhập một số nguyên không âm, ví dụ 1.234.", "Enter a whole number, e.g. 1.234."),
-        "money": ("Nhập số tiền bằng đồng, ví dụ 1.023.600.000.", "Enter an amount in đồng, e.g. 1.023.600.000."),
-        "number": ("Nhập một số, ví dụ 8,5.", "Enter a number, e.g. 8,5."),
-        "date": ("Nhập ngày theo dạng dd/mm/yyyy.", "Enter a date as dd/mm/yyyy."),
-    }.get(kind, ("Nội dung quá dài.", "Too long."))
+    return said_both(_FORMAT_ERRORS.get(kind, N_("Too long.")))
+
+
+def said_both(message: str) -> tuple[str, str]:
+    """An error of the form in both languages, (vi, en): the page picks the reader's when it shows it."""
+    return words("vi").gettext(message), words("en").gettext(message)
 
 
 def _enterprises(data: Mapping[str, str], parsed: ParsedForm) -> list[dict[str, str]]:
     rows = []
     index = 0
-    allowed = {key for key, _, _ in PARTICIPATION}
+    allowed = {key for key, _ in PARTICIPATION}
     while f"enterprise.{index}.name" in data:
         name = (data.get(f"enterprise.{index}.name") or "").strip()
         sector = (data.get(f"enterprise.{index}.sector") or "").strip()
         participation = (data.get(f"enterprise.{index}.participation") or "").strip()
         if name:
             if participation and participation not in allowed:
-                parsed.errors[f"enterprise.{index}.participation"] = (
-                    "Chọn một hình thức trong danh sách.",
-                    "Choose from the list.",
-                )
+                parsed.errors[f"enterprise.{index}.participation"] = said_both(N_("Choose from the list."))
             rows.append({"name": name[:300], "sector": sector[:200], "participation": participation})
         index += 1
     return rows

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sxsh_flow.engine.report_form import SECTION_LABELS
+from sxsh_flow.engine.report_form import SECTION_LABELS, form_label
 from sxsh_flow.engine.spec import Aggregation, Indicator, Section, Target
 from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.reports.decree30 import place_and_date
@@ -237,8 +237,7 @@ class ConsolidatedReport:
         return f"bao-cao-{self.plan_key}-{span}"
 
     def section_label(self, section: str) -> str:
-        vietnamese, english = SECTION_LABELS[Section(section)]
-        return english if self.language == "en" else vietnamese
+        return form_label(SECTION_LABELS[Section(section)], self.language)
 
 
 # --- judging ---------------------------------------------------------------------------------

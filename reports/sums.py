@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sxsh_flow.engine.report_form import FUNDING_SOURCES, PARTICIPATION
+from sxsh_flow.engine.report_form import FUNDING_SOURCES, PARTICIPATION, form_label
 from sxsh_flow.engine.spec import Aggregation, FieldType, Indicator, PlanSpec, Section
 from sxsh_flow.engine.time_policy import NATIONAL, TimePolicy
 from sxsh_flow.reports.model import (
@@ -205,7 +205,7 @@ def funding(duties: Sequence[Duty], *, total_label: str = "Tổng cộng") -> tu
 
     An agency has a row once it reported any source, in the order the duties come (directory order).
     """
-    keys = [key for key, _, _ in FUNDING_SOURCES]
+    keys = [key for key, _ in FUNDING_SOURCES]
     per_agency: dict[str, dict[str, int]] = {}
     names: dict[str, str] = {}
     for duty in duties:
@@ -286,9 +286,9 @@ def timeliness(duties: Sequence[Duty], cycle_labels: Sequence[str], *, today: da
 
 
 def participation_label(key: str, language: str = "vi") -> str:
-    for known, vietnamese, english in PARTICIPATION:
+    for known, name in PARTICIPATION:
         if key == known:
-            return english if language == "en" else vietnamese
+            return form_label(name, language)
     return key
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sxsh_flow.engine.report_form import FUNDING_SOURCES
+from sxsh_flow.engine.report_form import FUNDING_SOURCES, form_label
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, FundingRow, IndicatorResult
 from sxsh_flow.words import Number, Words, words
 
@@ -84,15 +84,15 @@ def period_text(report: ConsolidatedReport) -> str:
 
 def source_label(key: str, language: str) -> str:
     """A source of funding as the form names it ("Ngân sách trung ương"); an unknown key as it is."""
-    for known, vietnamese, english in FUNDING_SOURCES:
+    for known, name in FUNDING_SOURCES:
         if key == known:
-            return english if language == "en" else vietnamese
+            return form_label(name, language)
     return key
 
 
 def sources(row: FundingRow) -> list[str]:
     """``row``'s source keys: every source of the form in its order, then any the form does not know."""
-    known = [key for key, _, _ in FUNDING_SOURCES]
+    known = [key for key, _ in FUNDING_SOURCES]
     return known + [key for key in row.by_source if key not in known]
 
 

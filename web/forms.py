@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from sxsh_flow.engine.attachments import MAX_BYTES, IncomingFile
-from sxsh_flow.engine.report_form import ENTERPRISE_ROWS, PARTICIPATION, FieldDef, FormDefinition
+from sxsh_flow.engine.report_form import ENTERPRISE_ROWS, PARTICIPATION, FieldDef, FormDefinition, form_label
 from sxsh_flow.web.pages import text
 from sxsh_flow.words import words
 
@@ -241,7 +241,7 @@ def report_form_view(
     return ReportFormView(
         groups=groups,
         enterprises=rows if definition.enterprises else None,
-        participation=[(key, en if language == "en" else vi) for key, vi, en in PARTICIPATION],
+        participation=[(key, form_label(name, language)) for key, name in PARTICIPATION],
         attachments=definition.attachments,
         attachment_error=attachment_error,
         errors=summary,

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ReportingCycle, Submission, TaskRun
-from sxsh_flow.engine.report_form import FUNDING_SOURCES
+from sxsh_flow.engine.report_form import FUNDING_SOURCES, form_label
 from sxsh_flow.engine.states import SubmissionState, TaskRunState
 from sxsh_flow.reports.collect import build_report
 from sxsh_flow.reports.docx import render_docx
@@ -68,7 +68,7 @@ def database_truth(session: Session, run_id: int, cycle: str = CYCLE, today: dat
     truth = Reading()
     numerators: dict[str, list[int]] = {code: [0, 0] for code in RATIOS}
     counts = dict.fromkeys(COUNTS, Decimal(0))
-    funding = {key: 0 for key, _, _ in FUNDING_SOURCES}
+    funding = {key: 0 for key, _ in FUNDING_SOURCES}
     enterprises: set[tuple[str, str]] = set()
     task_runs = session.scalars(
         select(TaskRun)
@@ -219,7 +219,7 @@ def read_docx(content: bytes, report: ConsolidatedReport) -> Reading:
                 elif code in COUNTS:
                     reading.counts[code] = vietnamese_number(row[4].split("\n")[0])
         elif headings == [vi("No."), vi("Source"), vi("Amount (VND)")]:
-            labels = {vietnamese: key for key, vietnamese, _ in FUNDING_SOURCES}
+            labels = {form_label(name, "vi"): key for key, name in FUNDING_SOURCES}
             for _, label, amount in rows:
                 reading.funding[labels.get(label, "total")] = int(vietnamese_number(amount))
         elif headings[:2] == [vi("No."), vi("Agency")] and vi("Due") in headings:
@@ -256,7 +256,7 @@ def read_xlsx(content: bytes) -> Reading:
             reading.counts[code] = Decimal(str(result))
     headings, rows = table("Funding")
     total_row = next(row for row in rows if row[1] == vi("Total"))
-    labels = {vietnamese: key for key, vietnamese, _ in FUNDING_SOURCES} | {vi("Total"): "total"}
+    labels = {form_label(name, "vi"): key for key, name in FUNDING_SOURCES} | {vi("Total"): "total"}
     reading.funding = {labels[heading]: total_row[index] for index, heading in enumerate(headings) if heading in labels}
     in_words = next(row[1] for row in rows if isinstance(row[1], str) and row[1].startswith(IN_WORDS))
     reading.in_words = in_words.removeprefix(IN_WORDS).removesuffix(".")

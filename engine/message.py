@@ -31,6 +31,7 @@ class MessageKind(StrEnum):
     RETURNED = "returned"  # the coordinator sent a report back: the comment, and a fresh link
     EXTENSION = "extension"  # the coordinator's answer to a request for more time
     FORWARDED = "forwarded"  # a colleague forwarded a task: a link of one's own
+    FORWARD_APPROVAL = "forward_approval"  # to the coordinator: a forward to an outside address waits
 
 
 @dataclass(frozen=True)

@@ -108,11 +108,22 @@ TEXT: dict[str, str] = {
     "forward_note": NP_(
         "portal", "A colleague in your agency will get an email with a link of their own to report on this task."
     ),
+    "forward_guest_note": NP_(
+        "portal",
+        "The colleague gets a link to this task alone, for this cycle; they do not become a contact of the "
+        "agency. An address outside its mail domains waits for the coordinator's approval. A task can be "
+        "forwarded at most {limit} times.",
+    ),
     "colleague_name": NP_("portal", "Name"),
     "colleague_email": NP_("portal", "Email address"),
     "send_forward": NP_("portal", "Send the link"),
     "forwarded_title": NP_("portal", "Task forwarded"),
     "forwarded": NP_("portal", "An email with a link has been queued for {email}."),
+    "forward_waits": NP_(
+        "portal",
+        "{email} is outside your agency's mail domains: the coordinator has been asked to approve. "
+        "Nothing is sent to it until then.",
+    ),
     "receipt_title": NP_("portal", "Report received"),
     "receipt": NP_("portal", "Version {number} of the report was received on {moment}."),
     "receipt_on_time": NP_("portal", "It came in on time (deadline {deadline})."),

@@ -23,7 +23,7 @@ from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.services.extensions import request_extension
-from sxsh_flow.engine.services.forwards import forward_task
+from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, resolve
 from sxsh_flow.engine.services.notices import Mailing
 from sxsh_flow.engine.services.submissions import FormState, form_state, save_report
@@ -74,6 +74,7 @@ class Forwarded:
     state: FormState
     refused: SideForm | None
     email: str | None
+    waits_for_coordinator: bool = False
 
 
 class LinkLocks:
@@ -168,6 +169,7 @@ class ReplyPortal:
                 "forward": forward_view,
                 "summary": form.errors + side_errors(extension_view, forward_view, language),
                 "limit_mb": MAX_BYTES // (1024 * 1024),
+                "forward_limit": MAX_FORWARDS_PER_TASK_RUN,
             },
             status=status,
             switch_path=f"/r/{token}",
@@ -240,7 +242,7 @@ class ReplyPortal:
             "notice.html",
             {
                 "title": "forwarded_title",
-                "lines": ["forwarded"],
+                "lines": ["forward_waits"] if outcome.waits_for_coordinator else ["forwarded"],
                 "values": {"email": outcome.email},
                 "back": token,
                 "back_label": "back",
@@ -348,11 +350,12 @@ class ReplyPortal:
                 return None
             state = form_state(session, access)
             try:
-                link = forward_task(
+                outcome = forward_task(
                     session,
                     access,
                     name=values["name"],
                     email=values["email"],
+                    ticket=posted.get("form_nonce"),
                     now=self.clock.now(),
                     mailing=self.mailing,
                     signer=self.signer,
@@ -361,7 +364,7 @@ class ReplyPortal:
                 session.rollback()
                 refusal = (problem.message("vi"), problem.message("en"))
                 return Forwarded(state, SideForm(values, {"email": refusal}), None)
-            return Forwarded(state, None, link.contact.email)
+            return Forwarded(state, None, outcome.email, outcome.waits_for_coordinator)
 
     def _receipt_page(self, request: Request, token: str, state: FormState, receipt: Receipt) -> HTMLResponse:
         return self.pages.render(

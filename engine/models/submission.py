@@ -29,6 +29,8 @@ class Submission(Base):
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
     link_id: Mapped[int | None] = mapped_column(ForeignKey("reply_links.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    # Who wrote this version, "Name <address>": a contact, or a colleague a task was forwarded to.
+    author: Mapped[str] = mapped_column(String(600), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -59,7 +59,7 @@ class LinkAccess:
 
     link_id: int
     task_run_id: int
-    contact_id: int
+    contact_id: int | None  # None for a guest: a colleague a task was forwarded to
     contact_name: str
     contact_email: str
     agency_id: int
@@ -67,7 +67,14 @@ class LinkAccess:
 
     @property
     def actor(self) -> str:
+        if self.contact_id is None:
+            return f"guest:{self.contact_name} <{self.contact_email}> via link {self.link_id}"
         return f"contact:{self.contact_id}:{self.contact_email} via link {self.link_id}"
+
+    @property
+    def author(self) -> str:
+        """The person acting, as a submission names its author."""
+        return f"{self.contact_name} <{self.contact_email}>"
 
 
 def link_expiry(cycle: ReportingCycle, valid_after_close: timedelta = DEFAULT_VALID_AFTER_CLOSE) -> datetime:
@@ -99,7 +106,7 @@ def issue_link(
     link = ReplyLink(
         task_run_id=task_run.id,
         contact_id=contact.id,
-        nonce=secrets.token_urlsafe(16),
+        nonce=new_nonce(),
         created_at=now,
         created_by=actor,
         expires_at=link_expiry(task_run.cycle),
@@ -108,8 +115,12 @@ def issue_link(
     session.add(link)
     session.flush()
     reason = f"link for {contact.email}" + (f", forwarded from link {forwarded_from.id}" if forwarded_from else "")
-    _history(session, task_run, "issue_link" if forwarded_from is None else "forward", actor, reason, now)
+    record_link(session, task_run, "issue_link" if forwarded_from is None else "forward", actor, reason, now)
     return link
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) -> LinkAccess | None:
@@ -121,13 +132,22 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
     link = session.get(ReplyLink, link_id)
     if link is None or not secrets.compare_digest(link.nonce, nonce) or not link.works_at(now):
         return None
-    contact = link.contact
     task_run = link.task_run
-    reassigned = contact.agency_id != task_run.agency_id
-    if not contact.active or reassigned or task_run.state not in REPORTABLE:
+    # A guest's link lives on the forwarder's: it stops when theirs would (contact retired, task moved).
+    holder = link.contact
+    if holder is None:
+        origin = session.get(ReplyLink, link.forwarded_from_id) if link.forwarded_from_id else None
+        if origin is None or not origin.works_at(now):
+            return None
+        holder = origin.contact
+    if holder is None or not holder.active or holder.agency_id != task_run.agency_id:
+        return None
+    if task_run.state not in REPORTABLE:
         return None
     agency = session.get_one(AgencyRecord, task_run.agency_id)
-    return LinkAccess(link.id, task_run.id, contact.id, contact.name, contact.email, agency.id, agency.name)
+    return LinkAccess(
+        link.id, task_run.id, link.contact_id, link.holder_name, link.holder_email, agency.id, agency.name
+    )
 
 
 def revoke_links(
@@ -151,7 +171,7 @@ def revoke_links(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _history(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
+def record_link(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
     # Link events are not state changes of the task run, but they belong to its history.
     state = task_run.state.value
     session.add(

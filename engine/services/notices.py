@@ -270,21 +270,25 @@ def queue_task_message(
     *,
     kind: MessageKind,
     key: str,
-    to_contacts: Sequence[ContactRecord],
+    to_contacts: Sequence[ContactRecord] = (),
     now: datetime,
     mailing: Mailing,
     signer: LinkSigner | None = None,
     actor: str = "system",
+    to_addresses: Sequence[Address] = (),
+    reply_url: str | None = None,
     **details: Any,
 ) -> NoticeSummary:
     """One message about one task run to chosen contacts (receipts, returns, extensions, forwards).
 
-    With a ``signer`` the message carries the first contact's reply link. ``details`` go to the
-    template: ``comment``, ``forwarded_by``, ``receipt_version`` with ``on_time``, ``extension``.
+    With a ``signer`` the message carries the first contact's reply link; ``reply_url`` gives one
+    outright (a guest's). ``to_addresses``: people who are not contacts (a colleague a task was
+    forwarded to). ``details`` go to the template: ``comment``, ``forwarded_by``,
+    ``receipt_version`` with ``on_time``, ``extension``.
     """
     run = session.get_one(PlanRun, task_run.plan_run_id)
     mail = RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id})
-    to = [Address(c.name, c.email) for c in to_contacts if c.active]
+    to = [Address(c.name, c.email) for c in to_contacts if c.active] + list(to_addresses)
     summary = NoticeSummary()
     if not to:
         summary.problems.append(f"{task_run.agency_code}: no active contact; {kind.value} not queued")
@@ -307,7 +311,8 @@ def queue_task_message(
         extras["extension"] = ExtensionInfo(
             request.state.value == "approved", request.proposed_until, request.granted_until
         )
-    item = mail.task_item(task_run, task_run.cycle, reply_url=mail.reply_url(task_run, to, now=now, actor=actor))
+    url = reply_url or mail.reply_url(task_run, to, now=now, actor=actor)
+    item = mail.task_item(task_run, task_run.cycle, reply_url=url)
     message = mail.message(
         kind=kind,
         key=key,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.attachments import CheckedFile, IncomingFile, RefusedFile, check_file, store_file
 from sxsh_flow.engine.clock import local_date
-from sxsh_flow.engine.message import MessageKind
+from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import (
     AgencyRecord,
     Attachment,
@@ -183,13 +183,16 @@ def save_report(
     fire(session, draft, "submit", actor=access.actor, now=now, reason=f"version {draft.version}")
     fire(session, task_run, "submit", actor=access.actor, now=now, reason=f"version {draft.version} submitted")
     cancel_pending(session, task_run_id=task_run.id, now=now, actor=access.actor, reason="the report came in")
-    contact = session.get_one(ContactRecord, access.contact_id)
+    # The receipt goes to whoever sent the report: a contact, or the colleague it was forwarded to.
+    contacts = [session.get_one(ContactRecord, access.contact_id)] if access.contact_id is not None else []
+    guests = [] if contacts else [Address(access.contact_name, access.contact_email)]
     queue_task_message(
         session,
         task_run,
         kind=MessageKind.RECEIPT,
         key=f"receipt:{draft.id}",
-        to_contacts=[contact],
+        to_contacts=contacts,
+        to_addresses=guests,
         now=now,
         mailing=mailing,
         receipt_version=draft.version,
@@ -201,7 +204,7 @@ def save_report(
 def _draft(session: Session, task_run: TaskRun, access: LinkAccess, now: datetime) -> Submission:
     latest = _latest(session, task_run.id)
     if latest is not None and latest.state is SubmissionState.DRAFT:
-        latest.link_id, latest.contact_id = access.link_id, access.contact_id
+        latest.link_id, latest.contact_id, latest.author = access.link_id, access.contact_id, access.author
         return latest
     version = (latest.version if latest else 0) + 1
     draft = Submission(
@@ -210,6 +213,7 @@ def _draft(session: Session, task_run: TaskRun, access: LinkAccess, now: datetim
         values={},
         link_id=access.link_id,
         contact_id=access.contact_id,
+        author=access.author,
         created_at=now,
         updated_at=now,
         _state=SubmissionState.DRAFT,

@@ -183,6 +183,12 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
         "tasks": (dataclasses.replace(RESEARCH, reply_url=FORWARDED_LINK),),
         "forwarded_by": FORWARDER,
     },
+    MessageKind.FORWARD_APPROVAL: {
+        "today": date(2016, 11, 22),
+        "tasks": (RESEARCH,),
+        "forwarded_by": FORWARDER,
+        "extra": {"number": "7", "guest_name": "Người ngoài", "guest_email": "someone@mail.example.org"},
+    },
     MessageKind.DIGEST: {
         "today": date(2016, 12, 23),
         "agency_code": "SCT",

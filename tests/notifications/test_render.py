@@ -67,7 +67,9 @@ def test_a_subject_stays_on_one_line_when_a_title_holds_line_breaks() -> None:
 
 
 @pytest.mark.parametrize(
-    "kind", [k for k in MessageKind if k not in {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED}], ids=str
+    "kind",
+    [k for k in MessageKind if k not in {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED, MessageKind.FORWARD_APPROVAL}],
+    ids=str,
 )
 def test_messages_about_tasks_say_plan_basis_task_deadline_and_contact(kind: MessageKind) -> None:
     context = make_context(kind)

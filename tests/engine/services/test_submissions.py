@@ -249,18 +249,20 @@ def test_an_extension_must_move_the_deadline_later(store: Store, token: str, clo
 
 def test_forwarding_gives_a_colleague_a_link_of_their_own(store: Store, token: str, clock: FixedClock) -> None:
     with store.session() as session:
-        link = forward_task(
+        outcome = forward_task(
             session,
             access(store, token, clock),
             name="Nguyễn Thị Mới",
             email="moi@tuky.haiduong.example",
+            ticket="ticket-1",
             now=clock.now(),
             mailing=MAILING,
             signer=SIGNER,
         )
-        new_token = SIGNER.token(link)
+        new_token = SIGNER.token(outcome.link)
     colleague = access(store, new_token, clock)
     assert colleague.contact_email == "moi@tuky.haiduong.example"
+    assert colleague.contact_id is None  # a guest of this task, not a new contact of the agency
     assert kinds(store)[-1] == "forwarded"
 
 

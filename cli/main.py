@@ -15,6 +15,7 @@ import typer
 from sxsh_flow.cli import agencies as agencies_commands
 from sxsh_flow.cli import deploy as deploy_commands
 from sxsh_flow.cli import extensions as extensions_commands
+from sxsh_flow.cli import forwards as forwards_commands
 from sxsh_flow.cli import mail as mail_commands
 from sxsh_flow.cli import plans as plans_commands
 from sxsh_flow.cli import reports as reports_commands
@@ -43,6 +44,7 @@ mail_commands.register(app)
 serve_commands.register(app)
 submissions_commands.register(app)
 extensions_commands.register(app)
+forwards_commands.register(app)
 reports_commands.register(app)
 deploy_commands.register(app)
 simulate_commands.register(app)

@@ -202,7 +202,9 @@ def _texts(document: Any, report: ConsolidatedReport, section: str, w: Words) ->
         if several_cycles and text.cycle_label:
             who += f" ({w.cycle_name(text.cycle_label)})"
         paragraph.add_run(who).italic = True
-        paragraph.add_run(f": {text.text}")
+        # One break per line typed: Word makes a break of every "\r" and every "\n", and browsers
+        # send a textarea's line ends as "\r\n" (older rows kept them).
+        paragraph.add_run(": " + "\n".join(text.text.splitlines()))
 
 
 def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:

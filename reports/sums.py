@@ -254,7 +254,13 @@ def texts(duties: Sequence[Duty]) -> dict[str, tuple[AgencyText, ...]]:
             written = (duty.values or {}).get(f"section.{section.value}")
             if isinstance(written, str) and written.strip():
                 grouped[section.value].append(
-                    AgencyText(duty.agency_code, duty.agency_name, duty.task_title, written.strip(), duty.cycle_label)
+                    AgencyText(
+                        duty.agency_code,
+                        duty.agency_name,
+                        duty.task_title,
+                        "\n".join(written.strip().splitlines()),  # one "\n" per line, whatever the browser sent
+                        duty.cycle_label,
+                    )
                 )
     return {key: tuple(items) for key, items in grouped.items() if items}
 

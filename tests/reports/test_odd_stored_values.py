@@ -79,3 +79,13 @@ def test_the_charts_are_drawn(odd_report: ConsolidatedReport) -> None:
 def test_a_decimal_stored_as_text_counts_exactly(odd_report: ConsolidatedReport) -> None:
     values = [figure.value for i in odd_report.indicators for figure in [i.province] if figure.value is not None]
     assert all(isinstance(value, Decimal) for value in values)
+
+
+def test_the_cycle_close_files_are_written(odd_store: tuple[Store, int]) -> None:
+    # The closing job of `serve` sends these two files; it failed on every tick.
+    from sxsh_flow.reports.collect import report_files
+
+    store, run_id = odd_store
+    with store.session() as session:
+        files = report_files(session, run_id, "2017", today=TODAY)
+    assert [content[:2] for _, _, content in files] == [b"PK", b"PK"]

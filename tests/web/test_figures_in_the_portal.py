@@ -11,10 +11,12 @@ from .conftest import REPORT, Portal, error_next_to, form_fields
 
 
 def test_a_26_digit_figure_is_refused_next_to_the_field_with_the_bound(portal: Portal) -> None:
-    page = portal.submit({**REPORT, "indicator.informed.numerator": "12.345.678.901.234.567.890.123.456"})
+    # A denominator: the numerator stays below it, so only the bound can refuse it (main stored it).
+    page = portal.submit({**REPORT, "indicator.informed.denominator": "12.345.678.901.234.567.890.123.456"})
 
     assert page.status_code == 422
-    assert "từ 0 đến 1.000.000.000" in error_next_to(page.text, "indicator.informed.numerator")
+    assert "từ 0 đến 1.000.000.000" in error_next_to(page.text, "indicator.informed.denominator")
+    assert portal.outbox("receipt") == []
     assert portal.task_state() is TaskRunState.OPEN
 
 

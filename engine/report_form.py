@@ -40,6 +40,9 @@ SECTION_LABELS: dict[Section, str] = {
     Section.NEXT_TASKS: NP_("report form", "Next tasks"),
 }
 ENTERPRISE_ROWS = 5  # blank rows offered beyond those already filled
+# Years a date of the form may have: a plan runs for a few years, and a year like 9999 is a typo
+# that would overflow the calendar's arithmetic further on.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 FORM = "report form"  # the context the form's own words are said in (the base catalogue)
 
 
@@ -60,6 +63,49 @@ class FieldDef:
 
     def label(self, language: str) -> str:
         return form_label(self.name, language) if self.ours else self.name
+
+    @property
+    def bound(self) -> Bound | None:
+        """What a number field accepts (None for text and dates)."""
+        if self.kind == "number" and self.unit.strip() == "%":
+            return PERCENT_BOUND
+        return BOUNDS.get(self.kind)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The figures a number field accepts: from 0 to ``maximum``, with at most ``places`` decimals.
+
+    Every figure has one, stated on the form and enforced when it is read, so that nothing an
+    agency types is beyond what the report can add up and print.
+    """
+
+    maximum: Decimal
+    places: int = 0
+
+    def hint(self, language: str) -> str:
+        """ "From 0 to 1.000.000.000." (numbers as the form reads them, the Vietnamese way)."""
+        return words(language).gettext(N_("From 0 to {maximum}."), maximum=words("vi").number(self.maximum))
+
+    def error(self) -> tuple[str, str]:
+        if self.places:
+            return said_both(
+                N_("Enter a number from 0 to {maximum}, with at most {places} digits after the comma."),
+                maximum=words("vi").number(self.maximum),
+                places=self.places,
+            )
+        return said_both(N_("Enter a whole number from 0 to {maximum}."), maximum=words("vi").number(self.maximum))
+
+    def admits(self, number: Decimal) -> bool:
+        return 0 <= number <= self.maximum and -number.as_tuple().exponent <= self.places  # type: ignore[operator]
+
+
+BOUNDS: dict[str, Bound] = {
+    "integer": Bound(Decimal(10) ** 9),  # a count: more than any province's people or enterprises
+    "money": Bound(Decimal(10) ** 15),  # đồng: more than a province's whole budget for a year
+    "number": Bound(Decimal(10) ** 12, places=6),  # tonnes, kWh, hours ...
+}
+PERCENT_BOUND = Bound(Decimal(100), places=2)
 
 
 @dataclass(frozen=True)
@@ -173,7 +219,11 @@ def parse_vietnamese_number(text: str) -> Decimal:
 
 
 def parse_form(definition: FormDefinition, data: Mapping[str, str], *, submitting: bool) -> ParsedForm:
-    """Read what was typed; on submit, required fields must be there. Errors are (vi, en) per field."""
+    """Read what was typed; on submit, required fields must be there. Errors are (vi, en) per field.
+
+    Whole numbers are stored as ints; a decimal as its canonical text ("8.5"), since a JSON float
+    keeps only 17 digits; text with one "\\n" per line typed, whatever line ends the browser sent.
+    """
     parsed = ParsedForm()
     for spec_field in definition.fields:
         raw = (data.get(spec_field.key) or "").strip()
@@ -182,7 +232,9 @@ def parse_form(definition: FormDefinition, data: Mapping[str, str], *, submittin
                 parsed.errors[spec_field.key] = said_both(N_("Please fill in this field."))
             continue
         try:
-            parsed.values[spec_field.key] = _read(spec_field.kind, raw)
+            parsed.values[spec_field.key] = _read(spec_field, raw)
+        except OutOfBounds as refused:
+            parsed.errors[spec_field.key] = refused.bound.error()
         except ValueError:
             parsed.errors[spec_field.key] = _format_error(spec_field.kind)
     for numerator, denominator in definition.ratios:
@@ -194,30 +246,52 @@ def parse_form(definition: FormDefinition, data: Mapping[str, str], *, submittin
     return parsed
 
 
-def _read(kind: str, raw: str) -> Any:
-    if kind == "integer" or kind == "money":
+class OutOfBounds(ValueError):
+    """A number beyond what its field accepts."""
+
+    def __init__(self, bound: Bound) -> None:
+        super().__init__(bound.maximum)
+        self.bound = bound
+
+
+def _read(spec_field: FieldDef, raw: str) -> Any:
+    kind, bound = spec_field.kind, spec_field.bound
+    if bound is not None:
         number = parse_vietnamese_number(raw)
-        if number != number.to_integral_value() or number < 0:
-            raise ValueError(raw)
-        return int(number)
-    if kind == "number":
-        number = parse_vietnamese_number(raw)
-        if number < 0:
-            raise ValueError(raw)
-        return float(number)
+        if kind != "number" and (number != number.to_integral_value() or number < 0):
+            raise ValueError(raw)  # money is whole đồng, a count a whole number: the format is wrong
+        if not bound.admits(number.normalize() if number else Decimal(0)):
+            raise OutOfBounds(bound)
+        return stored_number(number)
     if kind == "date":
-        return _read_date(raw).isoformat()
+        return read_date(raw).isoformat()
     if len(raw) > 20000:
         raise ValueError("too long")
-    return raw
+    return "\n".join(raw.splitlines()) if kind == "textarea" else raw
 
 
-def _read_date(raw: str) -> date:
-    """dd/mm/yyyy as people write it, or the ISO form a date picker sends."""
+def stored_number(number: Decimal) -> int | str:
+    """A bounded number as JSON stores it exactly: an int if it is whole, else its canonical text."""
+    if number == number.to_integral_value():
+        return int(number)
+    return format(number.normalize(), "f")
+
+
+def read_date(raw: str) -> date:
+    """dd/mm/yyyy as people write it, or the ISO form a date picker sends, from FIRST_YEAR to LAST_YEAR."""
     if "/" in raw:
-        day, month, year = (int(part) for part in raw.split("/"))
-        return date(year, month, day)
-    return date.fromisoformat(raw)
+        parts = raw.split("/")
+        if len(parts) != 3 or any(len(part) > 4 for part in parts):
+            raise ValueError(raw[:50])
+        day, month, year = (int(part) for part in parts)
+        read = date(year, month, day)
+    elif len(raw) == len("2017-12-21"):
+        read = date.fromisoformat(raw)
+    else:
+        raise ValueError(raw[:50])
+    if not FIRST_YEAR <= read.year <= LAST_YEAR:
+        raise ValueError(raw[:50])
+    return read
 
 
 _FORMAT_ERRORS = {
@@ -232,9 +306,9 @@ def _format_error(kind: str) -> tuple[str, str]:
     return said_both(_FORMAT_ERRORS.get(kind, N_("Too long.")))
 
 
-def said_both(message: str) -> tuple[str, str]:
+def said_both(message: str, **params: Any) -> tuple[str, str]:
     """An error of the form in both languages, (vi, en): the page picks the reader's when it shows it."""
-    return words("vi").gettext(message), words("en").gettext(message)
+    return words("vi").gettext(message, **params), words("en").gettext(message, **params)
 
 
 def _enterprises(data: Mapping[str, str], parsed: ParsedForm) -> list[dict[str, str]]:

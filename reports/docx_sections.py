@@ -12,7 +12,6 @@ from typing import Any
 from sxsh_flow.engine.time_policy import days_in_words
 from sxsh_flow.reports.charts import attainment_chart, timeliness_chart
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
-from sxsh_flow.reports.money_words import amount_in_words
 from sxsh_flow.reports.ooxml import TABLE_PT, add_grid, add_paragraph, add_picture, make_bold, make_smaller
 from sxsh_flow.reports.writing import (
     NO_FIGURE,
@@ -22,6 +21,7 @@ from sxsh_flow.reports.writing import (
     source_label,
     sources,
     target_text,
+    total_in_words,
     words_of,
     years_text,
 )
@@ -184,7 +184,7 @@ def _funding(document: Any, report: ConsolidatedReport, w: Words) -> None:
     headers = [w.gettext(title) for title in (N_("No."), N_("Source"), N_("Amount (VND)"))]
     table = add_grid(document, headers, rows, (1.2, 9.8, 5.0), align="clr")
     make_bold(table, len(rows))
-    in_words = w.gettext("In words: {amount}.", amount=amount_in_words(total.total))
+    in_words = w.gettext("In words: {amount}.", amount=total_in_words(total.total))
     add_paragraph(document, in_words, italic=True, before=3)
     if report.funding_by_agency:
         add_paragraph(document, w.gettext("(Funding per agency in Appendix {number}.)", number=ROMAN[1]), italic=True)
@@ -202,7 +202,9 @@ def _texts(document: Any, report: ConsolidatedReport, section: str, w: Words) ->
         if several_cycles and text.cycle_label:
             who += f" ({w.cycle_name(text.cycle_label)})"
         paragraph.add_run(who).italic = True
-        paragraph.add_run(f": {text.text}")
+        # One break per line typed: Word makes a break of every "\r" and every "\n", and browsers
+        # send a textarea's line ends as "\r\n" (older rows kept them).
+        paragraph.add_run(": " + "\n".join(text.text.splitlines()))
 
 
 def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:

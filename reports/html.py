@@ -27,7 +27,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sxsh_flow.reports.decree30 import MOTTO, NATIONAL_NAME
 from sxsh_flow.reports.model import Attainment, ConsolidatedReport
-from sxsh_flow.reports.money_words import amount_in_words
 from sxsh_flow.reports.writing import (
     NO_FIGURE,
     STATE_BUDGET,
@@ -38,6 +37,7 @@ from sxsh_flow.reports.writing import (
     source_label,
     sources,
     target_text,
+    total_in_words,
     words_of,
     years_text,
 )
@@ -137,7 +137,7 @@ def _render(
             judged=[i for i in report.indicators if i.attainment is not Attainment.NO_TARGET],
             detailed=[i for i in report.indicators if i.by_agency],
             sources=[(key, source_label(key, report.language)) for key in sources(total)],
-            total_in_words=amount_in_words(total.total),
+            total_in_words=total_in_words(total.total),
             other_sources=[
                 (source_label(key, report.language), total.by_source[key])
                 for key in sources(total)

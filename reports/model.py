@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from typing import Any
 
@@ -293,7 +293,11 @@ def percentage(numerator: int, denominator: int) -> Decimal | None:
     """``numerator / denominator × 100`` to one decimal place; None when the denominator is zero."""
     if not denominator:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    # In a context as wide as the figures: rounding past Decimal's default 28 digits raises, and a
+    # stored numerator may be anything (the form bounds it, an older row may not be).
+    with localcontext() as context:
+        context.prec = max(context.prec, len(str(abs(numerator))) + 30)
+        return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
 
 
 # --- figures as data ---------------------------------------------------------------------------

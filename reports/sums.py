@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sxsh_flow.engine.report_form import FUNDING_SOURCES, PARTICIPATION, form_label
@@ -56,6 +56,9 @@ class Duty:
     def counted(self) -> bool:
         return self.values is not None
 
+
+# Longer text is not a number anyone stored (Decimal would spend its time on "1e999999").
+STORED_NUMBER_LENGTH = 400
 
 # --- indicators --------------------------------------------------------------------------------
 
@@ -142,12 +145,26 @@ def _integer(duty: Duty, key: str) -> int | None:
 
 
 def _decimal(raw: object) -> Decimal | None:
-    # Numbers come back from JSON as int or float; str() keeps 8.5 as 8.5, not 8.4999..., and a
-    # count typed into a number field (6.0) is the count 6, which every output then writes as "6".
-    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+    """A stored number as an exact Decimal; None for anything that is not a finite number.
+
+    The form stores a decimal as its canonical text ("8.5") and a whole number as an int; older
+    rows hold JSON floats, whose str() is the shortest exact form (8.5, not 8.4999...). A count
+    typed into a number field (6.0) is the count 6, which every output then writes as "6".
+    """
+    if isinstance(raw, bool):
         return None
-    value = Decimal(str(raw))
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float | Decimal | str):
+        try:
+            value = Decimal(str(raw).strip()) if len(str(raw)) <= STORED_NUMBER_LENGTH else None
+        except InvalidOperation:
+            return None
+        if value is None or not value.is_finite():
+            return None
+        # int(), not quantize(): quantize raises past Decimal's 28 digits, and a stored value may be huge.
+        return Decimal(int(value)) if value == value.to_integral_value() else value
+    return None
 
 
 # --- work volume ---------------------------------------------------------------------------------
@@ -237,7 +254,13 @@ def texts(duties: Sequence[Duty]) -> dict[str, tuple[AgencyText, ...]]:
             written = (duty.values or {}).get(f"section.{section.value}")
             if isinstance(written, str) and written.strip():
                 grouped[section.value].append(
-                    AgencyText(duty.agency_code, duty.agency_name, duty.task_title, written.strip(), duty.cycle_label)
+                    AgencyText(
+                        duty.agency_code,
+                        duty.agency_name,
+                        duty.task_title,
+                        "\n".join(written.strip().splitlines()),  # one "\n" per line, whatever the browser sent
+                        duty.cycle_label,
+                    )
                 )
     return {key: tuple(items) for key, items in grouped.items() if items}
 

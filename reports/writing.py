@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sxsh_flow.engine.report_form import FUNDING_SOURCES, form_label
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, FundingRow, IndicatorResult
+from sxsh_flow.reports.money_words import amount_in_words
 from sxsh_flow.words import Number, Words, words
 
 NO_FIGURE = "—"
@@ -22,6 +23,15 @@ STATE_BUDGET = ("central_budget", "local_budget")  # the sources that make up th
 def percent(w: Words, value: Number | None) -> str:
     """ "72,1%" (vi) · "72.1%" (en), one decimal place; "—" without a figure."""
     return NO_FIGURE if value is None else f"{w.number(value, 1)}%"
+
+
+def total_in_words(amount: int) -> str:
+    """The funding total in Vietnamese words; a negative total (the form refuses a negative amount,
+    an older row may hold one) is said "Âm ..." rather than stopping the report."""
+    if amount >= 0:
+        return amount_in_words(amount)
+    positive = amount_in_words(-amount)
+    return "Âm " + positive[0].lower() + positive[1:]
 
 
 def quantity(w: Words, value: Number, unit: str) -> str:

@@ -24,8 +24,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from sxsh_flow.reports.archive import stable_archive
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
-from sxsh_flow.reports.money_words import amount_in_words
-from sxsh_flow.reports.writing import source_label, sources, words_of
+from sxsh_flow.reports.writing import source_label, sources, total_in_words, words_of
 from sxsh_flow.words import N_, Words
 
 COUNT = "#,##0"
@@ -33,6 +32,9 @@ DECIMAL = "#,##0.0"
 PERCENT = "0.0%"
 # Dates are date cells; their format writes them as the formatter does (21/12/2016 · 21 December 2016).
 DAY = {"vi": "dd/mm/yyyy", "en": "d mmmm yyyy"}
+# What a spreadsheet takes for the start of a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LARGEST_CELL_NUMBER = Decimal("9.99999999999999E+307")  # Excel's largest number
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 Cell = str | int | float | date | None
 
@@ -92,7 +94,7 @@ def _about(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
         *((w.gettext("Notes"), note) for note in report.notes),
     ]
     for row in rows:
-        sheet.append(list(row))
+        _append(sheet, list(row))
     for cell in sheet["A"]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 32
@@ -119,7 +121,8 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     for index, indicator in enumerate(report.indicators, start=1):
         kind = _number_format(indicator)
         of_target = indicator.attainment_percent
-        sheet.append(
+        _append(
+            sheet,
             [
                 index,
                 indicator.code,
@@ -134,7 +137,7 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                 indicator.province.denominator,
                 None if of_target is None else float(of_target / 100),
                 indicator.attainment.label(report.language),
-            ]
+            ],
         )
         for column in (6, 7, 9):
             sheet.cell(sheet.max_row, column).number_format = kind
@@ -155,7 +158,8 @@ def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     for indicator in report.indicators:
         for agency in indicator.by_agency:
             figure: Figure = agency.figure
-            sheet.append(
+            _append(
+                sheet,
                 [
                     indicator.code,
                     indicator.name,
@@ -164,7 +168,7 @@ def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                     _scaled(indicator, figure.value),
                     figure.numerator,
                     figure.denominator,
-                ]
+                ],
             )
             sheet.cell(sheet.max_row, 5).number_format = _number_format(indicator)
     _formats(sheet, columns)
@@ -181,7 +185,7 @@ def _work_volume(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None
     _headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.work_volume, start=1):
         quantity = _plain(row.quantity)
-        sheet.append([index, row.activity, row.unit, quantity, ", ".join(str(year) for year in row.years)])
+        _append(sheet, [index, row.activity, row.unit, quantity, ", ".join(str(year) for year in row.years)])
         sheet.cell(sheet.max_row, 4).number_format = COUNT if isinstance(quantity, int) else DECIMAL
     _formats(sheet, columns)
 
@@ -197,14 +201,14 @@ def _funding(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     ]
     _headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.funding_by_agency, start=1):
-        sheet.append([index, row.label, *(row.by_source.get(key, 0) for key in keys), row.total])
+        _append(sheet, [index, row.label, *(row.by_source.get(key, 0) for key in keys), row.total])
     # Values from the model, not =SUM(...): see the module's docstring.
-    sheet.append([None, total.label, *(total.by_source.get(key, 0) for key in keys), total.total])
+    _append(sheet, [None, total.label, *(total.by_source.get(key, 0) for key in keys), total.total])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     _formats(sheet, columns)
-    sheet.append([])
-    sheet.append([None, w.gettext("In words: {amount}.", amount=amount_in_words(total.total))])
+    _append(sheet, [])
+    _append(sheet, [None, w.gettext("In words: {amount}.", amount=total_in_words(total.total))])
     sheet.cell(sheet.max_row, 2).font = Font(italic=True)
 
 
@@ -223,7 +227,8 @@ def _late_units(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     _headers(sheet, columns, freeze="E2")
     for index, unit in enumerate(report.late_units, start=1):
         status = w.gettext("Not received") if unit.submitted_on is None else w.gettext("Late")
-        sheet.append(
+        _append(
+            sheet,
             [
                 index,
                 unit.cycle_label,
@@ -234,7 +239,7 @@ def _late_units(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                 unit.submitted_on,
                 unit.days_late,
                 status,
-            ]
+            ],
         )
     _formats(sheet, columns)
 
@@ -250,7 +255,7 @@ def _enterprises(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None
     ]
     _headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.enterprises, start=1):
-        sheet.append([index, row.name, row.sector, row.participation, row.year, row.reported_by])
+        _append(sheet, [index, row.name, row.sector, row.participation, row.year, row.reported_by])
     _formats(sheet, columns)
 
 
@@ -267,7 +272,8 @@ def _timeliness(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     _headers(sheet, columns, freeze="B2")
     for cycle in report.timeliness:
         rate = cycle.on_time_rate
-        sheet.append(
+        _append(
+            sheet,
             [
                 cycle.cycle_label,
                 cycle.expected,
@@ -276,7 +282,7 @@ def _timeliness(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                 cycle.missing,
                 cycle.pending,
                 None if rate is None else float(rate / 100),
-            ]
+            ],
         )
     _formats(sheet, columns)
 
@@ -284,8 +290,34 @@ def _timeliness(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
 # --- building blocks ---------------------------------------------------------------------------
 
 
+def _append(sheet: Worksheet, row: Sequence[object]) -> None:
+    """One row, each value made safe for a spreadsheet (see ``safe_cell``)."""
+    sheet.append([safe_cell(value) for value in row])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # openpyxl makes a formula of any text that begins with "="
+
+
+def safe_cell(value: object) -> object:
+    """``value`` as a cell can hold it: text inert, numbers as numbers as long as Excel can hold them.
+
+    Text that begins with =, +, -, @, a tab or a carriage return is what a spreadsheet reads as a
+    formula (or as the start of one, through DDE): it gets a leading apostrophe, as OWASP's
+    CSV-injection guidance says, and stays text when the sheet is saved as CSV. A number larger
+    than a double (Excel's only number) is written as its digits, as text, rather than not at all.
+    """
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    exact = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
+    if not exact.is_finite() or abs(exact) > LARGEST_CELL_NUMBER:
+        return str(value)
+    return value
+
+
 def _headers(sheet: Worksheet, columns: Sequence[_Column], *, freeze: str) -> None:
-    sheet.append([column.title for column in columns])
+    _append(sheet, [column.title for column in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL

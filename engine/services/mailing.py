@@ -172,6 +172,7 @@ class RunMail:
             day_unit=self.time.unit,
             coordinator=self.coordinator,
             cycles=tuple(cycles),
+            installation=self.mailing.installation,
             **details,
         )
         return OutgoingMessage(

@@ -75,7 +75,9 @@ def test_an_unsendable_focal_point_is_left_out_and_the_head_stands_in(store: Sto
     tuky = next(m for m in summary.queued if m.dedup_key.endswith(":UBND-TUKY"))
     assert [a.email for a in (*tuky.to, *tuky.cc)] == ["lanhdao@tuky.haiduong.example"]
     [problem] = summary.problems
-    assert "UBND-TUKY" in problem and UNSENDABLE in problem and "SMTPUTF8" in problem
+    assert "UBND-TUKY" in problem
+    assert UNSENDABLE in problem
+    assert "SMTPUTF8" in problem
 
 
 def test_an_agency_nobody_can_be_written_to_is_skipped_and_no_other(store: Store) -> None:

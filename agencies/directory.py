@@ -12,9 +12,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sxsh_flow.addresses import UnsendableAddress, sendable_address
 from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
 
 DIRECTORY_FORMAT = 1
@@ -40,10 +40,11 @@ class Contact(_Frozen):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
+        # The one address policy: what the directory accepts, the email builder can send.
         try:
-            return validate_email(value, check_deliverability=False).normalized
-        except EmailNotValidError as exc:
-            raise ValueError(f"'{value}' is not a usable email address: {exc}") from exc
+            return sendable_address(value).normalized
+        except UnsendableAddress as refused:
+            raise ValueError(f"'{value}' is not a usable email address: {refused.reason}") from refused
 
 
 class Agency(_Frozen):

@@ -37,7 +37,7 @@ from sxsh_flow.workflows import load_builtin_plan
 COMMUNES = int(os.environ.get("BENCH_COMMUNES", "1000"))
 OPENS = int(os.environ.get("BENCH_OPENS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-SECRET = "bench-" + "k" * 48
+SECRET = "bench-" + "signing-key-7Qm3v9x2LkP0aZt7YwR4sN8eJ1uH6cB5"
 
 
 def _free_port() -> int:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from sxsh_flow.cli.output import emit_json, shorten, table, write_json
+from sxsh_flow.cli.output import emit_json, printable, shorten, table, write_json
 from sxsh_flow.words import Words
 
 app = typer.Typer(
@@ -92,7 +92,7 @@ def list_agencies(
         for r in rows:
             for c in r.contacts:
                 mark = "" if c.active else said.gettext(" (retired)")
-                typer.echo(f"  {r.code:<16} {c.role:<12} {c.name} <{c.email}>{mark}")
+                typer.echo(printable(f"  {r.code:<16} {c.role:<12} {c.name} <{c.email}>{mark}"))
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,11 @@ class AppContext:
         from sxsh_flow.notifications import EMAIL_WRITER
 
         return Mailing(
-            writer=EMAIL_WRITER, language=self.language, sender_email=self.settings.mail_from, signer=self.signer
+            writer=EMAIL_WRITER,
+            language=self.language,
+            sender_email=self.settings.mail_from,
+            signer=self.signer,
+            installation=self.settings.installation_id(),
         )
 
     @property

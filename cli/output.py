@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -55,8 +56,22 @@ def state_option(states: type[E], text: str | None) -> E | None:
         raise typer.BadParameter(f"unknown state {text!r}; use one of {allowed}") from None
 
 
+# Bidirectional overrides and isolates reorder what a terminal shows around them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (CR, LF, ESC, ...), line separators and bidi
+    controls become spaces, so a name typed into a directory or the portal cannot fake a line of
+    output or move the terminal's cursor."""
+    return "".join(
+        " " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in _BIDI_CONTROLS else char for char in text
+    )
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, indent: int = 2) -> str:
     """A plain aligned table: readable in any terminal, in a pipe and in a log file."""
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -69,4 +84,5 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, indent: int 
 
 
 def shorten(text: str, width: int) -> str:
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -16,6 +16,7 @@ from typing import Any
 
 import filetype
 
+from sxsh_flow.engine.private_files import private_folder
 from sxsh_flow.errors import Phrase
 from sxsh_flow.words import N_
 
@@ -89,7 +90,7 @@ def store_file(folder: Path, checked: CheckedFile) -> Path:
     path = folder / checked.sha256[:2] / checked.sha256
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)  # the agencies' reports: owner-only (mkstemp makes the file 0600)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:

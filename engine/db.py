@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sxsh_flow.engine.private_files import create_private_file, private_folder
 from sxsh_flow.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -41,7 +42,11 @@ def build_engine(url: str) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # Every email with working reply links is in there: owner-only, like SXSH_HOME itself.
+            # SQLite gives its -wal and -shm files the database file's mode.
+            database = Path(parsed.database).expanduser()
+            private_folder(database.parent)
+            create_private_file(database)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

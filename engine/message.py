@@ -140,6 +140,7 @@ class MessageContext:
     extension: ExtensionInfo | None = None  # EXTENSION only
     forwarded_by: str = ""  # FORWARDED: the name of the colleague who forwarded the task
     day_unit: DayUnit = DayUnit.WORKING  # what every count of days in the message counts (the run's policy)
+    installation: str = ""  # mixed into calendar UIDs: two installations never share an event
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -182,6 +183,7 @@ class Composer(Protocol):
         sender: Address,
         to: Sequence[Address],
         cc: Sequence[Address],
+        reply_to: Sequence[Address] = (),
         message_id: str,
         sent_at: datetime,
         language: str,

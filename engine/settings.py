@@ -34,6 +34,12 @@ class Settings:
 
         return load_secret_key(self.secret_key_value, self.home)
 
+    def installation_id(self) -> str:
+        """Mixed into Message-IDs and calendar UIDs: stable here, different in every installation."""
+        from sxsh_flow.engine.secrets import installation_id
+
+        return installation_id(self.secret_key())
+
     @property
     def attachments_folder(self) -> Path:
         return self.home / "attachments"

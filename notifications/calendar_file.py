@@ -1,7 +1,7 @@
 """The deadlines of a message as an iCalendar file (deadline.ics) that people add to their calendar.
 
 One all-day event per task run, published (``METHOD:PUBLISH``: information, not an invitation to
-answer). The UID depends only on the plan and the task run, so a later file with the same task run
+answer). The UID depends only on the installation, the plan and the task run, so a later file with the same task run
 (a reminder, a changed deadline) updates the event instead of adding a second one. Nothing reads
 the clock: DTSTAMP is the ``stamp`` the caller passes, so the same input gives the same bytes.
 """
@@ -19,9 +19,14 @@ from sxsh_flow.words import Words, words
 PRODUCT_ID = "-//sxsh-flow//vi"
 
 
-def event_uid(plan_key: str, task_run_id: int) -> str:
-    """The stable UID of a task run's deadline event."""
-    return f"{plan_key}.task-run-{task_run_id}@sxsh-flow"
+def event_uid(plan_key: str, task_run_id: int, installation: str = "") -> str:
+    """The stable UID of a task run's deadline event, unique to the installation that sends it.
+
+    Run and task-run numbers start at 1 in every installation: without ``installation`` a calendar
+    that hears from two provinces would merge their events.
+    """
+    where = f".{installation}" if installation else ""
+    return f"{plan_key}.task-run-{task_run_id}{where}@sxsh-flow"
 
 
 def deadline_calendar(
@@ -31,6 +36,7 @@ def deadline_calendar(
     *,
     stamp: datetime,
     language: str = "vi",
+    installation: str = "",
 ) -> str:
     """An iCalendar document (CRLF lines) with one all-day VEVENT per task deadline.
 
@@ -46,15 +52,16 @@ def deadline_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", plan.short_title)
     for task in tasks:
-        calendar.add_component(_deadline_event(task, plan, agency_name, stamp.astimezone(UTC), said))
+        uid = event_uid(plan.key, task.task_run_id, installation)
+        calendar.add_component(_deadline_event(task, plan, agency_name, stamp.astimezone(UTC), said, uid))
     document: bytes = calendar.to_ical()
     return document.decode("utf-8")
 
 
-def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: datetime, said: Words) -> Event:
+def _deadline_event(task: TaskItem, plan: PlanInfo, agency_name: str, stamp: datetime, said: Words, uid: str) -> Event:
     summary = said.gettext("Report due: {title}", title=task.title)
     event = Event()
-    event.add("uid", event_uid(plan.key, task.task_run_id))
+    event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", task.due_on)
     # An all-day event ends (exclusively) on the next day (RFC 5545, 3.6.1).

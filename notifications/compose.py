@@ -32,6 +32,7 @@ from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from sxsh_flow.addresses import sendable_address
 from sxsh_flow.engine.message import Address, RenderedMessage
 
 MAX_LINE_LENGTH = 78  # RFC 5322, 2.1.1
@@ -64,8 +65,9 @@ def compose(
     """The email of ``rendered``: text and HTML alternatives, deadline.ics when there is one, and its files.
 
     ``reply_to`` lets replies reach the coordinator when ``sender`` is an unattended mailbox.
-    Raises ``ValueError`` for a naive ``sent_at``, no recipient, a non-ASCII local part, or a
-    malformed mailbox, ``message_id`` or ``language``.
+    Raises ``ValueError`` for a naive ``sent_at``, no recipient, an address the one address policy
+    refuses (``sxsh_flow.addresses.UnsendableAddress``: a non-ASCII local part, no dot in the domain),
+    or a malformed ``message_id`` or ``language``.
     """
     if sent_at.tzinfo is None:
         raise ValueError("compose needs a timezone-aware sent_at")
@@ -152,22 +154,20 @@ def address_header(name: str, addresses: Sequence[Address]) -> str:
     """The folded value of an address header (From, To, Cc, Reply-To)."""
     words: list[str] = []
     for index, address in enumerate(addresses):
-        mailbox = _mailbox_words(address, _first_line_room(name) if index == 0 else MAX_LINE_LENGTH - 1)
+        room = _first_line_room(name) if index == 0 else MAX_LINE_LENGTH - 1
+        mailbox = _mailbox_words(address, room, sender=name == "From")
         if index < len(addresses) - 1:
             mailbox[-1] += ","
         words.extend(mailbox)
     return _fold(name, words)
 
 
-def _mailbox_words(address: Address, room: int) -> list[str]:
-    local_part, _, domain = address.email.rpartition("@")
-    if not local_part.isascii():
-        raise ValueError(f"'{address.email}' has a non-ASCII local part, which needs SMTPUTF8 end to end")
-    # An internationalised domain travels as its ASCII (punycode) form, which needs no SMTPUTF8.
-    ascii_domain = domain if domain.isascii() else domain.encode("idna").decode("ascii")
+def _mailbox_words(address: Address, room: int, *, sender: bool = False) -> list[str]:
+    # The one address policy (the directory and the portal ask it too); an internationalised domain
+    # travels as its ASCII (punycode) form, which needs no SMTPUTF8. A sender may be unattended.
+    addr_spec = sendable_address(address.email, deliverable=not sender).ascii
     try:
-        # headerregistry validates the mailbox and quotes a local part that needs it.
-        mailbox = HeaderAddress(display_name=_one_line(address.name), addr_spec=f"{local_part}@{ascii_domain}")
+        mailbox = HeaderAddress(display_name=_one_line(address.name), addr_spec=addr_spec)
     except (HeaderParseError, ValueError) as exc:
         raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
     if not mailbox.display_name:

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from sxsh_flow.engine.message import Envelope
+from sxsh_flow.engine.private_files import private_folder
 from sxsh_flow.notifications.delivery import Delivery, envelope_of, malformed, transient
 
 
@@ -74,7 +75,7 @@ class EmlFolderTransport:
         with self._lock:
             index = self._written()
             path = index.get(name) or self.folder / _day(message).isoformat() / name
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)  # working reply links inside: owner-only; mkstemp makes files 0600
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as file:

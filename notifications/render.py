@@ -114,7 +114,9 @@ def _calendar(context: MessageContext, tasks: tuple[TaskItem, ...], language: st
         return None
     # DTSTAMP: the start of the office day the message is about, so rendering stays repeatable.
     stamp = datetime.combine(context.today, OFFICE_DAY_START, VIETNAM)
-    return deadline_calendar(upcoming, context.plan, context.agency_name, stamp=stamp, language=language)
+    return deadline_calendar(
+        upcoming, context.plan, context.agency_name, stamp=stamp, language=language, installation=context.installation
+    )
 
 
 def _variables(

@@ -103,7 +103,11 @@ class ReplyPortal:
         self.signer = LinkSigner(secret, settings.base_url)
         self.csrf = CsrfTokens(secret, clock)
         self.mailing = Mailing(
-            writer=EMAIL_WRITER, language=settings.language, sender_email=settings.mail_from, signer=self.signer
+            writer=EMAIL_WRITER,
+            language=settings.language,
+            sender_email=settings.mail_from,
+            signer=self.signer,
+            installation=settings.installation_id(),
         )
         self.locks = LinkLocks()
         self.bad_link_html = bad_link_html

@@ -58,7 +58,11 @@ class JobEnvironment:
         return cls(
             store=store or Store(settings.database_url),
             mailing=Mailing(
-                writer=EMAIL_WRITER, language=settings.language, sender_email=settings.mail_from, signer=signer
+                writer=EMAIL_WRITER,
+                language=settings.language,
+                sender_email=settings.mail_from,
+                signer=signer,
+                installation=settings.installation_id(),
             ),
             transport_factory=lambda: _transport(settings),
             actor=actor,

@@ -150,7 +150,11 @@ def load_directory(session: Session, province_code: str) -> Directory:
             successors=tuple(record.successor_codes),
             address=record.address,
             contacts=tuple(
-                Contact(name=c.name, title=c.title, email=c.email, role=ContactRole(c.role), active=c.active)
+                # Stored contacts are not checked again: an address a later policy refuses must not
+                # stop the whole province (mailing leaves such a contact out, with a problem line).
+                Contact.model_construct(
+                    name=c.name, title=c.title, email=c.email, role=ContactRole(c.role), active=c.active
+                )
                 for c in record.contacts
             ),
         )

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sxsh_flow.addresses import UnsendableAddress, sendable_address
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReplyLink, TaskRun
@@ -53,15 +54,14 @@ def forward_task(
     signer: LinkSigner,
 ) -> ForwardOutcome:
     """Hand the task of ``access`` to one colleague; recorded in history, mailed or put to the coordinator."""
-    from email_validator import EmailNotValidError, validate_email
-
     if access.contact_id is None:
         raise InvalidRequest(N_("Only the agency's own contacts can forward a task."))
     if not ticket or session.scalars(select(ReplyLink.id).where(ReplyLink.ticket == ticket)).first() is not None:
         raise InvalidRequest(N_("This form has already been used; please open the link again."))
     try:
-        address = validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
+        # The one address policy: what the mail path can send (an ASCII local part, a real domain).
+        address = sendable_address(email.strip()).normalized
+    except UnsendableAddress as exc:
         raise InvalidRequest(N_("That email address is not valid.")) from exc
     forwarded = session.scalar(
         select(func.count())

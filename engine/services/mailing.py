@@ -10,11 +10,13 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from sxsh_flow.addresses import address_problem
 from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.message import (
@@ -25,6 +27,7 @@ from sxsh_flow.engine.message import (
     MessageKind,
     MessageWriter,
     PlanInfo,
+    RenderedMessage,
     TaskItem,
 )
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
@@ -45,6 +48,8 @@ class Mailing:
     language: str = "vi"
     sender_email: str | None = None  # SXSH_MAIL_FROM; else the lead agency's focal point
     signer: LinkSigner | None = None  # signs reply links; without it messages carry none
+    # Mixed into every Message-ID, so two installations never send the same one (engine.secrets).
+    installation: str = ""
 
 
 @dataclass
@@ -97,6 +102,24 @@ class RunMail:
         sender_email = mailing.sender_email or (self.coordinator.email if self.coordinator else None)
         self.sender = Address(lead_name, sender_email or f"noreply@{DEFAULT_SENDER_DOMAIN}")
         self.domain = self.sender.email.rpartition("@")[2] or DEFAULT_SENDER_DOMAIN
+        # An unattended sender (SXSH_MAIL_FROM=noreply@...) cannot take the replies every letter
+        # invites: they go to the coordinator, a person.
+        self.reply_to: tuple[Address, ...] = ()
+        if self.coordinator is not None and self.coordinator.email.lower() != self.sender.email.lower():
+            self.reply_to = (self.coordinator,)
+        # Why an address was left out, or a message not queued; a step adds them to its summary.
+        self.problems: list[str] = []
+
+    def sendable(self, agency: AgencyRecord, addresses: Iterable[Address]) -> list[Address]:
+        """``addresses`` without those the SMTP path cannot send to, each left out with a problem line."""
+        kept = []
+        for address in addresses:
+            problem = address_problem(address.email)
+            if problem is None:
+                kept.append(address)
+            else:
+                self.problems.append(f"{agency.code}: {problem}; left out of its mail until the directory is fixed")
+        return kept
 
     def reply_url(self, task_run: TaskRun, to: Sequence[Address], *, now: datetime, actor: str) -> str | None:
         """The reply link of the message's first recipient for ``task_run``, issued if need be."""
@@ -149,6 +172,7 @@ class RunMail:
             day_unit=self.time.unit,
             coordinator=self.coordinator,
             cycles=tuple(cycles),
+            installation=self.mailing.installation,
             **details,
         )
         return OutgoingMessage(
@@ -157,7 +181,12 @@ class RunMail:
             plan_run_id=self.run.id,
             agency_id=agency.id,
             task_run_ids=tuple(t.task_run_id for t in tasks),
-            message_id=self.mailing.writer.message_id(self.domain, kind.value, str(self.run.id), short_hash(key)),
+            message_id=self.mailing.writer.message_id(
+                self.domain,
+                kind.value,
+                str(self.run.id),
+                short_hash(f"{self.mailing.installation}:{key}" if self.mailing.installation else key),
+            ),
             language=self.mailing.language,
             sender=self.sender,
             to=tuple(to),
@@ -174,7 +203,41 @@ class RunMail:
         actor: str,
         dry_run: bool = False,
     ) -> None:
-        """Queue ``messages`` in the plan's office hours (a dry run only says what is new)."""
+        """Queue ``messages`` in the plan's office hours (a dry run only says what is new).
+
+        Each message is built here first, dry run or not: one that cannot be built is left out with
+        a problem line, and never stops the others (issue 12: one address stopped every reminder).
+        """
+        built: dict[str, EmailMessage] = {}
+        sendable = []
+        for message in messages:
+            try:
+                built[message.message_id] = self.mailing.writer.compose(
+                    message.rendered, sender=message.sender, to=message.to, cc=message.cc,
+                    reply_to=self.reply_to, message_id=message.message_id, sent_at=now, language=message.language,
+                )  # fmt: skip
+            except ValueError as exc:
+                agency = self.agencies.get(message.agency_id) if message.agency_id is not None else None
+                self.problems.append(f"{agency.code if agency else '-'}: {message.kind} not queued: {exc}")
+                continue
+            sendable.append(message)
+        summary.problems.extend(dict.fromkeys(self.problems))
+        self.problems.clear()
+        messages = sendable
+
+        def composed(
+            rendered: RenderedMessage,
+            *,
+            sender: Address,
+            to: Sequence[Address],
+            cc: Sequence[Address],
+            reply_to: Sequence[Address] = (),
+            message_id: str,
+            sent_at: datetime,
+            language: str,
+        ) -> EmailMessage:
+            return built[message_id]  # the very message built above
+
         if dry_run:
             known = queued_keys(self.session, [m.dedup_key for m in messages])
             summary.already_queued += len(known)
@@ -183,7 +246,7 @@ class RunMail:
         created = queue_messages(
             self.session,
             messages,
-            compose=self.mailing.writer.compose,
+            compose=composed,
             now=now,
             time=self.time,
             actor=actor,
@@ -219,6 +282,7 @@ def recipients(
     focal, heads, copies = (
         people(agency, role) for role in (ContactRole.FOCAL_POINT, ContactRole.HEAD, ContactRole.COPY)
     )
+    focal, heads, copies = (mail.sendable(agency, group) for group in (focal, heads, copies))
     to = (heads or focal) if to_head else (focal or heads)
     cc = [*focal, *copies] if to_head else copies
     if copy_coordinator and mail.coordinator is not None:

@@ -507,3 +507,18 @@ def test_csv_rows_of_another_province_are_reported(
         )
     problems = csv_problems(path)
     assert [problem.line for problem in problems] == [5]
+
+
+def test_an_address_the_mail_path_cannot_send_is_refused_at_import(directory_data: dict[str, Any]) -> None:
+    """Issue 12, finding 4: an address with a non-ASCII local part was imported, then refused by the builder."""
+    directory_data["agencies"][1]["contacts"][1]["email"] = "dũng@sct.hd.example"
+    text = yaml_text(directory_data)
+    [problem] = yaml_problems(text)
+    assert problem.path == "agencies[1].contacts[1].email"
+    assert "SMTPUTF8" in problem.message
+
+
+def test_an_address_without_a_dot_in_its_domain_is_refused_at_import(directory_data: dict[str, Any]) -> None:
+    directory_data["agencies"][1]["contacts"][1]["email"] = "dung@localhost"
+    [problem] = yaml_problems(yaml_text(directory_data))
+    assert problem.path == "agencies[1].contacts[1].email"

@@ -138,7 +138,11 @@ def live_portal(tmp_path: Path) -> Iterator[LivePortal]:
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     settings = Settings.from_env(
-        {"SXSH_HOME": str(tmp_path), "SXSH_SECRET_KEY": "x" * 48, "SXSH_BASE_URL": f"http://127.0.0.1:{port}"}
+        {
+            "SXSH_HOME": str(tmp_path),
+            "SXSH_SECRET_KEY": "browser-tests-signing-key-7Qm3v9x2LkP0aZt7",
+            "SXSH_BASE_URL": f"http://127.0.0.1:{port}",
+        }
     )
     with Store(settings.database_url) as store:
         portal = _started_plan(store, settings)

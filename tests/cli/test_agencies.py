@@ -286,3 +286,22 @@ def test_a_csv_with_an_unknown_column_is_refused_naming_the_column(cli: Cli, tmp
 
     assert result.code == 65
     assert f"{path}:1: unknown column(s): phone" in result.err
+
+
+def test_a_line_break_in_a_contact_name_cannot_fake_a_line_of_the_listing(cli: Cli, tmp_path: Path) -> None:
+    """Issue 12: a CR/LF in a name printed a made-up contact under another agency's code."""
+    fake = "  UBND-TINH        focal_point  Kẻ Giả <gia@evil.example>"
+    path = tmp_path / "directory.yaml"
+    path.write_text(
+        DIRECTORY_YAML.replace("name: Lê Văn Cường,", f'name: "Lê Văn Cường\\r\\n{fake}\\x1b[2K",'), encoding="utf-8"
+    )
+    assert cli("agencies", "import", str(path)).code == 0
+
+    result = cli("agencies", "list", "--contacts")
+
+    assert result.code == 0, result.err
+    assert not any(line.startswith("  UBND-TINH") for line in result.out.splitlines())
+    assert "\x1b" not in result.out
+    assert "\r" not in result.out
+    [listed] = [line for line in result.out.splitlines() if "sxsh@sct.thunghiem.example" in line]
+    assert listed.startswith("  SCT ")

@@ -41,6 +41,7 @@ def test_the_generated_key_is_reused_so_links_already_sent_keep_working(tmp_path
 
 def test_a_key_file_put_there_by_hand_is_read_without_its_line_end(tmp_path: Path) -> None:
     (tmp_path / KEY_FILE).write_text(f"  {STRONG}\n", encoding="utf-8")
+    (tmp_path / KEY_FILE).chmod(0o600)
 
     assert load_secret_key(None, tmp_path) == STRONG
 
@@ -80,3 +81,44 @@ def test_a_short_or_placeholder_key_is_refused_without_echoing_it(weak: str, tmp
 
 def test_a_key_of_exactly_the_minimum_length_is_accepted(tmp_path: Path) -> None:
     assert load_secret_key(STRONG[:MINIMUM_LENGTH], tmp_path) == STRONG[:MINIMUM_LENGTH]
+
+
+# --- issue 12, finding 8 and the weak keys ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_key_file_others_can_read_is_refused_with_the_fix(tmp_path: Path, mode: int) -> None:
+    path = tmp_path / KEY_FILE
+    path.write_text(STRONG + "\n", encoding="utf-8")
+    path.chmod(mode)
+
+    with pytest.raises(ConfigurationError) as refused:
+        load_secret_key(None, tmp_path)
+
+    assert f"chmod 600 {path}" in refused.value.message("en")
+
+
+@pytest.mark.parametrize("weak", ["x" * 40, "ab" * 24, "0123456" * 6])
+def test_a_key_of_few_distinct_characters_is_refused_from_the_environment(weak: str) -> None:
+    with pytest.raises(ConfigurationError):
+        load_secret_key(weak, Path("/nonexistent"))
+
+
+@pytest.mark.parametrize("weak", ["", "\n", "x" * 40 + "\n"])
+def test_an_empty_or_weak_key_file_is_refused(tmp_path: Path, weak: str) -> None:
+    path = tmp_path / KEY_FILE
+    path.write_text(weak, encoding="utf-8")
+    path.chmod(0o600)
+
+    with pytest.raises(ConfigurationError) as refused:
+        load_secret_key(None, tmp_path)
+
+    assert str(path) in refused.value.message("en")
+
+
+def test_a_generated_home_is_private_to_its_owner(tmp_path: Path) -> None:
+    home = tmp_path / "a" / "home"
+
+    load_secret_key(None, home)
+
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700

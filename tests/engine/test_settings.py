@@ -130,9 +130,9 @@ def test_settings_are_frozen() -> None:
 
 
 def test_the_secret_key_comes_from_the_setting_when_given(tmp_path: Path) -> None:
-    built = Settings.from_env({"SXSH_HOME": str(tmp_path), "SXSH_SECRET_KEY": "s" * 32})
+    built = Settings.from_env({"SXSH_HOME": str(tmp_path), "SXSH_SECRET_KEY": "settings-test-key-7Qm3v9x2LkP0aZt7YwR4"})
 
-    assert built.secret_key() == "s" * 32
+    assert built.secret_key() == "settings-test-key-7Qm3v9x2LkP0aZt7YwR4"
     assert not (tmp_path / "secret.key").exists()
 
 

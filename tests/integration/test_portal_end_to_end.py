@@ -30,7 +30,7 @@ from .conftest import SmtpServer
 
 AGENCY = "UBND-TUKY"
 FOCAL_POINT = "sxsh@tuky.haiduong.example"
-SECRET = "k" * 48
+SECRET = "end-to-end-signing-key-7Qm3v9x2LkP0aZt7YwR4sN8e"
 
 
 def free_port() -> int:

@@ -108,3 +108,13 @@ def test_lines_end_with_crlf() -> None:
 def test_a_naive_stamp_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         deadline_calendar([RESEARCH], PLAN, AGENCY, stamp=datetime(2016, 11, 21, 8, 0))
+
+
+def test_two_installations_never_share_an_event_uid() -> None:
+    """Issue 12: run and task-run numbers start at 1 everywhere, so the UID names the installation."""
+    here = _parse(deadline_calendar([RESEARCH], PLAN, AGENCY, stamp=STAMP, installation="a1b2c3")).walk("VEVENT")[0]
+    there = _parse(deadline_calendar([RESEARCH], PLAN, AGENCY, stamp=STAMP, installation="d4e5f6")).walk("VEVENT")[0]
+    again = _parse(deadline_calendar([RESEARCH], PLAN, AGENCY, stamp=STAMP, installation="a1b2c3")).walk("VEVENT")[0]
+
+    assert str(here["UID"]) != str(there["UID"])
+    assert str(here["UID"]) == str(again["UID"])  # a later reminder updates the same event

@@ -47,7 +47,7 @@ from sxsh_flow.engine.states import TaskRunState
 from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
-SECRET = "web-tests-" + "s" * 40
+SECRET = "web-tests-" + "signing-key-7Qm3v9x2LkP0aZt7YwR4sN8e"
 OPENED_ON = "2016-11-21"
 PORTAL_NOW = "2016-11-28T09:30"
 DISTRICT = "UBND-TUKY"

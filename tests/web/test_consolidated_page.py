@@ -26,7 +26,7 @@ from sxsh_flow.web.report_links import ReportLinks, report_url
 from ..report_scenario import TOTAL_IN_WORDS, build_scenario
 from .conftest import _serve
 
-SECRET = "report-page-" + "k" * 40
+SECRET = "report-page-" + "signing-key-7Qm3v9x2LkP0aZt7YwR4sN8e"
 NOW = parse_instant("2018-01-05T09:00")
 
 

@@ -6,6 +6,8 @@ crash, on another machine, by a later version) keeps its id and a mail client sh
 
 from __future__ import annotations
 
+import email
+import email.policy
 from collections.abc import Iterator
 from datetime import date
 
@@ -18,10 +20,10 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, MessageKind
-from sxsh_flow.engine.models import AgencyRecord, ContactRecord, PlanRun, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, OutboxMessage, PlanRun, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.links import LinkSigner
-from sxsh_flow.engine.services.mailing import Mailing, RunMail, people, recipients, short_hash, unique
+from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, people, recipients, short_hash, unique
 from sxsh_flow.engine.services.outbox import OutgoingMessage
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -221,3 +223,45 @@ def test_a_reply_link_is_issued_for_the_first_recipient_when_a_signer_is_given(s
     assert with_signer.reply_url(task_run, [stranger, focal], now=NOW, actor="t") is None  # not the agency's
     assert with_signer.reply_url(task_run, [], now=NOW, actor="t") is None
     assert run_mail(session).reply_url(task_run, [focal], now=NOW, actor="t") is None  # no signer, no links
+
+
+# --- issue 12: replies reach a person; ids unique to the installation -------------------------------
+
+
+def queued_email(session: Session, mailing: Mailing) -> email.message.Message:
+    mail = run_mail(session, mailing)
+    summary = NoticeSummary()
+    message = kickoff(mail, "UBND-TUKY", to=[Address("Đầu mối", "sxsh@tuky.haiduong.example")], cc=[])
+    mail.queue(summary, [message], now=NOW, actor="t")
+    raw = session.scalars(select(OutboxMessage.raw).where(OutboxMessage.dedup_key == message.dedup_key)).one()
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def test_an_unattended_sender_sends_replies_to_the_coordinator(session: Session) -> None:
+    parsed = queued_email(session, Mailing(writer=EMAIL_WRITER, sender_email="noreply@sxsh.haiduong.example"))
+
+    assert parsed["From"].addresses[0].addr_spec == "noreply@sxsh.haiduong.example"
+    assert [a.addr_spec for a in parsed["Reply-To"].addresses] == [COORDINATOR.email]
+
+
+def test_a_coordinator_who_sends_needs_no_reply_to(session: Session) -> None:
+    parsed = queued_email(session, MAILING)
+
+    assert parsed["From"].addresses[0].addr_spec == COORDINATOR.email
+    assert parsed["Reply-To"] is None
+
+
+def test_two_installations_never_give_a_message_the_same_id(session: Session) -> None:
+    focal = Address("Đầu mối", "sxsh@tuky.haiduong.example")
+    here = kickoff(
+        run_mail(session, Mailing(writer=EMAIL_WRITER, installation="a1b2c3")), "UBND-TUKY", to=[focal], cc=[]
+    )
+    there = kickoff(
+        run_mail(session, Mailing(writer=EMAIL_WRITER, installation="d4e5f6")), "UBND-TUKY", to=[focal], cc=[]
+    )
+    again = kickoff(
+        run_mail(session, Mailing(writer=EMAIL_WRITER, installation="a1b2c3")), "UBND-TUKY", to=[focal], cc=[]
+    )
+
+    assert here.message_id != there.message_id
+    assert here.message_id == again.message_id  # stable within one installation: a resend keeps its id

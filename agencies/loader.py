@@ -42,7 +42,10 @@ _AGENCY_COLUMNS = ("code", "name", "short_name", "kind", "parent", "valid_from",
 
 
 def load_directory_text(text: str, source: str, *, csv_format: bool = False) -> Directory:
-    document = _read_csv(text, source) if csv_format else read_yaml(text, source)
+    try:
+        document = _read_csv(text, source) if csv_format else read_yaml(text, source)
+    except csv.Error as exc:  # a stray carriage return, a NUL: not a CSV file the reader can follow
+        document = Problem(source, "", None, f"not a readable CSV file: {exc}", "save the sheet as CSV UTF-8")
     if isinstance(document, Problem):
         raise InvalidDirectory(source, [document])
     structural = validate_document(document, DirectorySpec)
@@ -182,13 +185,16 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
     agencies = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(agencies, list):
         return
-    codes = Counter(a.get("code") for a in agencies if isinstance(a, dict))
+    # A code that is not text (a list, a map) is the structural check's to report; it is not counted here.
+    codes = Counter(a.get("code") for a in agencies if isinstance(a, dict) and isinstance(a.get("code"), str))
     known = {code for code in codes if isinstance(code, str)}
     reported: set[object] = set()
     for index, agency in enumerate(agencies):
         if not isinstance(agency, dict):
             continue
         code = agency.get("code")
+        if not isinstance(code, str):
+            code = None
         if codes[code] > 1 and code in reported:
             yield (
                 ("agencies", index, "code"),
@@ -205,7 +211,7 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
             )
         successors = agency.get("successors")
         for position, successor in enumerate(successors if isinstance(successors, list) else []):
-            if successor not in known:
+            if not isinstance(successor, str) or successor not in known:
                 yield (
                     ("agencies", index, "successors", position),
                     f"unknown successor agency '{successor}'",

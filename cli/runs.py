@@ -129,15 +129,17 @@ def status(
     from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.clock import local_date
     from sxsh_flow.engine.labels import state_label
-    from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, run_status
+    from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, failing_jobs, run_status
     from sxsh_flow.engine.time_policy import days_in_words
     from sxsh_flow.errors import UnknownAgency
+    from sxsh_flow.workflows.job_alarm import failing_lines
 
     app_context: AppContext = ctx.obj
     now = app_context.now()
     today = local_date(now)
     with app_context.store.session() as session:
         runs: list[RunStatus] = run_status(session, today=today, run_id=run)
+        failing = failing_jobs(session)
     if agency is not None and not any(t.agency_code == agency.upper() for r in runs for t in r.task_runs):
         raise UnknownAgency(agency.upper())
 
@@ -172,6 +174,8 @@ def status(
         return
     said = app_context.words
     language = app_context.language
+    for line in failing_lines(failing, language):  # first: what stops the plan from running
+        typer.echo(line)
     if not runs:
         typer.echo(said.gettext("No plan has been started. Begin with: sxsh-flow start plan-2016-2020"))
         return

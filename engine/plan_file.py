@@ -89,7 +89,9 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
     )
     indicators = _list(data.get("indicators"))
     yield from _duplicates(indicators, "code", ("indicators",), "indicator code")
-    known_indicators = {item.get("code") for item in indicators if isinstance(item, dict)}
+    known_indicators = {
+        item.get("code") for item in indicators if isinstance(item, dict) and _hashable(item.get("code"))
+    }
     for index, indicator in enumerate(indicators):
         if isinstance(indicator, dict):
             yield from _check_indicator(indicator, ("indicators", index))
@@ -145,14 +147,19 @@ def _one_or_many(value: object) -> list[Any]:
     return [value] if isinstance(value, str) else _list(value)
 
 
+def _hashable(value: object) -> bool:
+    return value is not None and not isinstance(value, dict | list)
+
+
 def _duplicates(items: Sequence[Any], field: str, where: _Path, what: str) -> Iterator[tuple[_Path, str, str]]:
-    counts = Counter(item.get(field) for item in items if isinstance(item, dict) and item.get(field) is not None)
+    # A value that is not a scalar (a list, a map) is the structural check's to report, not counted here.
+    counts = Counter(item.get(field) for item in items if isinstance(item, dict) and _hashable(item.get(field)))
     seen: set[object] = set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
         value = item.get(field)
-        if counts.get(value, 0) > 1:
+        if _hashable(value) and counts.get(value, 0) > 1:
             if value in seen:
                 yield (*where, index, field), f"duplicate {what} '{value}'", f"each {what} must be unique"
             seen.add(value)
@@ -239,7 +246,7 @@ def _check_task(
     report = task.get("report")
     if isinstance(report, dict):
         for index, code in enumerate(_list(report.get("indicators"))):
-            if code not in known_indicators:
+            if isinstance(code, str) and code not in known_indicators:  # others: the structural check's
                 known = ", ".join(sorted(str(c) for c in known_indicators if c)) or "none defined"
                 yield (
                     (*path, "report", "indicators", index),

@@ -9,10 +9,12 @@ same page as a dead link, and a real bug a 500 page, logged.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy import text as sql
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
@@ -20,8 +22,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from sxsh_flow.engine.attachments import remove_leftovers
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
+from sxsh_flow.engine.models import Attachment
+from sxsh_flow.engine.services.status import failing_jobs
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import ReportNotExpected, SxshError
 from sxsh_flow.web.consolidated import register_report_pages
@@ -47,6 +52,7 @@ def create_app(
     portal = ReplyPortal(store, settings, clock, pages, bad_link_html=bad_link_html)
     stylesheet = (TEMPLATE_FOLDER / "portal.css").read_bytes()
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    _remove_attachment_leftovers(store, settings)
 
     def notice(request: Request, title: str, lines: list[str], status: int, **values: object) -> Response:
         token = request.path_params.get("token")
@@ -103,14 +109,34 @@ def create_app(
         try:
             with store.session() as session:
                 session.execute(sql("SELECT 1"))
+                failing = failing_jobs(session)
         except SQLAlchemyError:
             logger.exception("health check: the database does not answer")
             return JSONResponse({"status": "unavailable"}, status_code=503)
         details = health_details() if health_details is not None else {}
-        return JSONResponse({"status": "ok", **details})
+        if not failing:
+            return JSONResponse({"status": "ok", **details})
+        # A job that fails on every tick must not look healthy to a monitor. The job, the day it
+        # began and the count only: its error may hold an address or a figure someone typed.
+        jobs = [{"job": job.job, "since": job.since.isoformat(), "attempts": job.attempts} for job in failing]
+        return JSONResponse({"status": "failing", "failing_jobs": jobs, **details}, status_code=503)
 
     @app.get("/static/portal.css", include_in_schema=False)
     def portal_css() -> Response:
         return Response(stylesheet, media_type="text/css", headers={"Cache-Control": "public, max-age=86400"})
 
     return app
+
+
+def _remove_attachment_leftovers(store: Store, settings: Settings) -> None:
+    """What a crashed save left in the attachments folder goes when the portal starts again."""
+    try:
+        with store.session() as session:
+            referenced = set(session.scalars(select(Attachment.sha256).distinct()))
+    except SQLAlchemyError:
+        logger.exception("attachments: the database does not answer; leftovers are kept for now")
+        return
+    # The file system's clock, not the domain's: file ages are measured against their own mtimes.
+    removed = remove_leftovers(settings.attachments_folder, referenced=referenced, now=time.time())
+    if removed:
+        logger.info("attachments: removed %d files left by interrupted saves", len(removed))

@@ -92,6 +92,10 @@ class JobResult:
             "problems": list(self.problems),
         }
 
+    def public_json(self) -> dict[str, Any]:
+        """What anyone may see (/health): the counts, and how many problems, not what they say."""
+        return {"job": self.job, "at": self.at.isoformat(), "counts": dict(self.counts), "problems": len(self.problems)}
+
 
 def open_cycles(env: JobEnvironment, at: datetime, run_id: int | None = None) -> JobResult:
     """Open the cycles and task runs whose opening day has come; ask each agency to report."""

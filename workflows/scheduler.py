@@ -30,6 +30,7 @@ from typing import Any
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import VIETNAM, AcceleratedClock, Clock, local_date
 from sxsh_flow.engine.services import ledger
+from sxsh_flow.workflows.job_alarm import warn_coordinators
 from sxsh_flow.workflows.jobs import DAILY_JOBS, JobEnvironment, JobResult, dispatch_outbox
 
 logger = logging.getLogger("sxsh_flow.scheduler")
@@ -141,11 +142,19 @@ class Runner:
             logger.exception("%s for %s failed; it is tried again at the next tick", slot.job, slot.key)
             with self.env.store.session() as session:
                 ledger.fail(session, claimed_id, now=self.clock.now(), error=f"{type(exc).__name__}: {exc}")
+            self._alarm(slot.job)
             return None
         with self.env.store.session() as session:
             ledger.finish(session, claimed_id, now=self.clock.now(), detail=result.describe())
         self._report(result)
         return result
+
+    def _alarm(self, job: str) -> None:
+        """Tell the coordinator, once per failing streak; an alarm that cannot be queued is only logged."""
+        try:
+            warn_coordinators(self.env, job, now=self.clock.now())
+        except Exception:
+            logger.exception("the coordinator could not be told that %s fails", job)
 
     def _skip(self, slot: Slot, now: datetime) -> None:
         with self.env.store.session() as session:
@@ -224,5 +233,6 @@ class EmbeddedScheduler:
             "running": self.running,
             "clock": now.isoformat(),
             "next_daily_run": self.runner.timetable.next_due(now).isoformat(),
-            "last_runs": [result.to_json() for result in self.runner.last_results[-5:]],
+            # Counts only: a job's problems name recipients and quote the mail server's refusals.
+            "last_runs": [result.public_json() for result in self.runner.last_results[-5:]],
         }

@@ -1,17 +1,18 @@
-"""Where a run stands: per agency and cycle, each task run's state, deadline and lateness."""
+"""Where things stand: per run, agency and cycle, each task run's state and lateness; and which
+scheduled job keeps failing (the ledger, ``scheduled_runs``), for ``status``, /health and the alarm."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
-from sxsh_flow.engine.models import PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import PlanRun, ReportingCycle, ScheduledRun, TaskRun
 from sxsh_flow.engine.services.policies import run_policy
-from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
+from sxsh_flow.engine.states import CycleState, PlanRunState, ScheduledRunState, TaskRunState
 from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.errors import UnknownRun
 
@@ -149,3 +150,52 @@ def run_status(
         )
         for run in runs
     ]
+
+
+@dataclass(frozen=True)
+class FailingJob:
+    """A scheduled job whose slots have failed since it last ran to the end."""
+
+    job: str
+    since: date  # the day of the first slot that failed after the last one done
+    attempts: int  # tries of those slots, all failed
+    last_failed_at: datetime
+    error: str  # the last error, as the scheduler recorded it (may name people: not for /health)
+
+
+def failing_jobs(session: Session) -> list[FailingJob]:
+    """Every job whose latest slots failed, by job; a job whose later slot ran is not failing.
+
+    A failed slot stays FAILED once its day leaves the scheduler's lookback, so what counts is
+    what came after the job's last DONE slot (slots are ISO days: they sort as text).
+    """
+    last_done: dict[str, str] = {
+        job: slot
+        for job, slot in session.execute(
+            select(ScheduledRun.job, func.max(ScheduledRun.slot))
+            .where(ScheduledRun.state == ScheduledRunState.DONE)
+            .group_by(ScheduledRun.job)
+        )
+    }
+    failed = session.scalars(
+        select(ScheduledRun)
+        .where(ScheduledRun.state == ScheduledRunState.FAILED)
+        .order_by(ScheduledRun.job, ScheduledRun.slot)
+    )
+    streaks: dict[str, list[ScheduledRun]] = {}
+    for row in failed:
+        if row.slot > last_done.get(row.job, ""):
+            streaks.setdefault(row.job, []).append(row)
+    jobs = []
+    for job, rows in sorted(streaks.items()):
+        last = max(rows, key=lambda row: (row.finished_at or row.started_at, row.id))
+        jobs.append(
+            FailingJob(
+                job=job,
+                since=date.fromisoformat(rows[0].slot),
+                attempts=sum(row.attempts for row in rows),
+                last_failed_at=last.finished_at or last.started_at,
+                error=last.detail,
+            )
+        )
+    return jobs

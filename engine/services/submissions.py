@@ -16,7 +16,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.engine.attachments import CheckedFile, IncomingFile, RefusedFile, check_file, store_file
+from sxsh_flow.engine.attachments import (
+    CheckedFile,
+    IncomingFile,
+    RefusedFile,
+    admit_to_report,
+    check_file,
+    store_file,
+)
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import (
@@ -168,7 +175,15 @@ def save_report(
     kept = {key: value for key, value in draft.values.items() if key in parsed.errors}
     draft.values = {**kept, **parsed.values}
     draft.updated_at = now
+    held = [attachment.size for attachment in draft.attachments]
     for file in checked:
+        try:
+            admit_to_report(held, file)  # at most 10 files and 50 MB per report
+        except RefusedFile as problem:
+            refused.append(problem)
+            parsed.errors["attachments"] = (problem.message("vi"), problem.message("en"))
+            continue
+        held.append(file.size)
         store_file(attachments_folder, file)
         draft.attachments.append(
             Attachment(filename=file.filename, content_type=file.content_type, size=file.size, sha256=file.sha256)

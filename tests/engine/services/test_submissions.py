@@ -267,7 +267,7 @@ def test_forwarding_gives_a_colleague_a_link_of_their_own(store: Store, token: s
 
 
 def test_attachments_are_checked_by_content(store: Store, token: str, clock: FixedClock, tmp_path: Path) -> None:
-    pdf = IncomingFile("bao-cao.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    pdf = IncomingFile("bao-cao.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer<<>>\n%%EOF\n")
     disguised = IncomingFile("bao-cao.pdf", b"MZ\x90\x00" + b"\x00" * 60)
     result = save(store, token, clock, tmp_path, {"section.results": "x"}, submit=False, files=(pdf, disguised))
     assert result.submission is not None
@@ -295,3 +295,16 @@ def test_a_link_that_does_not_work_resolves_to_nothing(store: Store, token: str,
             contact.active = False
     with store.session() as session:
         assert resolve(session, SIGNER, probe, now=clock.now()) is None
+
+
+def test_a_report_takes_ten_files_and_refuses_the_eleventh(
+    store: Store, token: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    files = tuple(
+        IncomingFile(f"phu-luc-{n}.pdf", b"%%PDF-1.4\n%% appendix %d\ntrailer<<>>\n%%%%EOF\n" % n) for n in range(11)
+    )
+    result = save(store, token, clock, tmp_path, {"section.results": "x"}, submit=False, files=files)
+    assert result.submission is not None
+    assert len(result.submission.attachments) == 10
+    assert "10" in result.parsed.errors["attachments"][1]
+    assert len(list(tmp_path.glob("*/*"))) == 10

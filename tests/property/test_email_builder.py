@@ -1,0 +1,71 @@
+"""The email builder: any Vietnamese name and subject comes back from the headers as it went in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
+from sxsh_flow.engine.message import Address, RenderedMessage
+from sxsh_flow.notifications.compose import compose
+
+from .strategies import vietnamese_names, vietnamese_text
+
+LOCAL_PARTS = st.from_regex(r"[a-z][a-z0-9._-]{0,20}[a-z0-9]", fullmatch=True).filter(lambda part: ".." not in part)
+ADDRESSES = st.builds(
+    Address, vietnamese_names, st.builds("{}@{}.haiduong.gov.vn".format, LOCAL_PARTS, st.sampled_from(["sct", "ubnd"]))
+)
+A_RECIPIENT = Address("Nguyễn Văn An", "an@sct.haiduong.gov.vn")
+
+
+def built(subject: str, sender: Address, to: list[Address], cc: list[Address]) -> EmailMessage:
+    email = compose(
+        RenderedMessage(subject=subject, text="Nội dung", html="<p>Nội dung</p>"),
+        sender=sender,
+        to=to,
+        cc=cc,
+        message_id="<property.1@sxsh.haiduong.example>",
+        sent_at=datetime(2016, 12, 14, 1, 0, tzinfo=UTC),
+        language="vi",
+    )
+    raw = email.as_bytes(policy=policy.SMTP)
+    assert raw.isascii()
+    assert all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+@settings(max_examples=200)
+@given(vietnamese_text)
+def test_any_vietnamese_subject_round_trips(subject: str) -> None:
+    assert str(built(subject, A_RECIPIENT, [A_RECIPIENT], [])["Subject"]) == subject
+
+
+# Found by this suite: a display name folded into two encoded words right after a space reads back
+# with two spaces ("AAÀÀÀÀẠẠ AAÀÀÀẠẠẠẠẠẠẠ"). notifications/compose.py belongs to the "addresses"
+# branch; drop this mark once its folding keeps a space inside an encoded word's end.
+@pytest.mark.xfail(strict=False, reason="addresses: a long display name folded after a space gains a space")
+@settings(max_examples=200, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # an expected failure: no shrinking
+@given(ADDRESSES, st.lists(ADDRESSES, min_size=1, max_size=3), st.lists(ADDRESSES, max_size=2))
+def test_any_vietnamese_names_round_trip(sender: Address, to: list[Address], cc: list[Address]) -> None:
+    parsed = built("Báo cáo", sender, to, cc)
+
+    for header, people in (("From", [sender]), ("To", to), ("Cc", cc)):
+        if not people:
+            assert parsed[header] is None
+            continue
+        read = [(a.display_name, a.addr_spec) for a in parsed[header].addresses]
+        assert read == [(" ".join(p.name.split()), p.email) for p in people]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.text(alphabet="ĐđƯưƠơÂâĂăÊêÔô", min_size=1, max_size=6), min_size=1, max_size=3).map(" ".join))
+def test_short_vietnamese_names_round_trip(name: str) -> None:
+    parsed = built("Báo cáo", Address(name, "sct@sct.haiduong.gov.vn"), [A_RECIPIENT], [])
+
+    assert parsed["From"].addresses[0].display_name == name

@@ -20,7 +20,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from sxsh_flow.engine.clock import FixedClock, parse_instant
+from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, RenderedMessage
 from sxsh_flow.engine.models import OutboxMessage
@@ -33,7 +33,7 @@ from .conftest import SmtpServer
 pytestmark = pytest.mark.slow
 
 MORNING = "2016-12-01T09:00+07:00"
-MESSAGES = 300
+MESSAGES = 600
 KILLS = 15
 LEASE = timedelta(seconds=1)
 
@@ -50,7 +50,7 @@ from sxsh_flow.notifications.transports import SmtpTransport
 async def main(store):
     transport = SmtpTransport(parse_smtp_url(sys.argv[2]))
     try:
-        await dispatch(store, transport, FixedClock(parse_instant(sys.argv[3])), batch_size=25,
+        await dispatch(store, transport, FixedClock(parse_instant(sys.argv[3])), batch_size=100,
                        lease=timedelta(seconds=float(sys.argv[4])))
     finally:
         await transport.close()
@@ -104,14 +104,14 @@ def unsent(store: Store) -> int:
 def test_a_dispatcher_killed_fifteen_times_loses_nothing_and_duplicates_only_what_was_in_flight(
     database_url: str, smtp_server: SmtpServer
 ) -> None:
-    smtp_server.inbox.delay = 0.01  # a few milliseconds per message, so that kills land mid-send
+    smtp_server.inbox.delay = 0.03  # some milliseconds per message, so that kills land mid-batch, mid-send
     chance = random.Random(12)  # the same kills each run
     with Store(database_url) as store:
         queued = queue(store)
         kills = 0
         while kills < KILLS and unsent(store):
             process = start_dispatcher(database_url, smtp_server.url)
-            time.sleep(chance.uniform(0.05, 0.4))
+            time.sleep(chance.uniform(0.1, 0.5))
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
                 kills += 1

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
-from sxsh_flow.engine.states import OUTBOX
+from sxsh_flow.engine.states import OUTBOX, OutboxState
 from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
 from sxsh_flow.errors import UnknownOutboxMessage
 
@@ -377,3 +377,11 @@ def outbox_counts(session: Session) -> dict[str, int]:
         str(state): count
         for state, count in session.execute(select(OutboxMessage._state, func.count()).group_by(OutboxMessage._state))
     }
+
+
+def refused_recipients(session: Session) -> int:
+    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
+    waiting = session.scalars(
+        select(OutboxMessage.refused).where(OutboxMessage.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
+    )
+    return sum(len(refused) for refused in waiting)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
+from typing import Literal
 
 from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
@@ -92,12 +93,15 @@ class Outcome:
     refused: tuple[Refusal, ...] = ()
 
 
+Move = Literal["deliver", "defer", "fail"]
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What the outbox made of one outcome: ``move`` is "deliver", "defer" or "fail"."""
 
     outbox_id: int
-    move: str
+    move: Move
     error: str  # "" when delivered; else the server's answers, per refused recipient when it named them
 
 
@@ -312,12 +316,12 @@ def record(
     return recorded
 
 
-def _whole(outcome: Outcome) -> tuple[str, str]:
+def _whole(outcome: Outcome) -> tuple[Move, str]:
     """The server refused the message itself (or could not be reached): one answer for every recipient."""
     return ("fail" if outcome.permanent else "defer"), outcome.response
 
 
-def _per_recipient(row: OutboxMessage, outcome: Outcome) -> tuple[str, str]:
+def _per_recipient(row: OutboxMessage, outcome: Outcome) -> tuple[Move, str]:
     """Note who has the message and who refused it; the row waits while any refusal was for now.
 
     Returns the move and, unless every recipient has it, what to tell the coordinator.

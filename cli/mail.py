@@ -215,6 +215,9 @@ def outbox_list(
                         "sent_at": r.sent_at,
                         "last_error": r.last_error,
                         "smtp_response": r.smtp_response,
+                        # Per recipient: who has it, and who refused it with the server's answer.
+                        "delivered_to": r.delivered_to,
+                        "refused": r.refused,
                     }
                     for r in rows
                 ],

@@ -129,6 +129,7 @@ def status(
     from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.clock import local_date
     from sxsh_flow.engine.labels import state_label
+    from sxsh_flow.engine.services.outbox import refused_recipients
     from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, failing_jobs, run_status
     from sxsh_flow.engine.time_policy import days_in_words
     from sxsh_flow.errors import UnknownAgency
@@ -140,6 +141,7 @@ def status(
     with app_context.store.session() as session:
         runs: list[RunStatus] = run_status(session, today=today, run_id=run)
         failing = failing_jobs(session)
+        refused = refused_recipients(session)
     if agency is not None and not any(t.agency_code == agency.upper() for r in runs for t in r.task_runs):
         raise UnknownAgency(agency.upper())
 
@@ -155,6 +157,7 @@ def status(
             {
                 "now": now,
                 "today": today,
+                "refused_recipients": refused,
                 "runs": [
                     {
                         "id": r.id,
@@ -179,6 +182,14 @@ def status(
     if not runs:
         typer.echo(said.gettext("No plan has been started. Begin with: sxsh-flow start plan-2016-2020"))
         return
+    if refused:
+        typer.echo(
+            said.ngettext(
+                "{count} recipient refused by the mail server: see sxsh-flow outbox list",
+                "{count} recipients refused by the mail server: see sxsh-flow outbox list",
+                refused,
+            )
+        )
     for run_status_ in runs:
         typer.echo(
             f"#{run_status_.id} {run_status_.plan_key} ({run_status_.plan_version}) · "

@@ -15,6 +15,7 @@ from email.utils import getaddresses
 from typing import Protocol, runtime_checkable
 
 from sxsh_flow.engine.message import Envelope
+from sxsh_flow.engine.services.outbox import Refusal
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,16 @@ class Delivery:
 
     ``permanent`` marks a failure that retrying cannot fix (a 5xx answer, a refused recipient, a
     malformed address); a transient one (4xx, timeout, server down) is worth another try later.
-    ``refused`` lists recipients the server turned down while it accepted the message for others:
-    the message counts as sent, since sending it again would duplicate it for everyone else.
+    ``refused`` lists the recipients the server turned down, each with its own answer: with ``ok``,
+    it took the message for the others, who must not get it again; without, it refused them all.
+    The outbox retries (4xx) or fails (5xx) each refused recipient on its own.
     """
 
     ok: bool
     permanent: bool
     code: int | None
     response: str
-    refused: tuple[str, ...] = ()
+    refused: tuple[Refusal, ...] = ()
 
 
 @runtime_checkable
@@ -98,6 +100,9 @@ def envelope_of(message: EmailMessage) -> tuple[str, list[str]]:
     if not recipients:
         raise MalformedMessage("the message has no recipient (To, Cc or Bcc)")
     return senders[0], recipients
+
+
+__all__ = ["Delivery", "MalformedMessage", "Refusal", "Transport", "envelope_of", "malformed", "transient"]
 
 
 def malformed(exc: Exception) -> Delivery:

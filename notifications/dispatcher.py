@@ -1,8 +1,9 @@
 """The dispatcher: take due rows from the outbox, send them, record what the server said.
 
-Rows are claimed in batches in one short transaction, sent concurrently (up to the transport's
-pool), and the outcomes recorded in another. A crash between sending and recording leaves the
-rows claimed; after the lease another dispatcher takes them and sends the same Message-IDs again.
+Rows are claimed in batches in one short transaction and sent concurrently (up to the transport's
+pool); each outcome is recorded in its own transaction as soon as the server answers. A crash
+therefore leaves unrecorded only the messages in flight at that instant (at most the pool's size):
+after the lease another dispatcher takes them and sends the same Message-IDs again, once each.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import timedelta
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, Outcome, claim, record
+from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, Outcome, Recorded, claim, record
 from sxsh_flow.engine.services.policies import run_policies
 from sxsh_flow.notifications.transports import Delivery, Transport
 
@@ -39,7 +40,10 @@ async def _deliver(transport: Transport, item: ClaimedMessage) -> Outcome:
         delivery: Delivery = await transport.send_raw(item.envelope)
     except Exception as exc:  # a transport bug must not lose the row: it is retried later
         return Outcome(item.id, ok=False, permanent=False, code=None, response=f"{type(exc).__name__}: {exc}")
-    return Outcome(item.id, delivery.ok, delivery.permanent, delivery.code, delivery.response)
+    return Outcome(
+        item.id, delivery.ok, delivery.permanent, delivery.code, delivery.response,
+        recipients=item.envelope.recipients, refused=delivery.refused,
+    )  # fmt: skip
 
 
 async def dispatch(
@@ -77,26 +81,29 @@ async def dispatch(
             claimed = claim(session, now=now, dispatcher=name, limit=size, lease=lease)
         if not claimed:
             break
-        outcomes = await asyncio.gather(*(_deliver(transport, item) for item in claimed))
-        with store.session() as session:
-            record(
-                session,
-                outcomes,
-                now=clock.now(),
-                dispatcher=name,
-                policies=policies,
-            )
-        for outcome in outcomes:
-            if outcome.ok:
+
+        async def send_and_record(item: ClaimedMessage) -> tuple[Outcome, Recorded]:
+            outcome = await _deliver(transport, item)
+            # Recorded before the next await: a crash from here on cannot send this message again.
+            # The write is a few milliseconds, done on the event loop on purpose: handing it to a
+            # thread would reopen the window between the server's answer and the record.
+            with store.session() as session:
+                (recorded,) = record(session, [outcome], now=clock.now(), dispatcher=name, policies=policies)
+            return outcome, recorded
+
+        results = await asyncio.gather(*(send_and_record(item) for item in claimed))
+        outcomes = [outcome for outcome, _ in results]
+        for _, recorded in results:
+            if recorded.move == "deliver":
                 summary.sent += 1
-            elif outcome.permanent:
+                continue
+            if recorded.move == "fail":
                 summary.failed += 1
-                summary.errors.append(f"#{outcome.outbox_id}: {outcome.response}")
             else:
                 summary.deferred += 1
-                summary.errors.append(f"#{outcome.outbox_id}: {outcome.response}")
+            summary.errors.append(f"#{recorded.outbox_id}: {recorded.error}")
         if on_batch is not None:
             on_batch(summary)
-        if any(not o.ok and not o.permanent for o in outcomes):
+        if any(not o.ok and not o.permanent and not o.refused for o in outcomes):
             break  # the server is unwell: leave the rest for the next run instead of hammering it
     return summary

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 import aiosmtplib
 
 from sxsh_flow.engine.message import Envelope
-from sxsh_flow.notifications.delivery import Delivery, MalformedMessage, envelope_of, malformed, transient
+from sxsh_flow.notifications.delivery import Delivery, MalformedMessage, Refusal, envelope_of, malformed, transient
 from sxsh_flow.notifications.smtp_url import SmtpSettings
 
 _Deliver = Callable[[aiosmtplib.SMTP], Awaitable[tuple[dict[str, aiosmtplib.SMTPResponse], str]]]
@@ -165,8 +165,8 @@ class SmtpTransport:
             return delivery
         if not errors:
             return Delivery(ok=True, permanent=False, code=250, response=reply)
-        refused = tuple(errors)
-        detail = "; ".join(f"{address}: {answer.code} {answer.message}" for address, answer in errors.items())
+        refused = tuple(Refusal(address, answer.code, answer.message) for address, answer in errors.items())
+        detail = "; ".join(f"{r.address}: {r.code} {r.response}" for r in refused)
         return Delivery(ok=True, permanent=False, code=250, response=f"{reply} (refused {detail})", refused=refused)
 
 
@@ -178,7 +178,8 @@ def _failure(exc: Exception) -> tuple[Delivery, bool] | None:
         # One 4xx is enough to try again: that recipient may take it later.
         code = next((r.code for r in refusals if not 500 <= r.code < 600), refusals[0].code)
         detail = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in refusals)
-        return Delivery(ok=False, permanent=permanent, code=code, response=detail), True
+        refused = tuple(Refusal(r.recipient, r.code, r.message) for r in refusals)
+        return Delivery(ok=False, permanent=permanent, code=code, response=detail, refused=refused), True
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         # 421 means the server is closing the session; after any other answer aiosmtplib has sent
         # RSET, and the connection can carry the next message.

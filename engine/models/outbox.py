@@ -7,6 +7,7 @@ crash sends the very same message with the same Message-ID.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -48,6 +49,10 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     smtp_response: Mapped[str | None] = mapped_column(Text)
+    # Delivery is per recipient: who has the message already (never sent it again), and who refused
+    # it: {address: {"code": 450, "response": "...", "permanent": false}}, until it is delivered.
+    delivered_to: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    refused: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict, server_default="{}")
     _state: Mapped[OutboxState] = state_column(OutboxState)
 
     attempts_log: Mapped[list[DeliveryAttempt]] = relationship(

@@ -3,23 +3,29 @@
 Queueing is an insert that does nothing when the message's key is already there, so a sweep run
 twice, or two sweeps at once, queue a reminder once. Claiming is one UPDATE that takes due rows
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several dispatchers never take the same row; SQLite
-serialises writers). Rows a dead dispatcher left in SENDING are taken again after a lease.
+serialises writers). Rows a dead dispatcher left in SENDING are taken again after a lease, measured
+on the database's clock: dispatchers on machines whose clocks disagree read the same one.
+
+Delivery is per recipient. A row remembers who has the message (``delivered_to``) and who refused
+it (``refused``: 4xx waits for another try, 5xx for the coordinator); a later try goes only to the
+recipients still waiting, with the very same bytes and Message-ID.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
+from typing import Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
-from sxsh_flow.engine.states import OUTBOX
+from sxsh_flow.engine.states import OUTBOX, OutboxState
 from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
 from sxsh_flow.errors import UnknownOutboxMessage
 
@@ -58,14 +64,45 @@ class ClaimedMessage:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """One recipient the server turned down, and its answer: 5xx is for good, anything else for now."""
+
+    address: str
+    code: int
+    response: str
+
+    @property
+    def permanent(self) -> bool:
+        return 500 <= self.code < 600
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What happened to one claimed message (the transport's answer)."""
+    """What happened to one claimed message (the transport's answer).
+
+    ``ok`` means the server took the message for ``recipients`` except those in ``refused``; when it
+    is false with ``refused`` given, the server refused every recipient, each with its own answer.
+    """
 
     outbox_id: int
     ok: bool
     permanent: bool
     code: int | None
     response: str
+    recipients: tuple[str, ...] = ()  # the envelope this attempt went to
+    refused: tuple[Refusal, ...] = ()
+
+
+Move = Literal["deliver", "defer", "fail"]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the outbox made of one outcome: ``move`` is "deliver", "defer" or "fail"."""
+
+    outbox_id: int
+    move: Move
+    error: str  # "" when delivered; else the server's answers, per refused recipient when it named them
 
 
 def _addresses(items: Sequence[Address]) -> list[dict[str, str]]:
@@ -150,10 +187,14 @@ def claim(
     limit: int = 100,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[ClaimedMessage]:
-    """Take up to ``limit`` rows that are due, or abandoned by a dead dispatcher, for sending."""
+    """Take up to ``limit`` rows that are due, or abandoned by a dead dispatcher, for sending.
+
+    Due is judged on ``now`` (the plan's time); the lease on the database's clock, read once here.
+    """
+    held_since = database_now(session)
     due = or_(
         and_(OutboxMessage.state.in_(OUTBOX.sources("claim")), OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.state.in_(OUTBOX.sources("reclaim")), OutboxMessage.claimed_at < now - lease),
+        and_(OutboxMessage.state.in_(OUTBOX.sources("reclaim")), OutboxMessage.claimed_at < held_since - lease),
     )
     candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
     candidates = candidates.limit(limit)
@@ -167,7 +208,7 @@ def claim(
         # SQLite takes no row locks: another dispatcher may take these rows between the SELECT and
         # the moves. Each move re-checks its own condition, so such a row (now SENDING with a fresh
         # claim) is not taken twice; a dispatcher that lost every row of its choice chooses again.
-        claimed = _take(session, ids, now=now, dispatcher=dispatcher, lease=lease)
+        claimed = _take(session, ids, now=now, held_since=held_since, dispatcher=dispatcher, lease=lease)
     rows = session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).execution_options(populate_existing=True)
     )
@@ -175,22 +216,47 @@ def claim(
         ClaimedMessage(
             id=row.id,
             message_id=row.message_id,
-            envelope=Envelope(
-                sender=row.sender["email"],
-                recipients=tuple(a["email"] for a in (*row.to, *row.cc)),
-                data=row.raw,
-            ),
+            envelope=Envelope(sender=row.sender["email"], recipients=waiting_recipients(row), data=row.raw),
         )
         for row in sorted(rows, key=lambda r: r.id)
     ]
 
 
-def _take(session: Session, ids: list[int], *, now: datetime, dispatcher: str, lease: timedelta) -> list[int]:
+def database_now(session: Session) -> datetime:
+    """The database's clock, in UTC: the one clock every dispatcher of a store shares.
+
+    Leases are measured on it, never on the dispatcher's own clock, which may be minutes off
+    (or, in a simulation, years).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # CURRENT_TIMESTAMP has whole seconds only; a lease of a second would be a coin toss.
+        text = session.scalar(select(func.strftime("%Y-%m-%d %H:%M:%f", literal_column("'now'"))))
+        return datetime.fromisoformat(str(text)).replace(tzinfo=UTC)
+    moment = session.scalar(select(func.clock_timestamp()))
+    assert isinstance(moment, datetime)
+    return moment.astimezone(UTC)
+
+
+def waiting_recipients(row: OutboxMessage) -> tuple[str, ...]:
+    """Who should still get the message: To and Cc, less those who have it or refused it for good."""
+    done = {address.lower() for address in row.delivered_to}
+    done |= {address.lower() for address, answer in row.refused.items() if answer.get("permanent")}
+    waiting: list[str] = []
+    for address in (a["email"] for a in (*row.to, *row.cc)):
+        if address.lower() not in done:
+            done.add(address.lower())
+            waiting.append(address)
+    return tuple(waiting)
+
+
+def _take(
+    session: Session, ids: list[int], *, now: datetime, held_since: datetime, dispatcher: str, lease: timedelta
+) -> list[int]:
     """Move the chosen rows to SENDING (reclaiming abandoned ones): their ids, each with its history row."""
-    taken = {"claimed_by": dispatcher, "claimed_at": now, "attempts": OutboxMessage.attempts + 1}
+    taken = {"claimed_by": dispatcher, "claimed_at": held_since, "attempts": OutboxMessage.attempts + 1}
     actor = f"dispatcher:{dispatcher}"
     chosen = OutboxMessage.id.in_(ids)
-    abandoned = and_(chosen, OutboxMessage.claimed_at < now - lease)
+    abandoned = and_(chosen, OutboxMessage.claimed_at < held_since - lease)
     return [
         *fire_where(
             session, OutboxMessage, "reclaim", where=abandoned, actor=actor, now=now, values=taken,
@@ -210,11 +276,14 @@ def record(
     now: datetime,
     dispatcher: str,
     policies: RunPolicies | None = None,
-) -> None:
+) -> list[Recorded]:
     """Write each attempt and move each row: sent, retry later, or failed for the coordinator.
 
     A message refused for now is tried again after its backoff, in the office hours of its run's plan.
+    A row waits while any recipient refused it for now, and fails once the only ones left refused
+    it for good. Returns, per outcome, the move decided and what to tell the coordinator.
     """
+    recorded: list[Recorded] = []
     rows = {
         row.id: row
         for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([o.outbox_id for o in outcomes])))
@@ -233,16 +302,50 @@ def record(
                 response=outcome.response[:2000],
             )
         )
-        move = "deliver" if outcome.ok else "fail" if outcome.permanent else "defer"
+        move, error = _per_recipient(row, outcome) if outcome.ok or outcome.refused else _whole(outcome)
+        recorded.append(Recorded(row.id, move, error))
         if not OUTBOX.can(row.state, move):
             continue  # someone requeued or cancelled it meanwhile: keep the attempt, leave the state
-        if outcome.ok:
+        if move == "deliver":
             row.sent_at, row.smtp_response, row.last_error = now, outcome.response, None
         else:
-            row.last_error = outcome.response
+            row.last_error = error
         if move == "defer":
             row.next_attempt_at = (policies or NO_RUNS).of(row.plan_run_id).retry_at(now, row.attempts)
-        fire(session, row, move, actor=actor, now=now, reason=outcome.response[:200])
+        fire(session, row, move, actor=actor, now=now, reason=error[:200] if error else outcome.response[:200])
+    return recorded
+
+
+def _whole(outcome: Outcome) -> tuple[Move, str]:
+    """The server refused the message itself (or could not be reached): one answer for every recipient."""
+    return ("fail" if outcome.permanent else "defer"), outcome.response
+
+
+def _per_recipient(row: OutboxMessage, outcome: Outcome) -> tuple[Move, str]:
+    """Note who has the message and who refused it; the row waits while any refusal was for now.
+
+    Returns the move and, unless every recipient has it, what to tell the coordinator.
+    """
+    refused_now = {refusal.address.lower(): refusal for refusal in outcome.refused}
+    accepted = [a for a in outcome.recipients if a.lower() not in refused_now] if outcome.ok else []
+    delivered = list(row.delivered_to)
+    refused = dict(row.refused)
+    for address in accepted:
+        if address.lower() not in {d.lower() for d in delivered}:
+            delivered.append(address)
+        refused.pop(address, None)
+    for refusal in outcome.refused:
+        refused[refusal.address] = {
+            "code": refusal.code,
+            "response": refusal.response[:500],
+            "permanent": refusal.permanent,
+        }
+    # JSON columns are written back whole: SQLAlchemy does not see changes inside them.
+    row.delivered_to, row.refused = delivered, refused
+    if not refused:
+        return "deliver", ""
+    error = "; ".join(f"{address}: {answer['code']} {answer['response']}" for address, answer in refused.items())
+    return ("defer" if any(not answer["permanent"] for answer in refused.values()) else "fail"), error
 
 
 def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> OutboxMessage:
@@ -252,6 +355,7 @@ def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> O
         raise UnknownOutboxMessage(outbox_id)
     fire(session, row, "requeue", actor=actor, now=now, reason="requeued by hand")
     row.next_attempt_at = now
+    row.refused = {}  # every refusal is tried again; who has the message does not get it twice
     return row
 
 
@@ -277,3 +381,11 @@ def outbox_counts(session: Session) -> dict[str, int]:
         str(state): count
         for state, count in session.execute(select(OutboxMessage._state, func.count()).group_by(OutboxMessage._state))
     }
+
+
+def refused_recipients(session: Session) -> int:
+    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
+    waiting = session.scalars(
+        select(OutboxMessage.refused).where(OutboxMessage.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
+    )
+    return sum(len(refused) for refused in waiting)

@@ -457,3 +457,26 @@ def test_status_with_a_filter_that_matches_nothing_prints_no_empty_parentheses(
     assert result.code == 0
     assert "0 nhiệm vụ" in result.out
     assert "()" not in result.out
+
+
+def test_status_and_outbox_list_show_a_recipient_the_mail_server_refused(cli: Cli, database_url: str) -> None:
+    from sxsh_flow.engine.clock import parse_instant
+    from sxsh_flow.engine.db import Store
+    from sxsh_flow.engine.services.outbox import Outcome, Refusal, claim, record
+
+    assert cli("--now", "2016-09-01", "start", PLAN, "--no-send").code == 0
+    morning = parse_instant("2016-09-01T09:00+07:00")
+    with Store(database_url) as store, store.session() as session:
+        (letter,) = claim(session, now=morning, dispatcher="t", limit=1)
+        agency, *others = letter.envelope.recipients
+        refusal = Refusal(agency, 554, "5.7.1 recipient address rejected")
+        outcome = Outcome(letter.id, True, False, 250, "OK", recipients=(agency, *others), refused=(refusal,))
+        record(session, [outcome], now=morning, dispatcher="t")
+
+    status = cli("--now", "2016-09-01", "status")
+    assert "1 người nhận bị máy chủ thư từ chối" in status.out
+    assert status_document(cli)["refused_recipients"] == 1
+    (listed,) = [m for m in cli("outbox", "list", "--json").json()["messages"] if m["id"] == letter.id]
+    assert listed["state"] == "failed"
+    assert listed["refused"][agency]["code"] == 554
+    assert listed["delivered_to"] == others

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -19,12 +20,32 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], bytes]] = []
+        # Recipients this server turns down, with its answer ("554 5.7.1 ..." or "450 4.2.0 ..."),
+        # as a real server refuses one mailbox while it takes the others.
+        self.refuse: dict[str, str] = {}
+        self.delay = 0.0  # seconds to think before answering DATA, as a busy server does
         self._lock = threading.Lock()
 
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        answer = self.refuse.get(address.lower())
+        if answer is not None:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self.received.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
         return "250 2.0.0 OK queued"
+
+    def envelopes(self) -> list[list[str]]:
+        """The recipients of each message accepted, in order."""
+        with self._lock:
+            return [recipients for _, recipients, _ in self.received]
 
     def messages(self) -> list[EmailMessage]:
         with self._lock:

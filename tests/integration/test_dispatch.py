@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.message import Address, RenderedMessage
+from sxsh_flow.engine.message import Address, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, HistoryEntry, OutboxMessage, PlanRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.notices import Mailing, announce_start, open_due
@@ -22,7 +23,7 @@ from sxsh_flow.engine.states import OutboxState
 from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.notifications.dispatcher import DispatchSummary, dispatch
 from sxsh_flow.notifications.smtp_url import parse_smtp_url
-from sxsh_flow.notifications.transports import MemoryTransport, SmtpTransport, Transport
+from sxsh_flow.notifications.transports import Delivery, MemoryTransport, SmtpTransport, Transport
 from sxsh_flow.workflows import load_builtin_plan
 
 from .conftest import SmtpServer
@@ -119,16 +120,39 @@ def test_a_permanent_failure_waits_for_the_coordinator(queued: Store, clock: Fix
 
 
 def test_a_dispatcher_that_dies_mid_batch_loses_nothing(queued: Store, clock: FixedClock) -> None:
+    lease = timedelta(seconds=2)  # measured on the database's clock, which this test cannot set
     with queued.session() as session:
-        abandoned = claim(session, now=clock.now(), dispatcher="dead", limit=10)
+        abandoned = claim(session, now=clock.now(), dispatcher="dead", limit=10, lease=lease)
     transport = MemoryTransport()
-    assert send(queued, transport, clock).sent == 26
+    assert send(queued, transport, clock, lease=lease).sent == 26
     assert states(queued) == {"sent": 26, "sending": 10}
-    clock.advance(timedelta(minutes=11))  # past the lease
-    assert send(queued, transport, clock).sent == 10
+    time.sleep(2.1)  # past the lease
+    assert send(queued, transport, clock, lease=lease).sent == 10
     message_ids = [m["Message-ID"] for m in transport.sent]
     assert len(message_ids) == len(set(message_ids)) == 36
     assert {item.message_id for item in abandoned} <= set(message_ids)
+
+
+class WatchingTransport(MemoryTransport):
+    """Notes, before each send, how many messages the store already records as sent."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.recorded_before: list[int] = []
+
+    async def send_raw(self, envelope: Envelope) -> Delivery:
+        with self.store.session() as session:
+            sent = select(func.count()).where(OutboxMessage._state == OutboxState.SENT)
+            self.recorded_before.append(session.scalar(sent) or 0)
+        return await super().send_raw(envelope)
+
+
+def test_each_outcome_is_recorded_as_soon_as_the_server_answers(queued: Store, clock: FixedClock) -> None:
+    # A crash after the 20th answer must find those 20 recorded: only the message in flight may go twice.
+    transport = WatchingTransport(queued)
+    send(queued, transport, clock, batch_size=36)
+    assert transport.recorded_before == list(range(36))
 
 
 def test_nothing_is_sent_outside_office_hours(queued: Store) -> None:

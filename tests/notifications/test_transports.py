@@ -23,6 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from sxsh_flow.notifications.delivery import Refusal
 from sxsh_flow.notifications.smtp_url import SmtpSettings, parse_smtp_url
 from sxsh_flow.notifications.transports import (
     Delivery,
@@ -322,7 +323,14 @@ def test_a_refused_recipient_is_transient_on_4xx_and_permanent_on_5xx(
         send_all(transport, [make_message(1), make_message(2, to=(COORDINATOR,))], concurrently=False)
     )
 
-    assert refused == Delivery(ok=False, permanent=permanent, code=code, response=f"{AGENCY}: {answer}")
+    code_text, message = answer.split(" ", 1)
+    assert refused == Delivery(
+        ok=False,
+        permanent=permanent,
+        code=code,
+        response=f"{AGENCY}: {answer}",
+        refused=(Refusal(AGENCY, int(code_text), message),),
+    )
     assert accepted.ok  # the connection carries on after the refusal (aiosmtplib sent RSET)
     assert len(smtp_server.handler.connections) == 1
     assert [received.recipients for received in smtp_server.handler.received] == [[COORDINATOR]]
@@ -332,12 +340,14 @@ def test_all_recipients_refused_with_one_4xx_is_worth_retrying(smtp_server: Smtp
     smtp_server.handler.answers |= {AGENCY: "550 5.1.1 no such user", COORDINATOR: "451 4.3.0 try later"}
     (delivery,) = run(send_all(SmtpTransport(smtp_server.settings()), [make_message(cc=(COORDINATOR,))]))
     assert (delivery.ok, delivery.permanent, delivery.code) == (False, False, 451)
+    assert {(r.address, r.permanent) for r in delivery.refused} == {(AGENCY, True), (COORDINATOR, False)}
 
 
 def test_a_message_taken_for_some_recipients_is_sent_and_names_the_refused(smtp_server: SmtpServer) -> None:
     smtp_server.handler.answers[COORDINATOR] = "550 5.1.1 no such user"
     (delivery,) = run(send_all(SmtpTransport(smtp_server.settings()), [make_message(cc=(COORDINATOR,))]))
-    assert (delivery.ok, delivery.code, delivery.refused) == (True, 250, (COORDINATOR,))
+    assert (delivery.ok, delivery.code) == (True, 250)
+    assert delivery.refused == (Refusal(COORDINATOR, 550, "5.1.1 no such user"),)
     assert f"{COORDINATOR}: 550 5.1.1 no such user" in delivery.response
     assert smtp_server.handler.received[0].recipients == [AGENCY]
 

@@ -3,6 +3,7 @@ a queued reminder keeps the reason its rule fired."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,7 +16,6 @@ from sxsh_flow.engine.models import HistoryEntry, OutboxMessage, PlanRun
 from sxsh_flow.engine.services.agencies import import_directory, load_directory
 from sxsh_flow.engine.services.notices import Mailing, announce_start, queue_reminders
 from sxsh_flow.engine.services.outbox import (
-    DEFAULT_LEASE,
     Outcome,
     OutgoingMessage,
     claim,
@@ -101,19 +101,33 @@ def test_a_row_waiting_to_retry_is_claimed_from_retry_and_says_so(store: Store) 
     ]
 
 
-def test_a_row_a_dead_dispatcher_left_sending_is_reclaimed_after_the_lease_only(store: Store) -> None:
+def test_a_dispatcher_whose_clock_runs_eleven_minutes_ahead_cannot_take_a_row_another_holds(store: Store) -> None:
+    # The lease (10 minutes) is measured on the database's clock, not on the dispatcher's.
+    queue(store, 3)
+    with store.session() as session:
+        assert len(claim(session, now=MORNING, dispatcher="d1")) == 3
+    with store.session() as session:
+        assert claim(session, now=MORNING + timedelta(minutes=11), dispatcher="d2") == []
+    assert moves(store, "reclaim") == []
+
+
+def test_a_row_a_dead_dispatcher_left_sending_is_reclaimed_after_the_lease_on_the_database_clock(
+    store: Store,
+) -> None:
+    lease = timedelta(milliseconds=300)
     (row_id,) = queue(store, 1).values()
     with store.session() as session:
-        claim(session, now=MORNING, dispatcher="d1")
+        claim(session, now=MORNING, dispatcher="d1", lease=lease)
     with store.session() as session:
-        assert claim(session, now=MORNING + DEFAULT_LEASE, dispatcher="d2") == []  # d1 may still be sending
-    after = MORNING + DEFAULT_LEASE + timedelta(seconds=1)
+        assert claim(session, now=MORNING, dispatcher="d2", lease=lease) == []  # d1 may still be sending
+    time.sleep(0.4)
+    behind = MORNING - timedelta(hours=1)  # a dispatcher whose clock runs an hour late still sees the lease end
     with store.session() as session:
-        assert [c.id for c in claim(session, now=after, dispatcher="d2")] == [row_id]
-    assert moves(store, "reclaim") == [(row_id, "sending", "sending", "dispatcher:d2", after)]
+        assert [c.id for c in claim(session, now=behind, dispatcher="d2", lease=lease)] == [row_id]
+    assert moves(store, "reclaim") == [(row_id, "sending", "sending", "dispatcher:d2", behind)]
     with store.session() as session:
         row = session.get_one(OutboxMessage, row_id)
-        assert (row.claimed_by, row.claimed_at, row.attempts) == ("d2", after, 2)
+        assert (row.claimed_by, row.attempts) == ("d2", 2)
 
 
 def test_recording_an_outcome_for_a_row_no_longer_sending_keeps_the_attempt_and_the_state(store: Store) -> None:

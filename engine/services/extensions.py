@@ -15,8 +15,8 @@ from sxsh_flow.engine.message import MessageKind
 from sxsh_flow.engine.models import ExtensionRequest
 from sxsh_flow.engine.services.links import LinkAccess
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
-from sxsh_flow.engine.services.submissions import record_note, report_contacts, task_context
-from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.services.submissions import report_contacts, task_context
+from sxsh_flow.engine.services.transitions import fire, record_note
 from sxsh_flow.engine.states import ExtensionState
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected, UnknownExtension
 from sxsh_flow.words import N_

@@ -20,9 +20,10 @@ from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReplyLink, TaskRun
 from sxsh_flow.engine.models.reply_link import APPROVED, DENIED, PENDING
-from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, link_expiry, new_nonce, record_link
+from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, link_expiry, new_nonce
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail
 from sxsh_flow.engine.services.notices import queue_task_message
+from sxsh_flow.engine.services.transitions import record_note
 from sxsh_flow.errors import InvalidRequest
 from sxsh_flow.words import N_
 
@@ -101,7 +102,7 @@ def forward_task(
     session.add(link)
     session.flush()
     waiting = "" if inside else ", outside the agency's mail domains: waits for the coordinator"
-    record_link(session, task_run, "forward", access.actor, f"link for {name} <{address}>{waiting}", now)
+    record_note(session, task_run, "forward", access.actor, f"link for {name} <{address}>{waiting}", now)
     if inside:
         _send(session, task_run, link, Address(name, address), access.contact_name, now, mailing, signer)
     else:
@@ -131,7 +132,7 @@ def decide_forward(
     link.decided_at, link.decided_by = now, actor
     task_run = link.task_run
     verdict = "approved" if approve else "denied"
-    record_link(session, task_run, f"forward_{verdict}", actor, f"forward to {link.guest_email} {verdict}", now)
+    record_note(session, task_run, f"forward_{verdict}", actor, f"forward to {link.guest_email} {verdict}", now)
     if approve and mailing.signer is not None:
         origin = session.get_one(ReplyLink, link.forwarded_from_id)
         _send(

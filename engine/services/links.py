@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import VIETNAM
-from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, ReplyLink, ReportingCycle, TaskRun
+from sxsh_flow.engine.services.transitions import record_note
 from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, TaskRunState
 
 LINK_SALT = "sxsh-flow/reply-link/v1"
@@ -115,7 +116,7 @@ def issue_link(
     session.add(link)
     session.flush()
     reason = f"link for {contact.email}" + (f", forwarded from link {forwarded_from.id}" if forwarded_from else "")
-    record_link(session, task_run, "issue_link" if forwarded_from is None else "forward", actor, reason, now)
+    record_note(session, task_run, "issue_link" if forwarded_from is None else "forward", actor, reason, now)
     return link
 
 
@@ -169,21 +170,3 @@ def revoke_links(
         statement = statement.where(ReplyLink.contact_id == contact_id)
     result = session.execute(statement.values(revoked_at=now, revoked_reason=reason))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def record_link(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
-    # Link events are not state changes of the task run, but they belong to its history.
-    state = task_run.state.value
-    session.add(
-        HistoryEntry(
-            plan_run_id=task_run.plan_run_id,
-            entity="task_run",
-            entity_id=task_run.id,
-            transition=transition,
-            from_state=state,
-            to_state=state,
-            actor=actor,
-            reason=reason,
-            at=now,
-        )
-    )

@@ -31,7 +31,6 @@ from sxsh_flow.engine.models import (
     Attachment,
     ContactRecord,
     ExtensionRequest,
-    HistoryEntry,
     PlanRun,
     Submission,
     TaskRun,
@@ -40,7 +39,7 @@ from sxsh_flow.engine.report_form import FormDefinition, ParsedForm, form_defini
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, revoke_links
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
 from sxsh_flow.engine.services.outbox import cancel_pending
-from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.services.transitions import fire, record_note
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
 from sxsh_flow.errors import ReportNotExpected, UnknownSubmission
@@ -294,21 +293,3 @@ def report_contacts(session: Session, task_run: TaskRun, contact_id: int | None)
 
 def submission_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Submission)) or 0
-
-
-def record_note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
-    """A history row for an act that leaves the task run's state as it is (a draft, a request)."""
-    state = task_run.state.value
-    session.add(
-        HistoryEntry(
-            plan_run_id=task_run.plan_run_id,
-            entity="task_run",
-            entity_id=task_run.id,
-            transition=transition,
-            from_state=state,
-            to_state=state,
-            actor=actor,
-            reason=reason,
-            at=now,
-        )
-    )

@@ -174,6 +174,20 @@ def create_new(
     return created
 
 
+def record_note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:
+    """A history row for an act that leaves the task run's state as it is (a link issued, a draft, a request).
+
+    Such acts are not moves of the machine, but they belong to the task run's history.
+    """
+    state = task_run.state.value
+    session.add(
+        HistoryEntry(
+            plan_run_id=task_run.plan_run_id, entity="task_run", entity_id=task_run.id, transition=transition,
+            from_state=state, to_state=state, actor=actor, reason=reason, at=now,
+        )
+    )  # fmt: skip
+
+
 def record_creation(
     session: Session,
     entity: Stateful,

@@ -33,18 +33,6 @@ class DayUnit(StrEnum):
     CALENDAR = "calendar"
 
 
-@dataclass(frozen=True)
-class DayCount:
-    """A number of days with its unit: what a message, a status line or a report states."""
-
-    count: int
-    unit: DayUnit
-
-    def in_words(self, language: str) -> str:
-        """ "3 ngày làm việc", "3 ngày", "3 working days", "1 day": the count in its unit and ``language``."""
-        return days_in_words(self.count, self.unit, language)
-
-
 def days_in_words(count: int, unit: DayUnit, language: str) -> str:
     """A count of days written in ``unit`` and ``language``, the one way every message, page and report says it."""
     said = words(language)
@@ -120,12 +108,6 @@ class TimePolicy:
     def days_left(self, deadline: date, day: date) -> int:
         """How many days remain on ``day`` before the deadline; 0 on or after it."""
         return max(-self.days_after(deadline, day), 0) if day < deadline else 0
-
-    def late(self, deadline: date, day: date) -> DayCount:
-        return DayCount(self.days_late(deadline, day), self.unit)
-
-    def left(self, deadline: date, day: date) -> DayCount:
-        return DayCount(self.days_left(deadline, day), self.unit)
 
     @staticmethod
     def effective_deadline(due_on: date, extended_until: date | None) -> date:

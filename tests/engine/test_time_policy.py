@@ -12,11 +12,11 @@ from sxsh_flow.engine.spec import PlanSpec, ReminderPolicy
 from sxsh_flow.engine.time_policy import (
     LONGEST_RETRY_WAIT,
     NATIONAL,
-    DayCount,
     DayUnit,
     RunPolicies,
     TimePolicy,
     backoff,
+    days_in_words,
 )
 from sxsh_flow.workflows import load_builtin_plan
 
@@ -48,8 +48,8 @@ def test_the_plan_gives_the_unit_and_the_office_hours(plan_2016_2020: PlanSpec) 
 
 def test_working_days_late_skip_the_weekend_and_calendar_days_do_not() -> None:
     tuesday = date(2016, 12, 27)  # Thu 22, Fri 23, Mon 26, Tue 27 are working days; 24 and 25 are not
-    assert WORKING.late(DUE, tuesday) == DayCount(4, DayUnit.WORKING)
-    assert CALENDAR.late(DUE, tuesday) == DayCount(6, DayUnit.CALENDAR)
+    assert (WORKING.days_late(DUE, tuesday), WORKING.unit) == (4, DayUnit.WORKING)
+    assert (CALENDAR.days_late(DUE, tuesday), CALENDAR.unit) == (6, DayUnit.CALENDAR)
 
 
 def test_days_left_and_days_late_are_one_count_seen_from_either_side() -> None:
@@ -123,10 +123,10 @@ def test_each_run_keeps_its_own_office_hours() -> None:
 
 
 def test_counts_are_written_in_their_unit_and_language() -> None:
-    assert DayCount(3, DayUnit.WORKING).in_words("vi") == "3 ngày làm việc"
-    assert DayCount(3, DayUnit.CALENDAR).in_words("vi") == "3 ngày"
-    assert DayCount(1, DayUnit.WORKING).in_words("en") == "1 working day"
-    assert DayCount(3, DayUnit.CALENDAR).in_words("en") == "3 days"
+    assert days_in_words(3, DayUnit.WORKING, "vi") == "3 ngày làm việc"
+    assert days_in_words(3, DayUnit.CALENDAR, "vi") == "3 ngày"
+    assert days_in_words(1, DayUnit.WORKING, "en") == "1 working day"
+    assert days_in_words(3, DayUnit.CALENDAR, "en") == "3 days"
 
 
 def test_the_retry_wait_doubles_from_five_minutes() -> None:

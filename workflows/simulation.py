@@ -251,7 +251,13 @@ class Simulation:
                     f"{self.seed}:form:{task_run.agency_code}:{task_run.cycle.label}:{task_run.task_key}:{version}"
                 )
                 definition = form_definition(spec, spec.task(task_run.task_key))
-                data = form_data(definition, rng, year_index=task_run.cycle.year - spec.period.first_year)
+                cycle = task_run.cycle
+                data = form_data(
+                    definition,
+                    rng,
+                    year_index=cycle.year - spec.period.first_year,
+                    covers=(cycle.cutoff_start, cycle.cutoff_end),
+                )
                 saved = save_report(
                     session,
                     access,

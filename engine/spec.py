@@ -280,6 +280,24 @@ class ReminderPolicy(_Frozen):
     source: str = ""
 
 
+class SelectorChangeSpec(_Frozen):
+    """From ``since``, ``selector`` means ``becomes`` (read in the province that holds the plan then).
+
+    Without one, a kind that ends is carried by its agencies' successors in the directory, which is
+    what the 2025 reform needs; a plan states a change only to say something else.
+    """
+
+    selector: AgencySelector
+    since: date
+    becomes: AgencySelector
+    source: str = ""
+
+    @field_validator("selector", "becomes")
+    @classmethod
+    def _selectors(cls, value: str) -> str:
+        return _check_selector(value)
+
+
 class PlanSpec(_Frozen):
     """A whole plan file."""
 
@@ -297,6 +315,9 @@ class PlanSpec(_Frozen):
     indicators: tuple[Indicator, ...] = ()
     tasks: tuple[Task, ...] = Field(min_length=1)
     reminders: ReminderPolicy = ReminderPolicy()
+    selector_changes: tuple[SelectorChangeSpec, ...] = Field(
+        default=(), description="What a selector means from a given day, when the directory's successors do not say it"
+    )
 
     @field_validator("lead")
     @classmethod

@@ -32,7 +32,7 @@ from sxsh_flow.engine.models import (
     TaskRun,
 )
 from sxsh_flow.engine.spec import PlanSpec
-from sxsh_flow.engine.states import CycleState, SubmissionState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, SubmissionState
 from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.errors import UnknownCycle, UnknownRun
 from sxsh_flow.reports.decree30 import NUMBER_BLANK
@@ -67,7 +67,8 @@ def build_report(
         raise UnknownRun(str(run_id))
     spec = PlanSpec.model_validate(run.spec)
     cycles = sorted(
-        (c for c in run.cycles if c.state is not CycleState.CANCELLED), key=lambda c: (c.due_on, c.cadence, c.label)
+        (c for c in run.cycles if c.state not in (CycleState.CANCELLED, CycleState.NOT_COLLECTED)),
+        key=lambda c: (c.due_on, c.cadence, c.label),
     )
     chosen = next((c for c in cycles if c.label == cycle_label), None)
     if chosen is None:
@@ -150,7 +151,7 @@ def _duties(session: Session, run: PlanRun, spec: PlanSpec, cycles: Sequence[Rep
         .where(
             TaskRun.plan_run_id == run.id,
             TaskRun.cycle_id.in_(list(cycle_order)),
-            TaskRun.state != TaskRunState.CANCELLED,
+            TaskRun.state.not_in(TASK_RUN_VOID),
         )
     ).tuples()
     task_runs = sorted(

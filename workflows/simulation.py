@@ -34,7 +34,7 @@ from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, Repor
 from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.spec import PlanSpec
-from sxsh_flow.engine.states import OutboxState, SubmissionState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, OutboxState, SubmissionState, TaskRunState
 from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.workflows.jobs import JobEnvironment, JobResult
 from sxsh_flow.workflows.scheduler import Runner, Timetable
@@ -311,7 +311,7 @@ class Simulation:
             )
             task_runs = list(
                 session.scalars(
-                    select(TaskRun).where(TaskRun.plan_run_id == run_id, TaskRun.state != TaskRunState.CANCELLED)
+                    select(TaskRun).where(TaskRun.plan_run_id == run_id, TaskRun.state.not_in(TASK_RUN_VOID))
                 )
             )
             first_in = first_submissions(session, [t.id for t in task_runs])

@@ -30,7 +30,7 @@ from sxsh_flow.engine.services.digest import queue_digest
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
 from sxsh_flow.engine.services.transitions import fire
-from sxsh_flow.engine.states import CycleState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
 
 __all__ = [
     "Mailing",
@@ -60,7 +60,7 @@ def queue_kickoffs(
     for task_run, cycle in session.execute(
         select(TaskRun, ReportingCycle)
         .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
-        .where(TaskRun.plan_run_id == run.id, TaskRun.state != TaskRunState.CANCELLED)
+        .where(TaskRun.plan_run_id == run.id, TaskRun.state.not_in(TASK_RUN_VOID))
         .order_by(TaskRun.due_on, TaskRun.id)
     ).tuples():
         first_runs[task_run.agency_id].setdefault(task_run.task_key, (task_run, cycle))

@@ -21,7 +21,7 @@ from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, OutboxMessage, PlanRun, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, people, recipients, short_hash, unique
 from sxsh_flow.engine.services.outbox import OutgoingMessage
@@ -51,7 +51,7 @@ def session(store: Store) -> Iterator[Session]:
     """plan-2016-2020 started for Hải Dương (the sample directory) on 01/09/2016; run id 1."""
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=NOW)
-        start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=NOW, actor="t")
+        start_plan(session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=NOW, actor="t")
         yield session
 
 

@@ -14,7 +14,7 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import OutboxMessage, PlanRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.notices import Mailing, NoticeSummary, announce_start, open_due, queue_reminders
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -49,7 +49,9 @@ def started(store: Store, day: str, directory: Directory) -> NoticeSummary:
     at = parse_instant(day)
     with store.session() as session:
         import_directory(session, directory, now=at)
-        run = start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="t")
+        run = start_plan(
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=at, actor="t"
+        )
         return announce_start(session, session.get_one(PlanRun, run.run_id), now=at, mailing=MAILING, actor="t")
 
 

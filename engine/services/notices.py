@@ -68,6 +68,10 @@ def queue_kickoffs(
     messages = []
     for agency_id, by_task in first_runs.items():
         agency = mail.agencies[agency_id]
+        if not agency.valid_on(today):
+            # A unit the reform creates later (a commune of 2025) hears of its tasks when its first
+            # cycle opens; one that has ended has handed its tasks over.
+            continue
         to, cc = recipients(mail, agency)
         if not to:
             summary.problems.append(f"{agency.code}: no active contact; kickoff letter not queued")

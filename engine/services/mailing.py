@@ -13,7 +13,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from sxsh_flow.addresses import address_problem
@@ -81,10 +81,16 @@ class RunMail:
         # The run's one time policy: every count of days and every sending hour of this step.
         self.time = TimePolicy.for_plan(self.spec, calendar=calendar)
         province = session.get(ProvinceRecord, run.province_code)
-        # A message about one task needs two agencies, not the province's hundreds.
+        # A message about one task needs two agencies, not the province's hundreds. Given ids may be
+        # of another province (a successor in the city a province merged into): they alone select.
         query = select(AgencyRecord).where(AgencyRecord.province_code == run.province_code)
         if agency_ids is not None:
-            query = query.where(or_(AgencyRecord.id.in_(agency_ids), AgencyRecord.code == self.spec.lead))
+            query = select(AgencyRecord).where(
+                or_(
+                    AgencyRecord.id.in_(agency_ids),
+                    and_(AgencyRecord.province_code == run.province_code, AgencyRecord.code == self.spec.lead),
+                )
+            )
         self.agencies = {a.id: a for a in session.scalars(query.options(selectinload(AgencyRecord.contacts)))}
         lead = next((a for a in self.agencies.values() if a.code == self.spec.lead), None)
         self.lead = lead

@@ -19,7 +19,7 @@ from sxsh_flow.agencies.directory import Directory
 from sxsh_flow.engine.models import DirectoryChange
 from sxsh_flow.engine.services.agencies import ImportSummary, import_directory, load_registry
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary
-from sxsh_flow.engine.services.succession import Succession, follow_directory
+from sxsh_flow.engine.services.succession import Succession, follow_calendar, follow_directory
 from sxsh_flow.errors import InvalidDirectory, Problem
 
 
@@ -56,6 +56,16 @@ def import_directories(
     succession = follow_directory(session, change, now=now, actor=actor)
     letters = _queue_letters(session, succession, now=now, actor=actor, mailing=mailing)
     return DirectoryImport(change.id, imported, succession, letters)
+
+
+def hand_over_ended(session: Session, *, now: datetime, actor: str, mailing: Mailing) -> NoticeSummary:
+    """The daily sweep's succession: what agencies past their last day still owed, and the letters."""
+    succession = follow_calendar(session, now=now, actor=actor)
+    if succession is None:
+        return NoticeSummary()
+    letters = _queue_letters(session, succession, now=now, actor=actor, mailing=mailing)
+    letters.problems.extend(succession.problems)
+    return letters
 
 
 def _check_successors(session: Session, directories: Sequence[tuple[str, Directory]]) -> None:

@@ -131,9 +131,14 @@ def open_due(
     run_id: int | None = None,
     ask: bool = True,
 ) -> NoticeSummary:
-    """Open the cycles and task runs whose opening day has come; ask each agency to report."""
+    """Open the cycles and task runs whose opening day has come; ask each agency to report.
+
+    First, what an agency past its last day still owes passes to its successors (``succession``).
+    """
+    from sxsh_flow.engine.services.directory_import import hand_over_ended
+
     today = local_date(now)
-    summary = NoticeSummary()
+    summary = hand_over_ended(session, now=now, actor=actor, mailing=mailing) if not dry_run else NoticeSummary()
     for run in active_runs(session, run_id):
         mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         for cycle in session.scalars(
@@ -167,6 +172,9 @@ def open_due(
         messages = []
         for agency_id, items in opening.items() if ask else ():
             agency = mail.agencies[agency_id]
+            if not agency.valid_on(today):
+                summary.problems.append(f"{agency.code}: ended on {agency.valid_to}; its successors are asked instead")
+                continue
             to, cc = recipients(mail, agency)
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; request to report not queued")
@@ -228,6 +236,9 @@ def queue_reminders(
         messages = []
         for (agency_id, kind), items in grouped.items():
             agency = mail.agencies[agency_id]
+            if not agency.valid_on(today):  # its duties pass to its successors at the next opening sweep
+                summary.problems.append(f"{agency.code}: ended on {agency.valid_to}; {kind.value} not queued")
+                continue
             to_head = any(n.to_head for _, _, n in items)
             to, cc = recipients(
                 mail, agency, to_head=to_head, copy_coordinator=any(n.copy_coordinator for *_, n in items)

@@ -189,3 +189,22 @@ def test_a_dry_run_import_prints_the_same_moves_and_writes_nothing(cli: Cli, tmp
     assert shape(dry) == shape(real)
     assert shape(real)
     assert len(dry["letters"]) == len(real["letters"])
+
+
+def test_successors_get_a_letter_and_the_coordinator_one_summary(cli: Cli, reform: dict[str, Any]) -> None:
+    letters = reform["letters"]
+    summaries = [letter for letter in letters if letter["kind"] == "succession"]
+    handovers = {email for letter in letters if letter["kind"] == "handover" for email in letter["to"]}
+    hai_phong = agencies_by_code(cli, "HP")
+    successors = {m["to_code"] for m in reform["moves"]}
+
+    assert len(summaries) == 1
+    assert summaries[0]["to"] == ["sxsh@sct.haiduong.example"]  # Hải Dương's coordinator, on 16/06/2025
+    focal = {
+        c["email"]
+        for code in successors
+        for c in hai_phong.get(code, {"contacts": []})["contacts"]
+        if c["role"] == "focal_point"
+    }
+    assert focal
+    assert focal <= handovers

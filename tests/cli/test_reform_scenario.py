@@ -208,3 +208,17 @@ def test_successors_get_a_letter_and_the_coordinator_one_summary(cli: Cli, refor
     }
     assert focal
     assert focal <= handovers
+
+
+def test_reports_keep_the_name_of_their_time_tinh_hai_duong_then_thanh_pho_hai_phong(
+    cli: Cli, reform: dict[str, Any]
+) -> None:
+    before = cli("--now", "2026-01-10", "report", "1", "--cycle", "2024", "--format", "html")
+    after = cli("--now", "2026-01-10", "report", "1", "--cycle", "2025", "--format", "html")
+
+    assert before.code == 0, before.err
+    assert after.code == 0, after.err
+    assert "UBND TỈNH HẢI DƯƠNG" in before.out
+    assert "THÀNH PHỐ HẢI PHÒNG" not in before.out
+    assert "UBND THÀNH PHỐ HẢI PHÒNG" in after.out
+    assert "Hải Phòng, ngày" in after.out

@@ -54,7 +54,7 @@ def queue_kickoffs(
     calendar: WorkingCalendar | None = None,
 ) -> NoticeSummary:
     """One letter per agency of a new run: its tasks and each one's first deadline."""
-    mail = RunMail(session, run, mailing, calendar=calendar)
+    mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
     today = local_date(now)
     first_runs: dict[int, dict[str, tuple[TaskRun, ReportingCycle]]] = defaultdict(dict)
     for task_run, cycle in session.execute(
@@ -68,6 +68,10 @@ def queue_kickoffs(
     messages = []
     for agency_id, by_task in first_runs.items():
         agency = mail.agencies[agency_id]
+        if not agency.valid_on(today):
+            # A unit the reform creates later (a commune of 2025) hears of its tasks when its first
+            # cycle opens; one that has ended has handed its tasks over.
+            continue
         to, cc = recipients(mail, agency)
         if not to:
             summary.problems.append(f"{agency.code}: no active contact; kickoff letter not queued")
@@ -131,7 +135,7 @@ def open_due(
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         for cycle in session.scalars(
             select(ReportingCycle).where(
                 ReportingCycle.plan_run_id == run.id,
@@ -198,7 +202,7 @@ def queue_reminders(
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         if not mail.time.is_working_day(today):
             continue  # the run's own calendar: a province's extra day off is a day off
         policy = mail.spec.reminders
@@ -287,7 +291,7 @@ def queue_task_message(
     ``receipt_version`` with ``on_time``, ``extension``.
     """
     run = session.get_one(PlanRun, task_run.plan_run_id)
-    mail = RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id})
+    mail = RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id}, on=local_date(now))
     to = [Address(c.name, c.email) for c in to_contacts if c.active] + list(to_addresses)
     summary = NoticeSummary()
     if not to:

@@ -92,9 +92,22 @@ def start(
             day=said.date(local_date(now)),
         )
     )
+    if started.held_by != started.province:
+        typer.echo(
+            "  "
+            + said.gettext(
+                "Province {province} is now part of {successor} ({code}): its agencies hold the plan from here on.",
+                province=started.province,
+                successor=started.held_by_name,
+                code=started.held_by,
+            )
+        )
     typer.echo("  " + said.gettext("Reporting cycles: {cycles}", cycles=", ".join(started.cycles)))
     if started.skipped_cycles:
-        typer.echo("  " + said.gettext("Skipped (already past): {cycles}", cycles=", ".join(started.skipped_cycles)))
+        typer.echo(
+            "  "
+            + said.gettext("Not collected (closed before today): {cycles}", cycles=", ".join(started.skipped_cycles))
+        )
     typer.echo(
         "  "
         + said.gettext(

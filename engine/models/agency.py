@@ -60,6 +60,12 @@ class AgencyRecord(Base):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def valid_on(self, day: date) -> bool:
+        """The agency exists on ``day`` (as ``agencies.directory.Agency.valid_on`` says of the file)."""
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
+
 
 class ContactRecord(Base):
     __tablename__ = "contacts"

@@ -140,29 +140,29 @@ def load_directory(session: Session, province_code: str) -> Directory:
         .order_by(AgencyRecord.position, AgencyRecord.code)
         .options(selectinload(AgencyRecord.contacts))
     )
-    agencies = tuple(
-        Agency(
-            code=record.code,
-            name=record.name,
-            short_name=record.short_name,
-            kind=AgencyKind(record.kind),
-            parent=record.parent_code,
-            valid_from=record.valid_from,
-            valid_to=record.valid_to,
-            successors=tuple(record.successor_codes),
-            address=record.address,
-            contacts=tuple(
-                # Stored contacts are not checked again: an address a later policy refuses must not
-                # stop the whole province (mailing leaves such a contact out, with a problem line).
-                Contact.model_construct(
-                    name=c.name, title=c.title, email=c.email, role=ContactRole(c.role), active=c.active
-                )
-                for c in record.contacts
-            ),
-        )
-        for record in records
+    return Directory(province_of(province), tuple(_agency(record) for record in records))
+
+
+def _agency(record: AgencyRecord, *, contacts: bool = True) -> Agency:
+    return Agency(
+        code=record.code,
+        name=record.name,
+        short_name=record.short_name,
+        kind=AgencyKind(record.kind),
+        parent=record.parent_code,
+        valid_from=record.valid_from,
+        valid_to=record.valid_to,
+        successors=tuple(record.successor_codes),
+        address=record.address,
+        contacts=tuple(
+            # Stored contacts are not checked again: an address a later policy refuses must not
+            # stop the whole province (mailing leaves such a contact out, with a problem line).
+            Contact.model_construct(
+                name=c.name, title=c.title, email=c.email, role=ContactRole(c.role), active=c.active
+            )
+            for c in (record.contacts if contacts else ())
+        ),
     )
-    return Directory(province_of(province), agencies)
 
 
 def province_of(record: ProvinceRecord) -> Province:
@@ -204,3 +204,35 @@ def agency_records(session: Session, province_code: str | None = None) -> list[A
     if province_code is not None:
         query = query.where(AgencyRecord.province_code == province_code)
     return list(session.scalars(query.order_by(AgencyRecord.province_code, AgencyRecord.position)))
+
+
+def succession_registry(session: Session, province_code: str, code: str) -> Registry:
+    """Just enough of the store to follow one agency (a plan's lead) through its successors.
+
+    Every step that writes loads the lead; the whole directory of a province and its successor
+    (hundreds of communes) is not needed for that. Contacts are left out.
+    """
+    records: dict[tuple[str, str], AgencyRecord] = {}
+    pending = [(province_code, code)]
+    while pending:
+        key = pending.pop()
+        record = session.scalars(
+            select(AgencyRecord).where(AgencyRecord.province_code == key[0], AgencyRecord.code == key[1])
+        ).first()
+        if record is None or key in records:
+            continue
+        records[key] = record
+        pending.extend(split_reference(s, key[0]) for s in record.successor_codes)
+    provinces: dict[str, ProvinceRecord] = {}
+    for start in [province_code, *(p for p, _ in records)]:
+        current = session.get(ProvinceRecord, start)
+        while current is not None and current.code not in provinces:
+            provinces[current.code] = current
+            current = session.get(ProvinceRecord, current.successor_code) if current.successor_code else None
+    return Registry(
+        Directory(
+            province_of(province),
+            tuple(_agency(record, contacts=False) for (p, _), record in records.items() if p == province.code),
+        )
+        for province in provinces.values()
+    )

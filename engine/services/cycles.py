@@ -65,7 +65,7 @@ def close_due(
             )
         )
         if closing:
-            mail = RunMail(session, run, mailing, calendar=calendar)
+            mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
             for cycle in closing:
                 fire(session, cycle, "close", actor=actor, now=now, reason=f"closing day {cycle.closes_on.isoformat()}")
                 summary.closed_cycles.append(f"{run.id}:{cycle.label}")

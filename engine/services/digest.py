@@ -40,7 +40,7 @@ def queue_digest(
         shown = _digest_cycles(session, run, today)
         if only_open and not any(cycle.state is CycleState.OPEN for cycle in shown):
             continue
-        mail = RunMail(session, run, mailing, calendar=calendar)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
             summary.problems.append(f"run {run.id}: the lead agency has no active focal point; digest not queued")
             continue

@@ -47,8 +47,8 @@ def queue_handover_letters(
     summary = NoticeSummary()
     if not moves:
         return summary
-    mail = RunMail(session, run, mailing, agency_ids={move.to_agency_id for move in moves})
     today = local_date(now)
+    mail = RunMail(session, run, mailing, agency_ids={move.to_agency_id for move in moves}, on=today)
     held = _task_runs(session, {move.new_task_run_id for move in moves})
     messages: list[OutgoingMessage] = []
     lettered: set[tuple[int, int]] = set()  # (directory change, successor) pairs that got a letter

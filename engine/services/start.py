@@ -29,10 +29,13 @@ class StartedPlan:
     plan_key: str
     province: str
     cycles: tuple[str, ...]
-    skipped_cycles: tuple[str, ...]  # already closed when the run started
+    skipped_cycles: tuple[str, ...]  # closed before the run started: recorded as not collected
     task_runs: int
     agencies: tuple[str, ...]
     first_due_on: date | None
+    # The province that holds the plan today: its own, or the one it merged into (HD → HP).
+    held_by: str
+    held_by_name: str
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def start_plan(
         record_creation(session, task_run, actor=actor, now=now)
     session.flush()
     dues = [t.due_on for t in task_runs]
+    holding = registry.province_on(province, today)
     return StartedPlan(
         run_id=run.id,
         plan_key=spec.key,
@@ -183,6 +187,8 @@ def start_plan(
         task_runs=len(task_runs),
         agencies=tuple(sorted({t.agency_code for t in task_runs})),
         first_due_on=min(dues) if dues else None,
+        held_by=holding.code,
+        held_by_name=holding.name,
     )
 
 

@@ -34,7 +34,7 @@ from sxsh_flow.engine.services.mailing import active_runs
 from sxsh_flow.engine.services.outbox import cancel_pending
 from sxsh_flow.engine.services.transitions import fire, record_creation, record_note
 from sxsh_flow.engine.spec import PlanSpec
-from sxsh_flow.engine.states import TASK_RUN, TASK_RUN_VOID, CycleState
+from sxsh_flow.engine.states import TASK_RUN, TASK_RUN_VOID, CycleState, PlanRunState
 
 # Cycles whose duties can still move: a closed cycle still takes late reports, so an ended agency's
 # overdue one moves too; a cycle never collected, or cancelled, has nothing to move.
@@ -76,6 +76,35 @@ def follow_directory(session: Session, change: DirectoryChange, *, now: datetime
         registry = load_registry(session, run.province_code)
         _RunSuccession(session, run, registry, change, result, today=today, now=now, actor=actor).follow()
     return result
+
+
+def follow_calendar(session: Session, *, now: datetime, actor: str) -> Succession | None:
+    """The daily sweep's part: hand over what an agency still owes once its last day has passed.
+
+    An import made before an agency ends (June 2025, for districts that end on 30/06) leaves it its
+    past duties until then; the first sweep after its last day moves them, naming the directory
+    change that set the end. One query when nothing has ended.
+    """
+    today = local_date(now)
+    ended = session.scalar(
+        select(TaskRun.id)
+        .join(AgencyRecord, TaskRun.agency_id == AgencyRecord.id)
+        .join(PlanRun, TaskRun.plan_run_id == PlanRun.id)
+        .where(
+            PlanRun.state == PlanRunState.ACTIVE,
+            TaskRun.state.in_(TASK_RUN.sources("hand_over")),
+            AgencyRecord.valid_to < today,
+        )
+        .limit(1)
+    )
+    if ended is None:
+        return None
+    change = session.scalars(select(DirectoryChange).order_by(DirectoryChange.id.desc())).first()
+    if change is None:  # a directory written before changes were recorded: say where it came from
+        change = DirectoryChange(imported_at=now, actor=actor, sources=["(directory in the store)"], provinces=[])
+        session.add(change)
+        session.flush()
+    return follow_directory(session, change, now=now, actor=actor)
 
 
 class _RunSuccession:

@@ -273,7 +273,7 @@ def test_a_task_run_that_awaits_a_report_can_be_submitted(state: TaskRunState) -
     ("machine", "final_states"),
     [
         (PLAN_RUN, {PlanRunState.COMPLETED, PlanRunState.CANCELLED}),
-        (CYCLE, {CycleState.CLOSED, CycleState.CANCELLED}),
+        (CYCLE, {CycleState.CLOSED, CycleState.CANCELLED, CycleState.NOT_COLLECTED}),
     ],
     ids=["plan_run", "cycle"],
 )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.agencies.loader import builtin_directory
-from sxsh_flow.engine.clock import parse_instant
+from sxsh_flow.engine.clock import local_date, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, OutboxMessage, PlanRun, TaskRun
@@ -56,7 +56,7 @@ def session(store: Store) -> Iterator[Session]:
 
 
 def run_mail(session: Session, mailing: Mailing = MAILING) -> RunMail:
-    return RunMail(session, session.scalars(select(PlanRun)).one(), mailing)
+    return RunMail(session, session.scalars(select(PlanRun)).one(), mailing, on=local_date(NOW))
 
 
 def agency_named(session: Session, code: str) -> AgencyRecord:

@@ -139,7 +139,7 @@ def world(store: Store) -> World:
         session.add(change)
         session.flush()
         agencies = {(a.province_code, a.code): a for a in session.scalars(select(AgencyRecord))}
-        moves = []
+        moves: list[Move] = []
         owed = session.scalars(
             select(TaskRun)
             .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)

@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sxsh_flow.addresses import UnsendableAddress, sendable_address
-from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
+from sxsh_flow.agencies.kinds import (
+    AGENCY_CODE_PATTERN,
+    AGENCY_REFERENCE_PATTERN,
+    KIND_SELECTOR_PREFIX,
+    PROVINCE_CODE_PATTERN,
+    AgencyKind,
+    ProvinceKind,
+)
 
 DIRECTORY_FORMAT = 1
 
@@ -55,7 +62,8 @@ class Agency(_Frozen):
     parent: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
-    successors: tuple[str, ...] = ()
+    # Codes of this directory, or PROVINCE:CODE for an agency of another province (a province merger).
+    successors: tuple[Annotated[str, Field(pattern=AGENCY_REFERENCE_PATTERN)], ...] = ()
     address: str = ""
     contacts: tuple[Contact, ...] = ()
 
@@ -73,8 +81,20 @@ class Agency(_Frozen):
 
 
 class Province(_Frozen):
-    code: str = Field(pattern=r"^[A-Z]{2,8}$")
+    """A province or a city under central authority, and the dates it existed in that shape."""
+
+    code: str = Field(pattern=PROVINCE_CODE_PATTERN)
     name: str = Field(min_length=1)
+    kind: ProvinceKind = ProvinceKind.PROVINCE
+    valid_from: date | None = None
+    valid_to: date | None = None
+    # The province that took it over (Hải Dương → Hải Phòng on 01/07/2025): its runs continue there.
+    successor: str | None = Field(default=None, pattern=PROVINCE_CODE_PATTERN)
+
+    def valid_on(self, day: date) -> bool:
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
 
 
 class DirectorySpec(_Frozen):
@@ -110,6 +130,7 @@ class Directory:
         return list(self._successors_on(selector, on, seen=set()))
 
     def _successors_on(self, code: str, on: date, seen: set[str]) -> Iterator[Agency]:
+        # A successor in another province (PROVINCE:CODE) is not found here: ``Registry`` follows it.
         agency = self._by_code.get(code)
         if agency is None or code in seen:
             return

@@ -5,6 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 AGENCY_CODE_PATTERN = r"^[A-Z][A-Z0-9_-]{0,39}$"
+PROVINCE_CODE_PATTERN = r"^[A-Z]{2,8}$"
+# How a directory names another agency (a successor): CODE in its own province, PROVINCE:CODE in another.
+AGENCY_REFERENCE_PATTERN = r"^([A-Z]{2,8}:)?[A-Z][A-Z0-9_-]{0,39}$"
+PROVINCE_SEPARATOR = ":"
 KIND_SELECTOR_PREFIX = "kind:"
 
 
@@ -19,3 +23,16 @@ class AgencyKind(StrEnum):
     CENTER = "center"  # public service units such as the Industrial Extension Centre
     ENTERPRISE = "enterprise"
     MINISTRY = "ministry"
+
+
+class ProvinceKind(StrEnum):
+    """Which of the two first-level units a province is: its documents say "tỉnh" or "thành phố"."""
+
+    PROVINCE = "province"  # tỉnh
+    CITY = "city"  # thành phố trực thuộc trung ương
+
+
+def split_reference(reference: str, home: str) -> tuple[str, str]:
+    """``"HP:SCT"`` → ``("HP", "SCT")``; a plain code is of the ``home`` province."""
+    province, _, code = reference.rpartition(PROVINCE_SEPARATOR)
+    return (province or home, code)

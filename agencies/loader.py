@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from sxsh_flow.agencies.directory import Directory, DirectorySpec
+from sxsh_flow.agencies.kinds import PROVINCE_SEPARATOR, split_reference
+from sxsh_flow.agencies.registry import Registry
 from sxsh_flow.datafile import LoadedDocument, as_date, read_yaml, validate_document
 from sxsh_flow.errors import InvalidDirectory, Problem, UnknownProvince
 
@@ -72,16 +74,32 @@ def load_directory_file(path: Path) -> Directory:
 
 def builtin_directory(province_code: str) -> Directory:
     """The sample directory shipped for a province (addresses under a reserved .example domain)."""
-    folder = resources.files("sxsh_flow.agencies") / "directories"
-    known: list[str] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        directory = load_directory_text(entry.read_text(encoding="utf-8"), f"{entry.name} (built-in)")
+    bundled = _builtin_directories()
+    for directory in bundled:
         if directory.province.code == province_code:
             return directory
-        known.append(directory.province.code)
-    raise UnknownProvince(province_code, known)
+    raise UnknownProvince(province_code, [d.province.code for d in bundled])
+
+
+def builtin_history(province_code: str) -> list[Directory]:
+    """The sample directory of a province and those of the provinces its duties pass to, in that order.
+
+    Hải Dương's sample ends on 30/06/2025; its successors are Hải Phòng's agencies, shipped beside it.
+    """
+    bundled = {d.province.code: d for d in _builtin_directories()}
+    if province_code not in bundled:
+        raise UnknownProvince(province_code, sorted(bundled))
+    registry = Registry(bundled.values())
+    return [bundled[code] for code in registry.provinces_reached(province_code)]
+
+
+def _builtin_directories() -> list[Directory]:
+    folder = resources.files("sxsh_flow.agencies") / "directories"
+    return [
+        load_directory_text(entry.read_text(encoding="utf-8"), f"{entry.name} (built-in)")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".yaml")
+    ]
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -185,6 +203,10 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
     agencies = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(agencies, list):
         return
+    province = data.get("province")
+    home = str(province.get("code", "")) if isinstance(province, dict) else ""
+    if isinstance(province, dict) and province.get("successor") is not None and province.get("successor") == home:
+        yield ("province", "successor"), "a province cannot succeed itself", "name the province that took it over"
     # A code that is not text (a list, a map) is the structural check's to report; it is not counted here.
     codes = Counter(a.get("code") for a in agencies if isinstance(a, dict) and isinstance(a.get("code"), str))
     known = {code for code in codes if isinstance(code, str)}
@@ -211,6 +233,10 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
             )
         successors = agency.get("successors")
         for position, successor in enumerate(successors if isinstance(successors, list) else []):
+            if isinstance(successor, str) and PROVINCE_SEPARATOR in successor:
+                successor_province, successor = split_reference(successor, home)
+                if successor_province != home:
+                    continue  # another province's agency: checked when the directories are imported together
             if not isinstance(successor, str) or successor not in known:
                 yield (
                     ("agencies", index, "successors", position),

@@ -27,7 +27,7 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, RenderedMessage
 from sxsh_flow.engine.models import TaskRun
 from sxsh_flow.engine.plan_file import LoadedPlan
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.notices import Mailing, queue_reminders
 from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_message
 from sxsh_flow.engine.services.start import start_plan
@@ -157,7 +157,7 @@ def _sweep(folder: Path) -> tuple[float, int, int]:
         with store.session() as session:
             import_directory(session, directory, now=at)
             start_plan(
-                session, LoadedPlan(spec, "bench", "bench"), load_directory(session, "HD"), now=at, actor="bench"
+                session, LoadedPlan(spec, "bench", "bench"), load_registry(session, "HD"), "HD", now=at, actor="bench"
             )
         with store.session() as session:
             session.execute(TaskRun.__table__.update().values(state=TaskRunState.OPEN.value))

@@ -27,7 +27,7 @@ from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ContactRecord, TaskRun
 from sxsh_flow.engine.plan_file import LoadedPlan
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
 from sxsh_flow.engine.services.notices import Mailing, open_due
 from sxsh_flow.engine.services.start import start_plan
@@ -73,7 +73,9 @@ def _prepare(home: Path, base_url: str) -> list[str]:
     signer = LinkSigner(SECRET, base_url)
     with Store(f"sqlite:///{home / 'sxsh-flow.db'}") as store, store.session() as session:
         import_directory(session, Directory(Province(code="HD", name="Hải Dương"), tuple(agencies)), now=start)
-        start_plan(session, LoadedPlan(spec, "bench", "bench"), load_directory(session, "HD"), now=start, actor="bench")
+        start_plan(
+            session, LoadedPlan(spec, "bench", "bench"), load_registry(session, "HD"), "HD", now=start, actor="bench"
+        )
         open_due(session, now=opening, mailing=Mailing(writer=EMAIL_WRITER), actor="bench", ask=False)
         links = []
         for task_run in session.scalars(select(TaskRun).where(TaskRun.state == "open").order_by(TaskRun.id)):

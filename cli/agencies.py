@@ -9,12 +9,14 @@ from typing import Annotated
 
 import typer
 
+from sxsh_flow.cli.agency_import import import_agencies
 from sxsh_flow.cli.output import emit_json, printable, shorten, table, write_json
 from sxsh_flow.words import Words
 
 app = typer.Typer(
     help="Agencies: list the directory, import a province's directory (YAML or CSV).", no_args_is_help=True
 )
+app.command("import")(import_agencies)
 
 
 @app.command("list")
@@ -124,50 +126,6 @@ def _validity(agency: AgencyListing, said: Words) -> str:
     start = said.date(agency.valid_from) if agency.valid_from else "…"
     end = said.date(agency.valid_to) if agency.valid_to else "…"
     return f"{start}–{end} → {', '.join(agency.successors)}" if agency.successors else f"{start}–{end}"
-
-
-@app.command("import")
-def import_agencies(
-    ctx: typer.Context,
-    file: Annotated[
-        Path | None, typer.Argument(help="Directory file: .yaml/.yml or .csv (UTF-8).", dir_okay=False)
-    ] = None,
-    sample: Annotated[
-        str | None, typer.Option("--sample", help="Import the bundled sample of this province (HD).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-) -> None:
-    """Import (create or update) a province's agencies and contacts.
-
-    The whole file is checked first; any problem (unknown or duplicate code, bad email, ...) is
-    listed with its line and nothing is written. Contacts no longer in the file are retired,
-    not deleted, so history keeps pointing at real people.
-    """
-    from sxsh_flow.agencies.loader import builtin_directory, load_directory_file
-    from sxsh_flow.cli.context import AppContext
-    from sxsh_flow.engine.services.agencies import import_directory
-
-    app_context: AppContext = ctx.obj
-    if (file is None) == (sample is None):
-        raise typer.BadParameter(app_context.words.gettext("give exactly one of FILE or --sample PROVINCE"))
-    directory = load_directory_file(file) if file is not None else builtin_directory((sample or "").upper())
-    with app_context.store.session() as session:
-        summary = import_directory(session, directory, now=app_context.now())
-    if as_json:
-        emit_json({"imported": summary})
-        return
-    typer.echo(
-        app_context.words.gettext(
-            "Province {province}: {created} agencies created, {updated} updated, {unchanged} unchanged; "
-            "{added} contacts added, {retired} retired.",
-            province=summary.province,
-            created=summary.created,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            added=summary.contacts_added,
-            retired=summary.contacts_retired,
-        )
-    )
 
 
 @app.command("schema")

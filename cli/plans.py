@@ -194,11 +194,23 @@ def show(
 def _target_text(target: Any, unit: str, said: Words) -> str:
     if target is None:
         return "-"
+    # A staged target: each stage's figures and its last year, then those after the last stage.
+    staged = [
+        said.gettext("{target} by {year}", target=_range_text(stage, unit, said), year=stage.until_year)
+        for stage in target.stages
+    ]
+    rest = _range_text(target, unit, said)
+    return "; ".join([*staged, rest] if rest else staged)
+
+
+def _range_text(target: Any, unit: str, said: Words) -> str:
     if target.min is not None and target.max is not None:
         return f"{said.number(target.min)}–{said.number(target.max)} {unit}"
     if target.min is not None:
         return f"≥ {said.number(target.min)} {unit}"
-    return f"≤ {said.number(target.max)} {unit}"
+    if target.max is not None:
+        return f"≤ {said.number(target.max)} {unit}"
+    return ""
 
 
 @app.command("validate")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sxsh_flow.cli.output import emit_json, shorten, table
+from sxsh_flow.cli.plan_inputs import DirectoryFiles, PlanFile, PlanKey, Province, imported_line, read_plan_inputs
 
 
 def register(app: typer.Typer) -> None:
@@ -18,37 +18,39 @@ def register(app: typer.Typer) -> None:
 
 def start(
     ctx: typer.Context,
-    plan: Annotated[str | None, typer.Argument(help="Key of a built-in plan (see: sxsh-flow plans list).")] = None,
-    province: Annotated[
-        str | None, typer.Option("--province", "-p", help="Province code; default: the plan's own.")
-    ] = None,
-    plan_file: Annotated[
-        Path | None, typer.Option("--plan-file", help="Start a plan from this YAML file instead.", dir_okay=False)
-    ] = None,
+    plan: PlanKey = None,
+    province: Province = None,
+    plan_file: PlanFile = None,
+    directory_files: DirectoryFiles = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was made as one JSON document.")] = False,
     no_send: Annotated[bool, typer.Option("--no-send", help="Queue the kickoff letters without sending them.")] = False,
 ) -> None:
-    """Start PLAN for a province: create its run, reporting cycles and each agency's task runs.
+    """Start PLAN (or the plan of --plan-file) for a province: its run, cycles and each agency's task runs.
 
-    The province's agency directory comes from the store (sxsh-flow agencies import FILE); when the
-    store has none and sxsh-flow ships a sample for that province, the sample is imported first.
+    The province's agency directory comes from the store: what `sxsh-flow agencies import FILE`
+    or --directory FILE put there. --directory files are checked first and imported in the same
+    transaction as the start, so a problem in any of them writes nothing. When the store has no
+    directory of the province and sxsh-flow ships a sample for it, the sample is imported.
     Starting the same plan twice for a province is refused and changes nothing.
 
-    Example: sxsh-flow --now 2016-09-01 start plan-2016-2020
+    Examples:
+      sxsh-flow --now 2016-09-01 start plan-2016-2020
+      sxsh-flow start --plan-file my-plan.yaml --directory my-agencies.csv
     """
     from sxsh_flow.cli.context import AppContext
     from sxsh_flow.cli.mail import report_sending
     from sxsh_flow.engine.clock import local_date
+    from sxsh_flow.engine.services.agencies import import_directory
     from sxsh_flow.engine.services.start import start_and_announce
-    from sxsh_flow.workflows.catalog import resolve_plan
 
     app_context: AppContext = ctx.obj
-    loaded = resolve_plan(plan, plan_file)
-    province_code = (province or loaded.spec.province).upper()
+    inputs = read_plan_inputs(app_context.words, plan, plan_file, directory_files, province)
+    province_code = inputs.province
     now = app_context.now()
     with app_context.store.session() as session:
+        imported = [import_directory(session, directory, now=now) for directory in inputs.directories]
         begun = start_and_announce(
-            session, loaded, province_code, now=now, mailing=app_context.mailing, actor=app_context.actor
+            session, inputs.plan, province_code, now=now, mailing=app_context.mailing, actor=app_context.actor
         )
     started, notices, sample_imported = begun.started, begun.notices, begun.sample_directory_imported
     sent = None
@@ -60,6 +62,7 @@ def start(
         emit_json(
             {
                 "started": started,
+                "imported_directories": imported,
                 "sample_directory_imported": sample_imported,
                 "now": now,
                 "opened_task_runs": notices.opened_task_runs,
@@ -70,6 +73,8 @@ def start(
         )
         return
     said = app_context.words
+    for summary in imported:
+        typer.echo(imported_line(said, summary))
     if sample_imported:
         typer.echo(
             said.gettext(
@@ -87,9 +92,22 @@ def start(
             day=said.date(local_date(now)),
         )
     )
+    if started.held_by != started.province:
+        typer.echo(
+            "  "
+            + said.gettext(
+                "Province {province} is now part of {successor} ({code}): its agencies hold the plan from here on.",
+                province=started.province,
+                successor=started.held_by_name,
+                code=started.held_by,
+            )
+        )
     typer.echo("  " + said.gettext("Reporting cycles: {cycles}", cycles=", ".join(started.cycles)))
     if started.skipped_cycles:
-        typer.echo("  " + said.gettext("Skipped (already past): {cycles}", cycles=", ".join(started.skipped_cycles)))
+        typer.echo(
+            "  "
+            + said.gettext("Not collected (closed before today): {cycles}", cycles=", ".join(started.skipped_cycles))
+        )
     typer.echo(
         "  "
         + said.gettext(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sxsh_flow.cli.output import emit_json, table
+from sxsh_flow.cli.plan_inputs import DirectoryFiles, PlanFile, PlanKey, Province, imported_line, read_plan_inputs
 
 if TYPE_CHECKING:
     from sxsh_flow.cli.context import AppContext
@@ -22,36 +23,38 @@ def register(app: typer.Typer) -> None:
 
 def simulate(
     ctx: typer.Context,
-    plan: Annotated[str, typer.Argument(help="Key of a built-in plan (see: sxsh-flow plans list).")],
-    province: Annotated[
-        str | None, typer.Option("--province", "-p", help="Province code; default: the plan's own.")
-    ] = None,
+    plan: PlanKey = None,
+    province: Province = None,
+    plan_file: PlanFile = None,
+    directory_files: DirectoryFiles = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Stop after this day (YYYY-MM-DD); default: the plan's end.")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same run.")] = 2016,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON document.")] = False,
 ) -> None:
-    """Replay PLAN over its whole period on a simulated clock, and print what happened per cycle.
+    """Replay PLAN (or --plan-file) over its whole period on a simulated clock; print what happened per cycle.
 
     Day by day: cycles open and agencies are asked to report; reminders, overdue notices and
     escalations go out (to SXSH_SMTP_URL, else as .eml files under SXSH_HOME/outbox); simulated
     agencies answer through their reply links (most on time, some late, some only after the
     escalation to their head, a few never); the coordinator accepts or returns reports; cycles
     close and the coordinator gets each one's consolidation. Everything lands in the database of
-    SXSH_HOME, so `status`, `submissions list` and `outbox list` show it afterwards.
+    SXSH_HOME, so `status`, `submissions list` and `outbox list` show it afterwards. Plan and
+    directories are given as to `start`: --directory files are imported as the run starts.
 
-    Example: SXSH_HOME=/tmp/sim sxsh-flow simulate plan-2016-2020 --seed 7
+    Examples:
+      SXSH_HOME=/tmp/sim sxsh-flow simulate plan-2016-2020 --seed 7
+      sxsh-flow simulate --plan-file my-plan.yaml --directory my-agencies.yaml
     """
     from sxsh_flow.errors import ConfigurationError
     from sxsh_flow.words import N_
-    from sxsh_flow.workflows.catalog import resolve_plan
     from sxsh_flow.workflows.jobs import JobEnvironment
     from sxsh_flow.workflows.simulation import Simulation
 
     app_context: AppContext = ctx.obj
     said = app_context.words
-    loaded = resolve_plan(plan, None)
+    inputs = read_plan_inputs(said, plan, plan_file, directory_files, province)
     try:
         last_day = date.fromisoformat(until) if until else None
     except ValueError as exc:
@@ -60,9 +63,10 @@ def simulate(
     env = JobEnvironment.from_settings(settings, actor="simulation", store=app_context.store)
     simulation = Simulation(
         env,
-        loaded,
-        province=(province or loaded.spec.province).upper(),
+        inputs.plan,
+        province=inputs.province,
         seed=seed,
+        directories=inputs.directories,
         attachments_folder=settings.attachments_folder,
         until=last_day,
     )
@@ -71,8 +75,10 @@ def simulate(
         summary = simulation.run(progress)
     elapsed = time.monotonic() - started
     if as_json:
-        emit_json({**summary.to_json(), "wall_seconds": round(elapsed, 1)})
+        emit_json({**summary.to_json(), "imported_directories": simulation.imported, "wall_seconds": round(elapsed, 1)})
         return
+    for imported in simulation.imported:
+        typer.echo(imported_line(said, imported))
     _print_summary(app_context, summary)
     where = app_context.transport().describe()
     typer.echo(

@@ -21,12 +21,14 @@ _LABELS: dict[tuple[type, str], tuple[str, str]] = {
     (CycleState, CycleState.OPEN): ("cycle state", NP_("cycle state", "collecting reports")),
     (CycleState, CycleState.CLOSED): ("cycle state", NP_("cycle state", "closed")),
     (CycleState, CycleState.CANCELLED): ("cycle state", NP_("cycle state", "cancelled")),
+    (CycleState, CycleState.NOT_COLLECTED): ("cycle state", NP_("cycle state", "not collected")),
     (TaskRunState, TaskRunState.SCHEDULED): ("task run state", NP_("task run state", "scheduled")),
     (TaskRunState, TaskRunState.OPEN): ("task run state", NP_("task run state", "awaiting report")),
     (TaskRunState, TaskRunState.SUBMITTED): ("task run state", NP_("task run state", "submitted")),
     (TaskRunState, TaskRunState.RETURNED): ("task run state", NP_("task run state", "returned")),
     (TaskRunState, TaskRunState.ACCEPTED): ("task run state", NP_("task run state", "accepted")),
     (TaskRunState, TaskRunState.CANCELLED): ("task run state", NP_("task run state", "cancelled")),
+    (TaskRunState, TaskRunState.HANDED_OVER): ("task run state", NP_("task run state", "handed over")),
 }
 
 

@@ -32,6 +32,8 @@ class MessageKind(StrEnum):
     EXTENSION = "extension"  # the coordinator's answer to a request for more time
     FORWARDED = "forwarded"  # a colleague forwarded a task: a link of one's own
     FORWARD_APPROVAL = "forward_approval"  # to the coordinator: a forward to an outside address waits
+    HANDOVER = "handover"  # to a successor: the duties of an agency that ended it takes over, and from when
+    SUCCESSION = "succession"  # to the coordinator: every duty a directory change moved, and the letters sent
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,20 @@ class ExtensionInfo:
 
 
 @dataclass(frozen=True)
+class HandedOver:
+    """A duty that passed from an agency that ended to its successor, as a message shows it."""
+
+    task_run_id: int  # the successor's task run: the line of ``tasks`` it belongs to (HANDOVER)
+    task_title: str
+    cycle_label: str
+    from_name: str  # the name the ended agency had
+    to_name: str
+    since: date  # the first day the successor holds the duty
+    merged: bool  # the successor already held the task in that cycle: its own task run carries it
+    lettered: bool = True  # SUCCESSION: the successor got a handover letter (it has a contact to write to)
+
+
+@dataclass(frozen=True)
 class MessageContext:
     """Everything a template may show; fields a kind does not use stay empty."""
 
@@ -139,6 +155,8 @@ class MessageContext:
     comment: str = ""  # RETURNED: the coordinator's comment; EXTENSION: the answer's reason
     extension: ExtensionInfo | None = None  # EXTENSION only
     forwarded_by: str = ""  # FORWARDED: the name of the colleague who forwarded the task
+    handovers: tuple[HandedOver, ...] = ()  # HANDOVER: the duties taken over; SUCCESSION: every move
+    letters: int = 0  # SUCCESSION: how many handover letters went to successors
     day_unit: DayUnit = DayUnit.WORKING  # what every count of days in the message counts (the run's policy)
     installation: str = ""  # mixed into calendar UIDs: two installations never share an event
     extra: dict[str, str] = field(default_factory=dict)

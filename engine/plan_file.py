@@ -94,7 +94,7 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
     }
     for index, indicator in enumerate(indicators):
         if isinstance(indicator, dict):
-            yield from _check_indicator(indicator, ("indicators", index))
+            yield from _check_indicator(indicator, ("indicators", index), first_year, last_year)
     tasks = _list(data.get("tasks"))
     yield from _duplicates(tasks, "key", ("tasks",), "task key")
     for index, task in enumerate(tasks):
@@ -200,18 +200,59 @@ def _check_deadline(deadline: object, path: _Path) -> Iterator[tuple[_Path, str,
     yield from _check_month_day(deadline.get("on_day"), (*path, "on_day"))
 
 
-def _check_indicator(indicator: dict[str, Any], path: _Path) -> Iterator[tuple[_Path, str, str]]:
+def _check_indicator(
+    indicator: dict[str, Any], path: _Path, first_year: int | None, last_year: int | None
+) -> Iterator[tuple[_Path, str, str]]:
     if indicator.get("aggregation") == "ratio":
         for part in ("numerator", "denominator"):
             if not indicator.get(part):
                 yield (*path, part), f"a ratio indicator needs its {part}", f"describe what is counted as the {part}"
     target = indicator.get("target")
-    if isinstance(target, dict):
-        low, high = target.get("min"), target.get("max")
+    if not isinstance(target, dict):
+        return
+    stages = _list(target.get("stages"))
+    low, high = target.get("min"), target.get("max")
+    if low is None and high is None and not stages:
+        yield (*path, "target"), "a target needs 'min', 'max' or both", "e.g. min: 90, or min: 8 and max: 13"
+    else:
+        yield from _check_range(low, high, (*path, "target"))
+    yield from _check_stages(stages, (*path, "target", "stages"), first_year, last_year)
+
+
+def _check_range(low: object, high: object, path: _Path) -> Iterator[tuple[_Path, str, str]]:
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        yield path, f"the range {low}–{high} is empty", "min must not exceed max"
+
+
+def _check_stages(
+    stages: list[Any], path: _Path, first_year: int | None, last_year: int | None
+) -> Iterator[tuple[_Path, str, str]]:
+    """Each stage asks something, ends inside the plan's period, and after the stage before it."""
+    previous: int | None = None
+    for index, stage in enumerate(stages):
+        if not isinstance(stage, dict):
+            continue  # the structural pass reports it
+        where = (*path, index)
+        low, high = stage.get("min"), stage.get("max")
         if low is None and high is None:
-            yield (*path, "target"), "a target needs 'min', 'max' or both", "e.g. min: 90, or min: 8 and max: 13"
-        elif isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-            yield (*path, "target"), f"the range {low}–{high} is empty", "min must not exceed max"
+            yield where, "a stage needs 'min', 'max' or both", "e.g. {until_year: 2025, min: 70}"
+        yield from _check_range(low, high, where)
+        year = stage.get("until_year")
+        if not isinstance(year, int) or isinstance(year, bool):
+            continue
+        if first_year is not None and last_year is not None and not first_year <= year <= last_year:
+            yield (
+                (*where, "until_year"),
+                f"{year} lies outside the period {first_year}–{last_year}",
+                "end each stage in a year of the plan",
+            )
+        if previous is not None and year <= previous:
+            yield (
+                (*where, "until_year"),
+                f"this stage ends in {year}, not after the stage before it ({previous})",
+                "list the stages in increasing years",
+            )
+        previous = year
 
 
 def _check_task(

@@ -11,9 +11,19 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    field_validator,
+    model_serializer,
+)
 
 from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
 
@@ -144,12 +154,50 @@ class Aggregation(StrEnum):
     LATEST = "latest"  # a level, not a flow: the latest report counts
 
 
+class TargetStage(_Frozen):
+    """The target of a stage of the plan: the years up to ``until_year`` after the stage before it."""
+
+    until_year: int = Field(ge=2000, le=2100, description="The stage's last year, inclusive")
+    min: float | None = None
+    max: float | None = None
+
+
 class Target(_Frozen):
-    """At least ``min``, at most ``max``, or a range with both (8–13%)."""
+    """At least ``min``, at most ``max``, or a range with both (8–13%).
+
+    A plan of two stages may ask for different figures in each (70% informed by 2025, 100% by 2030):
+    ``stages`` then gives each stage's ``min``/``max``, and ``min``/``max`` apply to the years after
+    the last stage, if any.
+    """
 
     min: float | None = None
     max: float | None = None
     scope: Literal["plan", "annual"] = "plan"
+    stages: tuple[TargetStage, ...] = Field(default=(), description="Targets per stage, in increasing years")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_stages(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A target without stages dumps as it did before stages existed, so a plan's content hash
+        # (and the spec a run stored) stays the same.
+        data: dict[str, Any] = handler(self)
+        if not self.stages:
+            data.pop("stages", None)
+        return data
+
+    def stage_of(self, year: int) -> TargetStage | None:
+        """The stage whose years hold ``year``; None past the last stage, or without stages."""
+        return next((stage for stage in self.stages if year <= stage.until_year), None)
+
+    def in_year(self, year: int | None) -> Target | None:
+        """What the plan asks in ``year``: the stage's figures, or ``min``/``max`` after the last stage.
+
+        The target itself when it has no stages or no year is given; None when that year asks nothing.
+        """
+        if not self.stages or year is None:
+            return self
+        stage = self.stage_of(year)
+        low, high = (stage.min, stage.max) if stage is not None else (self.min, self.max)
+        return None if low is None and high is None else Target(min=low, max=high, scope=self.scope)
 
 
 class Indicator(_Frozen):
@@ -232,6 +280,24 @@ class ReminderPolicy(_Frozen):
     source: str = ""
 
 
+class SelectorChangeSpec(_Frozen):
+    """From ``since``, ``selector`` means ``becomes`` (read in the province that holds the plan then).
+
+    Without one, a kind that ends is carried by its agencies' successors in the directory, which is
+    what the 2025 reform needs; a plan states a change only to say something else.
+    """
+
+    selector: AgencySelector
+    since: date
+    becomes: AgencySelector
+    source: str = ""
+
+    @field_validator("selector", "becomes")
+    @classmethod
+    def _selectors(cls, value: str) -> str:
+        return _check_selector(value)
+
+
 class PlanSpec(_Frozen):
     """A whole plan file."""
 
@@ -249,6 +315,9 @@ class PlanSpec(_Frozen):
     indicators: tuple[Indicator, ...] = ()
     tasks: tuple[Task, ...] = Field(min_length=1)
     reminders: ReminderPolicy = ReminderPolicy()
+    selector_changes: tuple[SelectorChangeSpec, ...] = Field(
+        default=(), description="What a selector means from a given day, when the directory's successors do not say it"
+    )
 
     @field_validator("lead")
     @classmethod

@@ -97,6 +97,12 @@ class CycleState(StrEnum):
     OPEN = "open"  # requests to report are out; reports are being collected
     CLOSED = "closed"  # consolidated; late reports are still accepted but counted late
     CANCELLED = "cancelled"
+    # Closed before the run started (a plan started mid-period): recorded, never asked for.
+    NOT_COLLECTED = "not_collected"
+
+
+# Cycles that never collect again: nothing about them is sent or consolidated.
+CYCLE_FINISHED = frozenset({CycleState.CLOSED, CycleState.CANCELLED, CycleState.NOT_COLLECTED})
 
 
 CYCLE = StateMachine(
@@ -104,6 +110,7 @@ CYCLE = StateMachine(
     CycleState,
     [
         _create("create", CycleState.SCHEDULED),
+        _create("pass_over", CycleState.NOT_COLLECTED),
         _move("open", [CycleState.SCHEDULED], CycleState.OPEN),
         _move("close", [CycleState.OPEN], CycleState.CLOSED),
         _move("cancel", [CycleState.SCHEDULED, CycleState.OPEN], CycleState.CANCELLED),
@@ -118,6 +125,9 @@ class TaskRunState(StrEnum):
     RETURNED = "returned"  # the coordinator sent it back for changes
     ACCEPTED = "accepted"
     CANCELLED = "cancelled"
+    # The agency ended (a merger, the end of the district level): its successor holds the duty now,
+    # in a task run of its own. What this one received stays with it.
+    HANDED_OVER = "handed_over"
 
     @property
     def awaits_report(self) -> bool:
@@ -132,7 +142,9 @@ class TaskRunState(StrEnum):
 # "Awaiting a report", defined here once: the agency owes a report (asked, or sent back for changes).
 # Queries use it through ``TaskRun.awaits_report``; code holding a state through ``state.awaits_report``.
 TASK_RUN_AWAITING_REPORT = frozenset({TaskRunState.OPEN, TaskRunState.RETURNED})
-TASK_RUN_TERMINAL = frozenset({TaskRunState.ACCEPTED, TaskRunState.CANCELLED})
+TASK_RUN_TERMINAL = frozenset({TaskRunState.ACCEPTED, TaskRunState.CANCELLED, TaskRunState.HANDED_OVER})
+# Task runs no agency owes any more (cancelled, or passed to a successor): not counted, not asked for.
+TASK_RUN_VOID = frozenset({TaskRunState.CANCELLED, TaskRunState.HANDED_OVER})
 
 TASK_RUN = StateMachine(
     "task_run",
@@ -147,6 +159,10 @@ TASK_RUN = StateMachine(
             "cancel",
             [TaskRunState.SCHEDULED, TaskRunState.OPEN, TaskRunState.SUBMITTED, TaskRunState.RETURNED],
             TaskRunState.CANCELLED,
+        ),
+        # Only a duty still owed moves: work already sent stays with the agency that sent it.
+        _move(
+            "hand_over", [TaskRunState.SCHEDULED, TaskRunState.OPEN, TaskRunState.RETURNED], TaskRunState.HANDED_OVER
         ),
     ],
 )

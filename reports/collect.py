@@ -20,19 +20,22 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sxsh_flow.agencies.directory import Province
+from sxsh_flow.agencies.kinds import ProvinceKind
 from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.duties import duty_day, lead_holder
 from sxsh_flow.engine.message import LegalReference
 from sxsh_flow.engine.models import (
     AgencyRecord,
     ContactRecord,
     PlanRun,
-    ProvinceRecord,
     ReportingCycle,
     Submission,
     TaskRun,
 )
+from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.spec import PlanSpec
-from sxsh_flow.engine.states import CycleState, SubmissionState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, SubmissionState
 from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.errors import UnknownCycle, UnknownRun
 from sxsh_flow.reports.decree30 import NUMBER_BLANK
@@ -67,7 +70,8 @@ def build_report(
         raise UnknownRun(str(run_id))
     spec = PlanSpec.model_validate(run.spec)
     cycles = sorted(
-        (c for c in run.cycles if c.state is not CycleState.CANCELLED), key=lambda c: (c.due_on, c.cadence, c.label)
+        (c for c in run.cycles if c.state not in (CycleState.CANCELLED, CycleState.NOT_COLLECTED)),
+        key=lambda c: (c.due_on, c.cadence, c.label),
     )
     chosen = next((c for c in cycles if c.label == cycle_label), None)
     if chosen is None:
@@ -82,7 +86,7 @@ def build_report(
     by_agency, total = funding(in_scope, total_label=w.gettext("Total"))
     years = tuple(sorted({c.year for c in covered}))
     whole_plan = _whole_plan(spec, covered, cumulative=cumulative, final=final)
-    lead = _lead(session, run, spec)
+    province, lead = _holding(session, run, spec, covered[-1])
     counted_pending = sum(1 for d in in_scope if d.counted and not d.reviewed)
     # Sent, yet nothing counts: every version sent was returned and no new one has come.
     returned = sum(1 for d in in_scope if d.submitted_on is not None and not d.counted)
@@ -96,8 +100,16 @@ def build_report(
         years=years,
         period_start=min(c.cutoff_start for c in covered),
         period_end=max(c.cutoff_end for c in covered),
-        header=_header(session, run, spec, lead, today=today, covered=covered, whole_plan=whole_plan),
-        indicators=indicator_results(spec, in_scope, cumulative=cumulative, final=final, years=len(years)),
+        header=_header(session, province, spec, lead, today=today, covered=covered, whole_plan=whole_plan),
+        indicators=indicator_results(
+            spec,
+            in_scope,
+            cumulative=cumulative,
+            final=final,
+            years=len(years),
+            year=chosen.year,
+            closes_year=chosen is [c for c in cycles if c.year == chosen.year][-1],
+        ),
         work_volume=work_volume(spec, in_scope),
         funding_by_agency=by_agency,
         funding_total=total,
@@ -142,7 +154,7 @@ def _duties(session: Session, run: PlanRun, spec: PlanSpec, cycles: Sequence[Rep
         .where(
             TaskRun.plan_run_id == run.id,
             TaskRun.cycle_id.in_(list(cycle_order)),
-            TaskRun.state != TaskRunState.CANCELLED,
+            TaskRun.state.not_in(TASK_RUN_VOID),
         )
     ).tuples()
     task_runs = sorted(
@@ -193,7 +205,7 @@ def _counted_version(sent: Sequence[Submission]) -> Submission | None:
 
 def _header(
     session: Session,
-    run: PlanRun,
+    province: Province,
     spec: PlanSpec,
     lead: AgencyRecord | None,
     *,
@@ -203,7 +215,7 @@ def _header(
 ) -> DocumentHeader:
     """The Decree 30 header, in Vietnamese whatever the report's language."""
     vi = words("vi")
-    province = session.get_one(ProvinceRecord, run.province_code)
+    city = province.kind is ProvinceKind.CITY
     lead_code = lead.code if lead is not None else spec.lead
     head = None
     if lead is not None:
@@ -219,7 +231,11 @@ def _header(
     if not (whole_plan and names_period):
         subtitle += f" {_period_label(vi, covered, whole_plan=whole_plan)}"
     return DocumentHeader(
-        superior_body=vi.gettext("PEOPLE'S COMMITTEE OF {province} PROVINCE", province=province.name.upper()),
+        superior_body=(
+            vi.gettext("PEOPLE'S COMMITTEE OF {province} CITY", province=province.name.upper())
+            if city
+            else vi.gettext("PEOPLE'S COMMITTEE OF {province} PROVINCE", province=province.name.upper())
+        ),
         issuing_body=(lead.display_name if lead is not None else lead_code).upper(),
         # The number is given by the clerk when the report is registered; the blank is where it goes.
         number_symbol=f"Số:{NUMBER_BLANK}/BC-{lead_code}",
@@ -229,7 +245,7 @@ def _header(
         subtitle=subtitle,
         recipients=(
             vi.gettext("Ministry of Industry and Trade;"),
-            vi.gettext("Provincial People's Committee;"),
+            vi.gettext("City People's Committee;") if city else vi.gettext("Provincial People's Committee;"),
             vi.gettext("Filed: clerical office, {lead}.", lead=lead_code),
         ),
         signer_title=_signer_title(head.title if head is not None else "", vi),
@@ -237,11 +253,26 @@ def _header(
     )
 
 
-def _lead(session: Session, run: PlanRun, spec: PlanSpec) -> AgencyRecord | None:
-    """The lead agency's record (None when the plan names its lead by kind, or the directory lacks it)."""
-    return session.scalars(
-        select(AgencyRecord).where(AgencyRecord.province_code == run.province_code, AgencyRecord.code == spec.lead)
+def _holding(
+    session: Session, run: PlanRun, spec: PlanSpec, last: ReportingCycle
+) -> tuple[Province, AgencyRecord | None]:
+    """The province and lead agency that held the run for ``last`` (the report's latest cycle).
+
+    A report keeps the names of its own time: Hải Dương's 2024 report is "UBND TỈNH HẢI DƯƠNG" even
+    when printed in 2026; the 2025 one, due after the merger, is Hải Phòng's.
+    """
+    day = duty_day(last.cutoff_end, last.due_on)
+    registry = succession_registry(session, run.province_code, spec.lead)
+    province = registry.province_on(run.province_code, day)
+    holder = lead_holder(spec, registry, run.province_code, day)
+    if holder is None:  # the plan names its lead by kind, or the directory lacks it
+        return province, None
+    lead = session.scalars(
+        select(AgencyRecord).where(
+            AgencyRecord.province_code == holder.province, AgencyRecord.code == holder.agency.code
+        )
     ).first()
+    return province, lead
 
 
 def _signer_title(title: str, vi: Words) -> str:

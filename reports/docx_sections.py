@@ -123,7 +123,9 @@ def _indicator_table(document: Any, report: ConsolidatedReport, w: Words) -> Non
     rows = []
     for index, indicator in enumerate(report.indicators, start=1):
         target = target_text(w, indicator.target_min, indicator.target_max, "")
-        if target and indicator.target_scope == "plan":
+        if target and indicator.target_until is not None:
+            target += "\n" + w.gettext("(by {year})", year=indicator.target_until)
+        elif target and indicator.target_scope == "plan":
             target += "\n" + w.gettext("(whole plan)")
         rows.append(
             [

@@ -82,6 +82,7 @@ class IndicatorResult:
     province: Figure
     attainment: Attainment
     by_agency: tuple[AgencyFigure, ...] = ()
+    target_until: int | None = None  # the last year of the plan's stage the target belongs to, if staged
 
     @property
     def attainment_percent(self) -> Decimal | None:
@@ -259,27 +260,53 @@ def judge(value: Decimal | None, target: Target | None) -> Attainment:
     return Attainment.MET
 
 
-def assess(indicator: Indicator, value: Decimal | None, *, cumulative: bool, final: bool, years: int = 1) -> Attainment:
+def assess(
+    indicator: Indicator,
+    value: Decimal | None,
+    *,
+    cumulative: bool,
+    final: bool,
+    years: int = 1,
+    year: int | None = None,
+    closes_year: bool = True,
+) -> Attainment:
     """The verdict on one indicator's province figure, in a report of one cycle or of several.
 
     A plan-wide sum target (15 enterprises assessed over 2016–2020) says nothing about one year: in
     a single-cycle report it is IN_PROGRESS. A cumulative report calls it MET once reached and, until
     it covers the plan's last cycle (``final``), IN_PROGRESS while not yet reached. Ratios and levels
     are rates the plan wants held, so they are judged in every report.
+
+    ``year`` is the report's (last) year: a staged target is judged against the stage that holds it,
+    and a staged total is over, like the plan's at ``final``, once a cumulative report reaches the
+    stage's last cycle (its last year, and ``closes_year``: no later cycle of that year remains).
     """
-    target = effective_target(indicator, cumulative=cumulative, years=years)
+    target = effective_target(indicator, cumulative=cumulative, years=years, year=year)
     verdict = judge(value, target)
     if verdict in (Attainment.NO_TARGET, Attainment.NO_DATA):
         return verdict
     plan_wide_sum = indicator.aggregation is Aggregation.SUM and target is not None and target.scope == "plan"
-    if plan_wide_sum and (not cumulative or (not final and verdict is Attainment.BELOW)):
+    over = final or (closes_year and _stage_ends(indicator, year))
+    if plan_wide_sum and (not cumulative or (not over and verdict is Attainment.BELOW)):
         return Attainment.IN_PROGRESS
     return verdict
 
 
-def effective_target(indicator: Indicator, *, cumulative: bool, years: int) -> Target | None:
-    """An annual sum target over several years is the yearly figure times the years covered."""
-    target = indicator.target
+def _stage_ends(indicator: Indicator, year: int | None) -> bool:
+    stage = None if indicator.target is None or year is None else indicator.target.stage_of(year)
+    return stage is not None and stage.until_year == year
+
+
+def target_until(indicator: Indicator, year: int | None) -> int | None:
+    """The last year of the stage whose target applies in ``year``; None for a target without stages."""
+    stage = None if indicator.target is None or year is None else indicator.target.stage_of(year)
+    return None if stage is None else stage.until_year
+
+
+def effective_target(indicator: Indicator, *, cumulative: bool, years: int, year: int | None = None) -> Target | None:
+    """The target that applies in ``year`` (its stage's, for a staged one); an annual sum target over
+    several years is the yearly figure times the years covered."""
+    target = None if indicator.target is None else indicator.target.in_year(year)
     if target is None or not cumulative or target.scope != "annual" or indicator.aggregation is not Aggregation.SUM:
         return target
     return Target(

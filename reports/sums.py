@@ -30,6 +30,7 @@ from sxsh_flow.reports.model import (
     assess,
     effective_target,
     percentage,
+    target_until,
 )
 
 
@@ -64,13 +65,21 @@ STORED_NUMBER_LENGTH = 400
 
 
 def indicator_results(
-    spec: PlanSpec, duties: Sequence[Duty], *, cumulative: bool, final: bool, years: int = 1
+    spec: PlanSpec,
+    duties: Sequence[Duty],
+    *,
+    cumulative: bool,
+    final: bool,
+    years: int = 1,
+    year: int | None = None,
+    closes_year: bool = True,
 ) -> tuple[IndicatorResult, ...]:
     """Every indicator some task reports on, for the province and per agency, in the plan's order.
 
     Ratios are the sum of the numerators over the sum of the denominators (over agencies, tasks and
     cycles); sums add up; a level ("latest") takes each agency's latest cycle and adds the agencies.
-    ``duties`` come in cycle order, as the service gives them.
+    ``duties`` come in cycle order, as the service gives them. ``year`` is the report's (last) year,
+    which picks the stage of a staged target (see ``model.assess``).
     """
     reported = {code for task in spec.tasks for code in task.report.indicators}
     counted = [duty for duty in duties if duty.values is not None]
@@ -80,7 +89,7 @@ def indicator_results(
             continue
         per_agency = _per_agency(indicator, counted)
         province = _combine(indicator, [figure for _, _, figure in per_agency])
-        target = effective_target(indicator, cumulative=cumulative, years=years)
+        target = effective_target(indicator, cumulative=cumulative, years=years, year=year)
         results.append(
             IndicatorResult(
                 code=indicator.code,
@@ -91,8 +100,17 @@ def indicator_results(
                 target_max=None if target is None else target.max,
                 target_scope=None if target is None else target.scope,
                 province=province,
-                attainment=assess(indicator, province.value, cumulative=cumulative, final=final, years=years),
+                attainment=assess(
+                    indicator,
+                    province.value,
+                    cumulative=cumulative,
+                    final=final,
+                    years=years,
+                    year=year,
+                    closes_year=closes_year,
+                ),
                 by_agency=tuple(AgencyFigure(code, name, figure) for code, name, figure in per_agency),
+                target_until=target_until(indicator, year),
             )
         )
     return tuple(results)

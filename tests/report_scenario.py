@@ -42,7 +42,7 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ContactRecord, ReportingCycle, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link, resolve
 from sxsh_flow.engine.services.notices import Mailing, open_due
 from sxsh_flow.engine.services.start import start_plan
@@ -247,7 +247,7 @@ def build_scenario(store: Store, attachments: Path) -> int:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=started_at)
         run_id = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=started_at, actor="t"
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=started_at, actor="t"
         ).run_id
     _open(store, "2016-11-21")
     for (agency, task), (typed, at, review) in REPORTS_2016.items():

@@ -140,6 +140,12 @@ TEXT: dict[str, str] = {
         "portal",
         "Please open the latest email about this task, or ask the office that emailed you to send the link again.",
     ),
+    "handed_over": NP_("portal", "This duty passed to {successors} on {date}."),
+    "handed_over_next": NP_(
+        "portal",
+        "Nothing can be sent through this link any more: the agency that took over reports on it now. "
+        "The office that emailed you can tell you more.",
+    ),
     "expired_title": NP_("portal", "This form has expired"),
     "expired": NP_("portal", "To protect your report, each form works only for a while. Nothing was saved."),
     "expired_next": NP_("portal", "Please open the link again and send it once more."),

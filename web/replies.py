@@ -2,7 +2,8 @@
 
 Order of checks on every POST: the link (any failure: the one neutral 404 page, before the body is
 even read), then the CSRF token (403, nothing stored), then the engine, in one transaction. The
-database work runs in a worker thread; the event loop only moves bytes and renders pages.
+database work runs in a worker thread; the event loop only moves bytes and renders pages. A genuine
+link whose duty passed to a successor (its agency ended) gets the same page, saying who took over.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.services.extensions import request_extension
 from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
-from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, resolve
+from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, PassedOn, passed_on, resolve
 from sxsh_flow.engine.services.notices import Mailing
 from sxsh_flow.engine.services.submissions import FormState, form_state, save_report
 from sxsh_flow.engine.settings import Settings
@@ -44,8 +45,9 @@ from sxsh_flow.web.forms import (
     stored_texts,
     typed_enterprises,
 )
-from sxsh_flow.web.pages import Pages, text
+from sxsh_flow.web.pages import LANGUAGES, Pages, text
 from sxsh_flow.web.security import CsrfTokens
+from sxsh_flow.words import words
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,14 @@ class ReplyPortal:
         # One page, rendered once: nothing in it can depend on why the link failed.
         return HTMLResponse(self.bad_link_html, status_code=404)
 
+    def dead_link(self, moved: PassedOn | None) -> HTMLResponse:
+        """The dead-link page; for a duty that passed to a successor, saying who took it over."""
+        if moved is None:
+            return self.bad_link()
+        since = {language: words(language).date(moved.since) for language in LANGUAGES}
+        context = {"successors": ", ".join(moved.successors), "since": since}
+        return HTMLResponse(self.pages.html("bad_link.html", context, language="vi"), status_code=404)
+
     def expired_form(self, request: Request, token: str) -> HTMLResponse:
         return self.pages.render(
             request,
@@ -183,8 +193,8 @@ class ReplyPortal:
 
     async def show(self, request: Request, token: str) -> Response:
         state = await run_in_threadpool(self._read, token)
-        if state is None:
-            return self.bad_link()
+        if not isinstance(state, FormState):
+            return self.dead_link(state)
         return self.task_page(request, token, state)
 
     async def report(self, request: Request, token: str) -> Response:
@@ -259,24 +269,27 @@ class ReplyPortal:
     def _access(self, session: Session, token: str) -> LinkAccess | None:
         return resolve(session, self.signer, token, now=self.clock.now())
 
-    def _read(self, token: str) -> FormState | None:
+    def _read(self, token: str) -> FormState | PassedOn | None:
+        """The task of a working link; else who took its duty over, if it moved."""
         with self.store.session() as session:
-            access = self._access(session, token)
-            state = form_state(session, access) if access is not None else None
+            now = self.clock.now()
+            access = resolve(session, self.signer, token, now=now)
+            state = form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
             session.rollback()  # a GET only reads: mail scanners open every link they see
         return state
 
-    def _link_id(self, token: str) -> int | None:
+    def _link_id(self, token: str) -> int | PassedOn | None:
         with self.store.session() as session:
             access = self._access(session, token)
+            found = access.link_id if access else passed_on(session, self.signer, token, now=self.clock.now())
             session.rollback()
-        return access.link_id if access is not None else None
+        return found
 
     async def _checked_post(self, request: Request, token: str) -> PostedForm | Response:
         """The posted form, if the link works and the form carries a valid token for it."""
         link_id = await run_in_threadpool(self._link_id, token)
-        if link_id is None:
-            return self.bad_link()  # before reading the body: a dead link costs us nothing
+        if not isinstance(link_id, int):
+            return self.dead_link(link_id)  # before reading the body: a dead link costs us nothing
         posted = await read_posted_form(request)
         if not self.csrf.accepts(posted.get("csrf_token"), link_id=link_id, form_nonce=posted.get("form_nonce")):
             return self.expired_form(request, token)

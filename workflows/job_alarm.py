@@ -36,7 +36,7 @@ def warn_coordinators(env: JobEnvironment, job: str, *, now: datetime) -> int:
             return 0
         messages: dict[str, tuple[OutgoingMessage, RunMail]] = {}
         for run in active_runs(session):
-            mail = RunMail(session, run, env.mailing)
+            mail = RunMail(session, run, env.mailing, on=local_date(now))
             coordinator = mail.coordinator
             if coordinator is None or mail.lead is None:
                 continue

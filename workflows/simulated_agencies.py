@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from sxsh_flow.engine.report_form import PARTICIPATION, FieldDef, FormDefinition
@@ -110,8 +110,15 @@ RATIO_SHARES = {"informed": (0.55, 0.85), "applying": (0.2, 0.45), "saving": (0.
 SUM_RANGES = {"quick_assessments": (0, 4), "detailed_assessments": (0, 2), "training_events": (1, 5)}
 
 
-def form_data(definition: FormDefinition, rng: random.Random, *, year_index: int) -> dict[str, str]:
-    """A filled form, as the browser would post it (strings), for the ``year_index``-th year of a plan."""
+def form_data(
+    definition: FormDefinition, rng: random.Random, *, year_index: int, covers: tuple[date, date]
+) -> dict[str, str]:
+    """A filled form, as the browser would post it (strings), for the ``year_index``-th year of a plan,
+    reporting on the days ``covers`` (the cycle's cut-off period, first and last day).
+
+    It reads only the form, which the plan defines: indicators it has no typical figures for get
+    generic ones, and every figure stays within what its field accepts.
+    """
     data: dict[str, str] = {}
     ratios = dict(definition.ratios)
     denominators = {denominator for _, denominator in definition.ratios}
@@ -128,7 +135,7 @@ def form_data(definition: FormDefinition, rng: random.Random, *, year_index: int
             share = min(1.0, rng.uniform(low, high) + growth)
             data[key], data[ratios[key]] = str(round(total * share)), str(total)
         else:
-            data[key] = _value(spec_field, rng)
+            data[key] = _value(spec_field, rng, covers)
     if definition.enterprises:
         for index in range(rng.randint(0, 3)):
             data[f"enterprise.{index}.name"] = rng.choice(ENTERPRISE_NAMES)
@@ -137,23 +144,36 @@ def form_data(definition: FormDefinition, rng: random.Random, *, year_index: int
     return data
 
 
-def _value(spec_field: FieldDef, rng: random.Random) -> str:
+def _value(spec_field: FieldDef, rng: random.Random, covers: tuple[date, date]) -> str:
     key = spec_field.key
     if key in SECTION_TEXTS:
         return " ".join(rng.sample(SECTION_TEXTS[key], k=min(2, len(SECTION_TEXTS[key]))))
+    if spec_field.kind == "date":
+        # Optional dates are left blank, as most agencies leave them; a required one is a day reported on.
+        if not spec_field.required:
+            return ""
+        first, last = covers
+        return (first + timedelta(days=rng.randint(0, (last - first).days))).strftime("%d/%m/%Y")
+    if spec_field.bound is None:
+        return rng.choice(RESULTS)
+    return str(min(_figure(spec_field, rng), int(spec_field.bound.maximum)))
+
+
+def _figure(spec_field: FieldDef, rng: random.Random) -> int:
+    key = spec_field.key
     if spec_field.group == "funding":
         # Most units spend from one or two sources; amounts in hundreds of thousands of đồng.
         if rng.random() < 0.6:
-            return "0"
-        return str(rng.randint(5, 3000) * 100_000)
+            return 0
+        return rng.randint(5, 3000) * 100_000
+    if spec_field.kind == "money":  # a plan's own amount, e.g. an enterprise's counterpart share
+        return rng.randint(5, 3000) * 100_000
+    if spec_field.unit.strip() == "%":  # a level a plan file states as a percentage
+        return rng.randint(10, 95)
     if spec_field.group == "indicators":
         code = key.split(".")[1]
         if code == "leaflets":
-            return str(rng.randint(2, 30) * 100)
+            return rng.randint(2, 30) * 100
         low, high = SUM_RANGES.get(code, (0, 10))
-        return str(rng.randint(low, high))
-    if spec_field.kind in ("integer", "number", "money"):
-        return str(rng.randint(20, 200) if "participants" in key else rng.randint(0, 8))
-    if spec_field.kind == "date":
-        return ""
-    return rng.choice(RESULTS)
+        return rng.randint(low, high)
+    return rng.randint(20, 200) if "participants" in key else rng.randint(0, 8)

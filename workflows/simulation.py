@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -27,14 +27,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.agencies.directory import ContactRole
+from sxsh_flow.agencies.directory import ContactRole, Directory
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import VIETNAM, FixedClock
 from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.report_form import form_definition
+from sxsh_flow.engine.services.agencies import ImportSummary
 from sxsh_flow.engine.spec import PlanSpec
-from sxsh_flow.engine.states import OutboxState, SubmissionState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, OutboxState, SubmissionState, TaskRunState
 from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.workflows.jobs import JobEnvironment, JobResult
 from sxsh_flow.workflows.scheduler import Runner, Timetable
@@ -126,11 +127,14 @@ class Simulation:
         attachments_folder: Path,
         until: date | None = None,
         calendar: WorkingCalendar | None = None,
+        directories: Sequence[Directory] = (),
     ) -> None:
         from sxsh_flow.engine.services.start import replay_date
 
         self.env, self.plan, self.province, self.seed = env, plan, province, seed
         self.attachments_folder = attachments_folder
+        self.directories = tuple(directories)  # imported as the run starts, in its transaction
+        self.imported: list[ImportSummary] = []
         # The run's one time policy, built once from the plan: its calendar, unit of days, office hours.
         self.time = TimePolicy.for_plan(plan.spec, calendar=calendar)
         self.calendar = self.time.calendar
@@ -154,10 +158,12 @@ class Simulation:
         return self._summary(run_id, last_day)
 
     def _start(self) -> tuple[int, date]:
+        from sxsh_flow.engine.services.agencies import import_directory
         from sxsh_flow.engine.services.start import start_and_announce
 
         now = self.clock.now()
         with self.env.store.session() as session:
+            self.imported = [import_directory(session, directory, now=now) for directory in self.directories]
             begun = start_and_announce(
                 session, self.plan, self.province, now=now, mailing=self.env.mailing, actor=ACTOR
             )
@@ -251,7 +257,13 @@ class Simulation:
                     f"{self.seed}:form:{task_run.agency_code}:{task_run.cycle.label}:{task_run.task_key}:{version}"
                 )
                 definition = form_definition(spec, spec.task(task_run.task_key))
-                data = form_data(definition, rng, year_index=task_run.cycle.year - spec.period.first_year)
+                cycle = task_run.cycle
+                data = form_data(
+                    definition,
+                    rng,
+                    year_index=cycle.year - spec.period.first_year,
+                    covers=(cycle.cutoff_start, cycle.cutoff_end),
+                )
                 saved = save_report(
                     session,
                     access,
@@ -311,7 +323,7 @@ class Simulation:
             )
             task_runs = list(
                 session.scalars(
-                    select(TaskRun).where(TaskRun.plan_run_id == run_id, TaskRun.state != TaskRunState.CANCELLED)
+                    select(TaskRun).where(TaskRun.plan_run_id == run_id, TaskRun.state.not_in(TASK_RUN_VOID))
                 )
             )
             first_in = first_submissions(session, [t.id for t in task_runs])

@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 models of the store; see each module for the aggregate it holds."""
 
-from sxsh_flow.engine.models.agency import AgencyRecord, ContactRecord, ProvinceRecord
+from sxsh_flow.engine.models.agency import AgencyRecord, ContactRecord, DirectoryChange, ProvinceRecord
 from sxsh_flow.engine.models.attachment import Attachment
 from sxsh_flow.engine.models.base import Base, UTCDateTime
 from sxsh_flow.engine.models.extension_request import ExtensionRequest
@@ -17,6 +17,7 @@ __all__ = [
     "Base",
     "ContactRecord",
     "DeliveryAttempt",
+    "DirectoryChange",
     "ExtensionRequest",
     "HistoryEntry",
     "OutboxMessage",

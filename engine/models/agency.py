@@ -15,6 +15,23 @@ class ProvinceRecord(Base):
 
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16), default="province", server_default="province")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    # Not a foreign key: a province may name its successor before that one's directory is imported.
+    successor_code: Mapped[str | None] = mapped_column(String(8))
+
+
+class DirectoryChange(Base):
+    """One import of directory files: what every move of a duty it caused points back to."""
+
+    __tablename__ = "directory_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    provinces: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class AgencyRecord(Base):
@@ -42,6 +59,12 @@ class AgencyRecord(Base):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def valid_on(self, day: date) -> bool:
+        """The agency exists on ``day`` (as ``agencies.directory.Agency.valid_on`` says of the file)."""
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
 
 
 class ContactRecord(Base):

@@ -21,7 +21,7 @@ from sxsh_flow.engine.models import PlanRun, ReportingCycle
 from sxsh_flow.engine.services.digest import cycle_digest
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
 from sxsh_flow.engine.services.transitions import fire
-from sxsh_flow.engine.states import CycleState, PlanRunState
+from sxsh_flow.engine.states import CYCLE_FINISHED, CycleState, PlanRunState
 
 # What the closing email carries: the consolidated report's files, and a link to its page.
 ReportFiles = Callable[[Session, int, str, date], Sequence[MailAttachment]]
@@ -65,7 +65,7 @@ def close_due(
             )
         )
         if closing:
-            mail = RunMail(session, run, mailing, calendar=calendar)
+            mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
             for cycle in closing:
                 fire(session, cycle, "close", actor=actor, now=now, reason=f"closing day {cycle.closes_on.isoformat()}")
                 summary.closed_cycles.append(f"{run.id}:{cycle.label}")
@@ -122,4 +122,4 @@ def _queue_closing_message(
 
 def _all_cycles_done(session: Session, run: PlanRun) -> bool:
     states = set(session.scalars(select(ReportingCycle._state).where(ReportingCycle.plan_run_id == run.id)))
-    return run.state is PlanRunState.ACTIVE and states <= {CycleState.CLOSED, CycleState.CANCELLED}
+    return run.state is PlanRunState.ACTIVE and states <= CYCLE_FINISHED

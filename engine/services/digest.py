@@ -15,7 +15,7 @@ from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.message import AgencyProgress, CycleDigest, MessageKind
 from sxsh_flow.engine.models import PlanRun, ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
-from sxsh_flow.engine.states import CycleState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
 from sxsh_flow.engine.time_policy import TimePolicy
 
 
@@ -40,7 +40,7 @@ def queue_digest(
         shown = _digest_cycles(session, run, today)
         if only_open and not any(cycle.state is CycleState.OPEN for cycle in shown):
             continue
-        mail = RunMail(session, run, mailing, calendar=calendar)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
             summary.problems.append(f"run {run.id}: the lead agency has no active focal point; digest not queued")
             continue
@@ -120,7 +120,7 @@ def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language:
         cutoff_start=cycle.cutoff_start,
         cutoff_end=cycle.cutoff_end,
         due_on=cycle.due_on,
-        total=sum(1 for t in task_runs if t.state is not TaskRunState.CANCELLED),
+        total=sum(1 for t in task_runs if t.state not in TASK_RUN_VOID),
         reported=len(reported),
         reported_late=tuple(late),
         overdue=tuple(progress(t) for t in task_runs if t.is_overdue(today)),

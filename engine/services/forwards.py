@@ -175,7 +175,7 @@ def _ask_coordinator(
     session: Session, task_run: TaskRun, link: ReplyLink, access: LinkAccess, now: datetime, mailing: Mailing
 ) -> None:
     run = session.get_one(PlanRun, task_run.plan_run_id)
-    mail = RunMail(session, run, mailing, agency_ids={task_run.agency_id})
+    mail = RunMail(session, run, mailing, agency_ids={task_run.agency_id}, on=local_date(now))
     if mail.coordinator is None:
         return  # no one to tell by email: `forwards list` still shows it
     message = mail.message(

@@ -2,21 +2,23 @@
 
 The URL carries only the link's id and a random nonce, signed with the installation's key; the row
 decides whether the link still works (not expired, not revoked, the task still assigned, the
-contact still active). Opening a link reads; only the portal's POSTs change anything.
+contact still active, the agency not ended). Opening a link reads; only the portal's POSTs change
+anything. The link of a duty that passed to a successor says who took it over (``passed_on``).
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sxsh_flow.engine.clock import VIETNAM
+from sxsh_flow.engine.clock import VIETNAM, local_date
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, ReplyLink, ReportingCycle, TaskRun
+from sxsh_flow.engine.services.agencies import load_registry
 from sxsh_flow.engine.services.transitions import record_note
 from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, TaskRunState
 
@@ -146,9 +148,52 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
     if task_run.state not in REPORTABLE:
         return None
     agency = session.get_one(AgencyRecord, task_run.agency_id)
+    if _ended(agency, local_date(now)):
+        return None  # its duties passed to its successors, even before the directory change was followed
     return LinkAccess(
         link.id, task_run.id, link.contact_id, link.holder_name, link.holder_email, agency.id, agency.name
     )
+
+
+@dataclass(frozen=True)
+class PassedOn:
+    """Where the duty of a link went when its agency ended: who holds it now, and from which day."""
+
+    successors: tuple[str, ...]  # their names
+    since: date
+
+
+def passed_on(session: Session, signer: LinkSigner, token: str, *, now: datetime) -> PassedOn | None:
+    """Who took over the duty of ``token``'s link, when the link is genuine and its duty has moved.
+
+    Genuine: signed by us and with the right nonce, so only someone who was sent the link learns who
+    took over; a guessed token learns nothing. Moved: its task run was handed over, or its agency
+    ended before today. None otherwise, and when no successor is known: such a link gets the plain
+    dead-link page. Reads only.
+    """
+    carried = signer.read(token)
+    if carried is None:
+        return None
+    link = session.get(ReplyLink, carried[0])
+    if link is None or not secrets.compare_digest(link.nonce, carried[1]):
+        return None
+    task_run = link.task_run
+    agency = session.get_one(AgencyRecord, task_run.agency_id)
+    today = local_date(now)
+    if agency.valid_to is None or not (_ended(agency, today) or task_run.state is TaskRunState.HANDED_OVER):
+        return None
+    since = agency.valid_to + timedelta(days=1)
+    registry = load_registry(session, agency.province_code)
+    holder = registry.agency(agency.code, agency.province_code)
+    # A duty handed over ahead of the agency's last day is already its successors'.
+    successors = registry.successors_on(holder, max(today, since)) if holder is not None else []
+    if not successors:
+        return None
+    return PassedOn(tuple(s.agency.name for s in successors), since)
+
+
+def _ended(agency: AgencyRecord, today: date) -> bool:
+    return agency.valid_to is not None and agency.valid_to < today
 
 
 def revoke_links(

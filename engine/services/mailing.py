@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from sxsh_flow.addresses import address_problem
 from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.duties import lead_holder
 from sxsh_flow.engine.message import (
     Address,
     CycleDigest,
@@ -30,7 +31,8 @@ from sxsh_flow.engine.message import (
     RenderedMessage,
     TaskItem,
 )
-from sxsh_flow.engine.models import AgencyRecord, PlanRun, ProvinceRecord, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
 from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys, record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec
@@ -73,6 +75,8 @@ class RunMail:
         mailing: Mailing,
         agency_ids: set[int] | None = None,
         calendar: WorkingCalendar | None = None,
+        *,
+        on: date,
     ) -> None:
         self.session = session
         self.run = run
@@ -80,13 +84,20 @@ class RunMail:
         self.mailing = mailing
         # The run's one time policy: every count of days and every sending hour of this step.
         self.time = TimePolicy.for_plan(self.spec, calendar=calendar)
-        province = session.get(ProvinceRecord, run.province_code)
+        # Who holds the run on ``on``: after a merger, the successor province and its lead agency
+        # (Hải Dương's plan is Hải Phòng's from 01/07/2025), and with them the coordinator.
+        registry = succession_registry(session, run.province_code, self.spec.lead)
+        province = registry.province_on(run.province_code, on) if run.province_code in registry else None
+        held_by = lead_holder(self.spec, registry, run.province_code, on) if province is not None else None
+        lead_key = (held_by.province, held_by.agency.code) if held_by else (run.province_code, self.spec.lead)
+        provinces = [p.code for p in registry.provinces] or [run.province_code]
         # A message about one task needs two agencies, not the province's hundreds.
-        query = select(AgencyRecord).where(AgencyRecord.province_code == run.province_code)
+        query = select(AgencyRecord).where(AgencyRecord.province_code.in_(provinces))
+        is_lead = (AgencyRecord.province_code == lead_key[0]) & (AgencyRecord.code == lead_key[1])
         if agency_ids is not None:
-            query = query.where(or_(AgencyRecord.id.in_(agency_ids), AgencyRecord.code == self.spec.lead))
+            query = select(AgencyRecord).where(or_(AgencyRecord.id.in_(agency_ids), is_lead))
         self.agencies = {a.id: a for a in session.scalars(query.options(selectinload(AgencyRecord.contacts)))}
-        lead = next((a for a in self.agencies.values() if a.code == self.spec.lead), None)
+        lead = next((a for a in self.agencies.values() if (a.province_code, a.code) == lead_key), None)
         self.lead = lead
         lead_name = lead.name if lead else self.spec.lead
         self.plan = PlanInfo(

@@ -30,7 +30,7 @@ from sxsh_flow.engine.services.digest import queue_digest
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
 from sxsh_flow.engine.services.transitions import fire
-from sxsh_flow.engine.states import CycleState, TaskRunState
+from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
 
 __all__ = [
     "Mailing",
@@ -54,13 +54,13 @@ def queue_kickoffs(
     calendar: WorkingCalendar | None = None,
 ) -> NoticeSummary:
     """One letter per agency of a new run: its tasks and each one's first deadline."""
-    mail = RunMail(session, run, mailing, calendar=calendar)
+    mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
     today = local_date(now)
     first_runs: dict[int, dict[str, tuple[TaskRun, ReportingCycle]]] = defaultdict(dict)
     for task_run, cycle in session.execute(
         select(TaskRun, ReportingCycle)
         .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
-        .where(TaskRun.plan_run_id == run.id, TaskRun.state != TaskRunState.CANCELLED)
+        .where(TaskRun.plan_run_id == run.id, TaskRun.state.not_in(TASK_RUN_VOID))
         .order_by(TaskRun.due_on, TaskRun.id)
     ).tuples():
         first_runs[task_run.agency_id].setdefault(task_run.task_key, (task_run, cycle))
@@ -68,6 +68,10 @@ def queue_kickoffs(
     messages = []
     for agency_id, by_task in first_runs.items():
         agency = mail.agencies[agency_id]
+        if not agency.valid_on(today):
+            # A unit the reform creates later (a commune of 2025) hears of its tasks when its first
+            # cycle opens; one that has ended has handed its tasks over.
+            continue
         to, cc = recipients(mail, agency)
         if not to:
             summary.problems.append(f"{agency.code}: no active contact; kickoff letter not queued")
@@ -127,11 +131,16 @@ def open_due(
     run_id: int | None = None,
     ask: bool = True,
 ) -> NoticeSummary:
-    """Open the cycles and task runs whose opening day has come; ask each agency to report."""
+    """Open the cycles and task runs whose opening day has come; ask each agency to report.
+
+    First, what an agency past its last day still owes passes to its successors (``succession``).
+    """
+    from sxsh_flow.engine.services.directory_import import hand_over_ended
+
     today = local_date(now)
-    summary = NoticeSummary()
+    summary = hand_over_ended(session, now=now, actor=actor, mailing=mailing) if not dry_run else NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         for cycle in session.scalars(
             select(ReportingCycle).where(
                 ReportingCycle.plan_run_id == run.id,
@@ -163,6 +172,9 @@ def open_due(
         messages = []
         for agency_id, items in opening.items() if ask else ():
             agency = mail.agencies[agency_id]
+            if not agency.valid_on(today):
+                summary.problems.append(f"{agency.code}: ended on {agency.valid_to}; its successors are asked instead")
+                continue
             to, cc = recipients(mail, agency)
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; request to report not queued")
@@ -198,7 +210,7 @@ def queue_reminders(
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         if not mail.time.is_working_day(today):
             continue  # the run's own calendar: a province's extra day off is a day off
         policy = mail.spec.reminders
@@ -224,6 +236,9 @@ def queue_reminders(
         messages = []
         for (agency_id, kind), items in grouped.items():
             agency = mail.agencies[agency_id]
+            if not agency.valid_on(today):  # its duties pass to its successors at the next opening sweep
+                summary.problems.append(f"{agency.code}: ended on {agency.valid_to}; {kind.value} not queued")
+                continue
             to_head = any(n.to_head for _, _, n in items)
             to, cc = recipients(
                 mail, agency, to_head=to_head, copy_coordinator=any(n.copy_coordinator for *_, n in items)
@@ -287,7 +302,7 @@ def queue_task_message(
     ``receipt_version`` with ``on_time``, ``extension``.
     """
     run = session.get_one(PlanRun, task_run.plan_run_id)
-    mail = RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id})
+    mail = RunMail(session, run, replace(mailing, signer=signer), agency_ids={task_run.agency_id}, on=local_date(now))
     to = [Address(c.name, c.email) for c in to_contacts if c.active] + list(to_addresses)
     summary = NoticeSummary()
     if not to:

@@ -195,16 +195,17 @@ def record_creation(
     actor: str,
     now: datetime,
     reason: str = "",
+    transition: str = "create",
 ) -> HistoryEntry:
-    """The first history row of an aggregate: it came into being in its machine's initial state."""
+    """The first history row of an aggregate: it came into being by ``transition``, in that move's state."""
     machine = _MACHINES[type(entity)]
-    if entity._state is not machine.initial("create"):
-        raise TransitionNotAllowed(machine.name, entity.id, str(entity._state), "create")
+    if entity._state is not machine.initial(transition):
+        raise TransitionNotAllowed(machine.name, entity.id, str(entity._state), transition)
     entry = HistoryEntry(
         plan_run_id=_plan_run_id(entity),
         entity=machine.name,
         entity_id=entity.id,
-        transition="create",
+        transition=transition,
         from_state=None,
         to_state=entity._state.value,
         actor=actor,

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
-from sxsh_flow.agencies.kinds import AgencyKind
+from sxsh_flow.agencies.kinds import AgencyKind, ProvinceKind
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.errors import UnknownProvince
 
@@ -48,8 +48,10 @@ def codes(agencies: list[Agency]) -> list[str]:
 # --- the built-in directory of Hải Dương ----------------------------------------------------------
 
 
-def test_the_builtin_directory_is_hai_duongs(hai_duong: Directory) -> None:
-    assert hai_duong.province == Province(code="HD", name="Hải Dương")
+def test_the_builtin_directory_is_hai_duongs_until_it_merged_into_hai_phong(hai_duong: Directory) -> None:
+    assert hai_duong.province == Province(
+        code="HD", name="Hải Dương", kind=ProvinceKind.PROVINCE, valid_to=LAST_DAY_OF_DISTRICTS, successor="HP"
+    )
 
 
 def test_it_lists_the_twelve_district_level_units(hai_duong: Directory) -> None:
@@ -115,9 +117,16 @@ def test_an_agency_before_it_exists_answers_nobody(hai_duong: Directory) -> None
     assert codes(hai_duong.resolve("SNNMT", date(2025, 3, 1))) == ["SNNMT"]
 
 
-def test_an_agency_without_validity_limits_always_answers(hai_duong: Directory) -> None:
+def test_an_agency_without_validity_limits_always_answers() -> None:
+    lasting = directory(agency("SCT"))
     for day in (date(2000, 1, 1), date(2016, 9, 1), date(2030, 1, 1)):
-        assert codes(hai_duong.resolve("SCT", day)) == ["SCT"]
+        assert codes(lasting.resolve("SCT", day)) == ["SCT"]
+
+
+def test_a_successor_in_another_province_is_not_found_in_this_directory(hai_duong: Directory) -> None:
+    # Sở Công Thương Hải Dương is followed by HP:SCT: the registry, which holds both, answers then.
+    assert codes(hai_duong.resolve("SCT", LAST_DAY_OF_DISTRICTS)) == ["SCT"]
+    assert hai_duong.resolve("SCT", FIRST_DAY_WITHOUT_DISTRICTS) == []
 
 
 def test_an_unknown_code_answers_nobody(hai_duong: Directory) -> None:

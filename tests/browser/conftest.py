@@ -31,7 +31,7 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import PlanRun, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
 from sxsh_flow.engine.services.notices import Mailing, announce_start
 from sxsh_flow.engine.services.start import start_plan
@@ -173,7 +173,7 @@ def _started_plan(store: Store, settings: Settings) -> LivePortal:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=at)
         started = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="test"
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=at, actor="test"
         )
         run = session.get_one(PlanRun, started.run_id)
         announce_start(session, run, now=at, mailing=Mailing(writer=EMAIL_WRITER, signer=signer), actor="test")

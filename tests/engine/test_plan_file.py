@@ -844,3 +844,53 @@ def test_a_deadline_written_with_a_bare_on_key_points_to_on_day(plan: Plan, plan
     problems = {problem.path: problem for problem in rejected(text)}
     assert "reporting.deadline.on" in problems
     assert "on_day" in problems["reporting.deadline.on"].hint
+
+
+# --- targets per stage ------------------------------------------------------------------------------
+
+
+def staged(plan: Plan, *stages: dict[str, Any], **target: Any) -> Plan:
+    """The plan with its first indicator's target given per stage (the plan runs 2016–2020)."""
+    plan["indicators"][0]["target"] = {**target, "stages": list(stages)}
+    return plan
+
+
+def test_a_target_given_only_per_stage_is_valid(plan: Plan, plan_text: PlanText) -> None:
+    text = plan_text(staged(plan, {"until_year": 2018, "min": 70}, {"until_year": 2020, "min": 100}))
+    loaded = load_plan_text(text, SOURCE)
+    target = loaded.spec.indicator("informed").target
+    assert target is not None
+    assert [(stage.until_year, stage.min) for stage in target.stages] == [(2018, 70), (2020, 100)]
+
+
+def test_a_stage_ending_outside_the_period(plan: Plan, plan_text: PlanText) -> None:
+    text = plan_text(staged(plan, {"until_year": 2018, "min": 70}, {"until_year": 2021, "min": 100}))
+    [problem] = rejected(text)
+    assert problem.path == "indicators[0].target.stages[1].until_year"
+    assert problem.line == line_of(text, "until_year: 2021")
+    assert problem.message == "2021 lies outside the period 2016–2020"
+    assert problem.hint == "end each stage in a year of the plan"
+
+
+def test_stages_out_of_order(plan: Plan, plan_text: PlanText) -> None:
+    text = plan_text(staged(plan, {"until_year": 2019, "min": 70}, {"until_year": 2019, "min": 100}))
+    [problem] = rejected(text)
+    assert problem.path == "indicators[0].target.stages[1].until_year"
+    assert problem.message == "this stage ends in 2019, not after the stage before it (2019)"
+    assert problem.hint == "list the stages in increasing years"
+
+
+def test_a_stage_asking_nothing_or_an_empty_range(plan: Plan, plan_text: PlanText) -> None:
+    text = plan_text(staged(plan, {"until_year": 2018}, {"until_year": 2020, "min": 10, "max": 7}))
+    problems = rejected(text)
+    assert [(p.path, p.message) for p in problems] == [
+        ("indicators[0].target.stages[0]", "a stage needs 'min', 'max' or both"),
+        ("indicators[0].target.stages[1]", "the range 10–7 is empty"),
+    ]
+
+
+def test_a_target_without_stages_hashes_as_before_stages_existed(builtin: LoadedPlan) -> None:
+    """Runs store the plan's JSON and its hash: a plan without stages must dump exactly as it did."""
+    dumped = builtin.spec.model_dump(mode="json")
+    assert dumped["indicators"][0]["target"] == {"min": 90, "max": None, "scope": "plan"}
+    assert all("stages" not in (indicator["target"] or {}) for indicator in dumped["indicators"])

@@ -29,12 +29,14 @@ def test_the_published_schema_is_up_to_date(published: str, generate: Any) -> No
     assert committed == generate(), f"regenerate it: sxsh-flow plans|agencies schema -o {published}"
 
 
-def test_the_built_in_plan_satisfies_the_plan_schema() -> None:
-    jsonschema.validate(as_json_data(ROOT / "workflows/plans/plan-2016-2020.yaml"), plan_json_schema())
+@pytest.mark.parametrize("key", ["plan-2016-2020", "plan-2021-2030"])
+def test_the_built_in_plans_satisfy_the_plan_schema(key: str) -> None:
+    jsonschema.validate(as_json_data(ROOT / f"workflows/plans/{key}.yaml"), plan_json_schema())
 
 
-def test_the_sample_directory_satisfies_the_directory_schema() -> None:
-    jsonschema.validate(as_json_data(ROOT / "agencies/directories/hai-duong.yaml"), directory_json_schema())
+@pytest.mark.parametrize("name", ["hai-duong", "hai-phong"])
+def test_the_sample_directories_satisfy_the_directory_schema(name: str) -> None:
+    jsonschema.validate(as_json_data(ROOT / f"agencies/directories/{name}.yaml"), directory_json_schema())
 
 
 def test_the_plan_schema_refuses_an_unknown_field() -> None:

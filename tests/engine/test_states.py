@@ -61,6 +61,10 @@ EXPECTED_TABLES: list[tuple[StateMachine, dict[tuple[StrEnum, str], StrEnum]]] =
             (TaskRunState.OPEN, "cancel"): TaskRunState.CANCELLED,
             (TaskRunState.SUBMITTED, "cancel"): TaskRunState.CANCELLED,
             (TaskRunState.RETURNED, "cancel"): TaskRunState.CANCELLED,
+            # An ended agency's owed duty passes to its successor; a report already sent stays.
+            (TaskRunState.SCHEDULED, "hand_over"): TaskRunState.HANDED_OVER,
+            (TaskRunState.OPEN, "hand_over"): TaskRunState.HANDED_OVER,
+            (TaskRunState.RETURNED, "hand_over"): TaskRunState.HANDED_OVER,
         },
     ),
     (
@@ -109,7 +113,7 @@ EXPECTED_TABLES: list[tuple[StateMachine, dict[tuple[StrEnum, str], StrEnum]]] =
 # state they are refused like any illegal move (they are in the every-pair test below).
 EXPECTED_CREATIONS: dict[str, dict[str, StrEnum]] = {
     "plan_run": {"create": PlanRunState.ACTIVE},
-    "cycle": {"create": CycleState.SCHEDULED},
+    "cycle": {"create": CycleState.SCHEDULED, "pass_over": CycleState.NOT_COLLECTED},
     "task_run": {"create": TaskRunState.SCHEDULED},
     "outbox_message": {"create": OutboxState.QUEUED, "refuse": OutboxState.FAILED},
     "submission": {"create": SubmissionState.DRAFT},
@@ -269,7 +273,7 @@ def test_a_task_run_that_awaits_a_report_can_be_submitted(state: TaskRunState) -
     ("machine", "final_states"),
     [
         (PLAN_RUN, {PlanRunState.COMPLETED, PlanRunState.CANCELLED}),
-        (CYCLE, {CycleState.CLOSED, CycleState.CANCELLED}),
+        (CYCLE, {CycleState.CLOSED, CycleState.CANCELLED, CycleState.NOT_COLLECTED}),
     ],
     ids=["plan_run", "cycle"],
 )

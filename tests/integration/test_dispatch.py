@@ -15,7 +15,7 @@ from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, HistoryEntry, OutboxMessage, PlanRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.notices import Mailing, announce_start, open_due
 from sxsh_flow.engine.services.outbox import OutgoingMessage, claim, queue_message, requeue
 from sxsh_flow.engine.services.start import start_plan
@@ -43,7 +43,7 @@ def queued(store: Store, clock: FixedClock) -> Store:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=start)
         plan = load_builtin_plan("plan-2016-2020")
-        started = start_plan(session, plan, load_directory(session, "HD"), now=start, actor="t")
+        started = start_plan(session, plan, load_registry(session, "HD"), "HD", now=start, actor="t")
         announce_start(
             session,
             session.get_one(PlanRun, started.run_id),

@@ -20,6 +20,7 @@ from sxsh_flow.engine.message import (
     AgencyProgress,
     CycleDigest,
     ExtensionInfo,
+    HandedOver,
     LegalReference,
     MessageContext,
     MessageKind,
@@ -147,6 +148,28 @@ DIGEST_CYCLE = CycleDigest(
     ),
 )
 
+# Sở Thông tin và Truyền thông merged into Sở Khoa học và Công nghệ (as it did on 01/03/2025), here
+# on 01/12/2016 inside the 2016 cycle: the research task is new to Sở KH&CN, the technology task it
+# already had now also carries what Sở TT&TT still owed.
+HANDED_OVER_SINCE = date(2016, 12, 1)
+PREDECESSOR = "Sở Thông tin và Truyền thông tỉnh Hải Dương"
+SUCCESSOR = "Sở Khoa học và Công nghệ tỉnh Hải Dương"
+HANDOVERS = (
+    HandedOver(101, RESEARCH.title, "2016", PREDECESSOR, SUCCESSOR, HANDED_OVER_SINCE, merged=False),
+    HandedOver(102, TECHNOLOGY.title, "2016", PREDECESSOR, SUCCESSOR, HANDED_OVER_SINCE, merged=True),
+)
+# Tứ Kỳ's duty to a commune with no contact yet: no letter could go.
+DISTRICT_HANDOVER = HandedOver(
+    205,
+    "Triển khai kế hoạch trên địa bàn và báo cáo hằng năm",
+    "2016",
+    "Ủy ban nhân dân huyện Tứ Kỳ",
+    "Ủy ban nhân dân xã Tân Kỳ",
+    HANDED_OVER_SINCE,
+    merged=False,
+    lettered=False,
+)
+
 # The day each kind goes out, and what it carries beyond the common fields.
 _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
     MessageKind.KICKOFF: {"today": date(2016, 9, 1), "tasks": (RESEARCH, TECHNOLOGY)},
@@ -203,6 +226,19 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
         "greeting_name": "Lê Văn Cường",
         "cycles": (DIGEST_CYCLE,),
         "extra": {"attached": "yes", "report_url": "https://sxsh.haiduong.example/bao-cao/abc"},
+    },
+    MessageKind.HANDOVER: {
+        "today": HANDED_OVER_SINCE,
+        "tasks": (RESEARCH, TECHNOLOGY),
+        "handovers": HANDOVERS,
+    },
+    MessageKind.SUCCESSION: {
+        "today": HANDED_OVER_SINCE,
+        "agency_code": "SCT",
+        "agency_name": "Sở Công Thương tỉnh Hải Dương",
+        "greeting_name": "Lê Văn Cường",
+        "handovers": (*HANDOVERS, DISTRICT_HANDOVER),
+        "letters": 1,
     },
 }
 

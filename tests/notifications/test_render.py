@@ -34,6 +34,8 @@ from .conftest import (
 SINGLE_TASK_KINDS = [MessageKind.REQUEST, MessageKind.REMINDER, MessageKind.DUE_TODAY, MessageKind.OVERDUE]
 ANSWER_KINDS = [MessageKind.RECEIPT, MessageKind.RETURNED, MessageKind.EXTENSION, MessageKind.FORWARDED]
 LINK = RESEARCH.reply_url or ""
+# Summaries to the coordinator, about many agencies' tasks rather than the reader's own.
+COORDINATOR_KINDS = {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED, MessageKind.SUCCESSION}
 
 
 def test_every_kind_renders_in_both_languages(kind: MessageKind, language: str) -> None:
@@ -68,7 +70,7 @@ def test_a_subject_stays_on_one_line_when_a_title_holds_line_breaks() -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    [k for k in MessageKind if k not in {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED, MessageKind.FORWARD_APPROVAL}],
+    [k for k in MessageKind if k not in {*COORDINATOR_KINDS, MessageKind.FORWARD_APPROVAL}],
     ids=str,
 )
 def test_messages_about_tasks_say_plan_basis_task_deadline_and_contact(kind: MessageKind) -> None:

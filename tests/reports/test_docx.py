@@ -432,3 +432,10 @@ def test_each_line_an_agency_typed_is_one_line_in_word(report: ConsolidatedRepor
     (paragraph,) = [p for p in written.paragraphs if "Dòng một" in p.text]
     assert paragraph.text.endswith("Dòng một\nDòng hai\nDòng ba")
     assert paragraph._p.xml.count("<w:br/>") == 2
+
+
+def test_a_staged_target_says_the_year_its_stage_ends(report: ConsolidatedReport) -> None:
+    first = replace(report.indicators[0], target_min=70, target_scope="plan", target_until=2025)
+    document = Document(BytesIO(render_docx(replace(report, indicators=(first, *report.indicators[1:])))))
+    row = _table_with(document, "STT").rows[1]
+    assert row.cells[3].text == "≥ 70\n(đến năm 2025)"

@@ -38,7 +38,7 @@ from sxsh_flow.engine.models import (
     Submission,
     TaskRun,
 )
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.notices import Mailing, announce_start
 from sxsh_flow.engine.services.start import start_plan
@@ -210,7 +210,7 @@ def _prepare(store: Store, signer: LinkSigner) -> tuple[int, int, int]:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=at)
         started = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="test"
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=at, actor="test"
         )
         announce_start(
             session,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ScheduledRun, Submission
+from sxsh_flow.engine.plan_file import load_plan_text
 from sxsh_flow.engine.report_form import form_definition, parse_form
 from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.engine.states import ScheduledRunState, SubmissionState
@@ -29,6 +30,45 @@ DUE = date(2016, 12, 21)  # a Wednesday
 OPENED = date(2016, 11, 21)
 POLICY = ReminderPolicy(escalate_after=5)
 PLAN_START = date(2016, 9, 1)
+COVERS = (date(2015, 12, 15), date(2016, 12, 14))  # the 2016 cycle's cut-off period
+# A plan file's own form, nothing like plan-2016-2020's: indicators the simulation has no typical
+# figures for, a percentage, an amount and a day the agency must give.
+OWN_FORM_PLAN = load_plan_text(
+    """\
+format: 1
+key: plan-own-form
+version: "1"
+title: Kế hoạch thử biểu mẫu riêng
+province: TN
+lead: SCT
+period: {first_year: 2021, last_year: 2022}
+legal_basis: [{number: 889/QĐ-TTg, date: 2020-06-24, issuer: Thủ tướng Chính phủ}]
+indicators:
+  - {code: models_built, name: Mô hình được xây dựng, unit: mô hình, aggregation: sum}
+  - {code: recycled_share, name: Tỷ lệ bao bì tái chế, unit: "%", aggregation: latest}
+  - code: zones_informed
+    name: Khu, cụm công nghiệp được phổ biến
+    unit: "%"
+    aggregation: ratio
+    numerator: Số khu, cụm được phổ biến
+    denominator: Tổng số khu, cụm
+tasks:
+  - key: sct-models
+    title: Xây dựng mô hình sản xuất bền vững
+    lead: SCT
+    report:
+      indicators: [models_built, recycled_share, zones_informed]
+      sections: [results, next_tasks]
+      enterprises: true
+      fields:
+        - {key: workshop_day, label: Ngày tổ chức hội nghị, type: date, required: true}
+        - {key: pilot_day, label: Ngày thí điểm, type: date}
+        - {key: counterpart, label: Vốn đối ứng, type: money, unit: đồng, required: true}
+        - {key: participants_share, label: Tỷ lệ người tham gia, type: number, unit: "%", required: true}
+        - {key: model_name, label: Tên mô hình, required: true}
+""",
+    "plan-own-form.yaml",
+)
 
 
 def test_an_agency_behaves_the_same_way_for_a_seed_and_most_are_on_time() -> None:
@@ -79,13 +119,33 @@ def test_some_agencies_answer_only_after_the_escalation_and_some_never(draw: int
 def test_the_simulated_forms_are_complete_and_valid_for_every_task(task) -> None:  # type: ignore[no-untyped-def]
     definition = form_definition(PLAN.spec, task)
     for draw in range(20):
-        data = form_data(definition, random.Random(draw), year_index=draw % 5)
+        data = form_data(definition, random.Random(draw), year_index=draw % 5, covers=COVERS)
 
         parsed = parse_form(definition, data, submitting=True)
 
         assert parsed.ok, parsed.errors
         for numerator, denominator in definition.ratios:
             assert 0 <= parsed.values[numerator] <= parsed.values[denominator]
+
+
+@pytest.mark.parametrize("draw", range(40))
+def test_the_simulated_form_of_a_plan_file_reads_only_the_form_the_plan_defines(draw: int) -> None:
+    spec = OWN_FORM_PLAN.spec
+    definition = form_definition(spec, spec.task("sct-models"))
+    covers = (date(2020, 12, 15), date(2021, 12, 14))
+
+    data = form_data(definition, random.Random(draw), year_index=draw % 2, covers=covers)
+    parsed = parse_form(definition, data, submitting=True)
+
+    assert parsed.ok, parsed.errors
+    assert covers[0].isoformat() <= parsed.values["field.workshop_day"] <= covers[1].isoformat()
+    assert "field.pilot_day" not in parsed.values  # an optional day is left blank
+    assert 0 <= parsed.values["field.participants_share"] <= 100
+    assert 0 <= parsed.values["indicator.recycled_share.value"] <= 100
+    assert parsed.values["field.counterpart"] >= 0
+    assert parsed.values["field.model_name"]
+    [(numerator, denominator)] = definition.ratios
+    assert 0 <= parsed.values[numerator] <= parsed.values[denominator]
 
 
 def simulate(store: Store, outbox: Path, *, seed: int, until: date) -> SimulationSummary:

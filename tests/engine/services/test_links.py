@@ -22,7 +22,7 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import VIETNAM, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ContactRecord, HistoryEntry, ReplyLink, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import (
     LINK_SALT,
     LinkSigner,
@@ -53,7 +53,7 @@ def opened(store: Store) -> Iterator[Opened]:
     """plan-2016-2020 started for Hải Dương on 21/11/2016; one district's task and its focal point."""
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=NOW)
-        start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=NOW, actor="t")
+        start_plan(session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=NOW, actor="t")
         task_run = session.scalars(
             select(TaskRun).where(TaskRun.agency_code == "UBND-NAMSACH").order_by(TaskRun.due_on)
         ).first()

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.agencies.loader import builtin_directory
-from sxsh_flow.engine.clock import parse_instant
+from sxsh_flow.engine.clock import local_date, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, OutboxMessage, PlanRun, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, people, recipients, short_hash, unique
 from sxsh_flow.engine.services.outbox import OutgoingMessage
@@ -51,12 +51,12 @@ def session(store: Store) -> Iterator[Session]:
     """plan-2016-2020 started for Hải Dương (the sample directory) on 01/09/2016; run id 1."""
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=NOW)
-        start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=NOW, actor="t")
+        start_plan(session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=NOW, actor="t")
         yield session
 
 
 def run_mail(session: Session, mailing: Mailing = MAILING) -> RunMail:
-    return RunMail(session, session.scalars(select(PlanRun)).one(), mailing)
+    return RunMail(session, session.scalars(select(PlanRun)).one(), mailing, on=local_date(NOW))
 
 
 def agency_named(session: Session, code: str) -> AgencyRecord:

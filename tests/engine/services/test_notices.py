@@ -12,7 +12,7 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import OutboxMessage, PlanRun, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.notices import (
     Mailing,
     NoticeSummary,
@@ -35,7 +35,7 @@ def started_on(store: Store, day: str, directory: Directory | None = None) -> No
     with store.session() as session:
         import_directory(session, directory or builtin_directory("HD"), now=at)
         started = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="t"
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=at, actor="t"
         )
         return announce_start(session, session.get_one(PlanRun, started.run_id), now=at, mailing=MAILING, actor="t")
 

@@ -13,7 +13,7 @@ from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, RenderedMessage
 from sxsh_flow.engine.models import HistoryEntry, OutboxMessage, PlanRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.notices import Mailing, announce_start, queue_reminders
 from sxsh_flow.engine.services.outbox import (
     Outcome,
@@ -146,7 +146,7 @@ def test_a_queued_reminder_keeps_the_reason_its_rule_fired(store: Store) -> None
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=start)
         started = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=start, actor="t"
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=start, actor="t"
         )
         announce_start(session, session.get_one(PlanRun, started.run_id), now=start, mailing=mailing, actor="t")
     with store.session() as session:

@@ -13,7 +13,7 @@ from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import HistoryEntry, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.plan_file import LoadedPlan
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.start import StartedPlan, start_plan
 from sxsh_flow.engine.states import CycleState, PlanRunState, TaskRunState
 from sxsh_flow.errors import NoAgencyForTask, PlanAlreadyStarted, PlanPeriodOver
@@ -39,7 +39,7 @@ def hai_duong(store: Store, now: datetime) -> Store:
 
 def start(store: Store, plan: LoadedPlan, now: datetime) -> StartedPlan:
     with store.session() as session:
-        return start_plan(session, plan, load_directory(session, "HD"), now=now, actor="coordinator:test")
+        return start_plan(session, plan, load_registry(session, "HD"), "HD", now=now, actor="coordinator:test")
 
 
 def count(session: Session, model: type) -> int:

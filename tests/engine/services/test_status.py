@@ -9,7 +9,7 @@ import pytest
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.notices import Mailing, open_due
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.services.status import run_status
@@ -25,7 +25,7 @@ def opened_2016(store: Store) -> Store:
     at = parse_instant("2016-12-01")
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=at)
-        start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="t")
+        start_plan(session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=at, actor="t")
         open_due(session, now=at, mailing=Mailing(writer=EMAIL_WRITER), actor="t")
     return store
 

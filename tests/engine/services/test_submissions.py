@@ -15,7 +15,7 @@ from sxsh_flow.engine.attachments import IncomingFile
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import ContactRecord, OutboxMessage, PlanRun, ReplyLink, Submission, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.extensions import decide_extension, request_extension
 from sxsh_flow.engine.services.forwards import forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, issue_link, resolve, revoke_links
@@ -51,7 +51,7 @@ def token(store: Store, clock: FixedClock) -> str:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=now)
         started = start_plan(
-            session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=now, actor="t"
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=now, actor="t"
         )
         announce_start(session, session.get_one(PlanRun, started.run_id), now=now, mailing=MAILING, actor="t")
         task_run = session.scalars(

@@ -11,7 +11,7 @@ from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import HistoryEntry, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.services.transitions import fire, fire_where, record_creation
 from sxsh_flow.engine.states import TaskRunState
@@ -23,7 +23,7 @@ from sxsh_flow.workflows import load_builtin_plan
 def started(store: Store, now: datetime) -> Store:
     with store.session() as session:
         import_directory(session, builtin_directory("HD"), now=now)
-        start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=now, actor="t")
+        start_plan(session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=now, actor="t")
     return store
 
 

@@ -20,7 +20,7 @@ from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, OutboxMessage, PlanRun, TaskRun
-from sxsh_flow.engine.services.agencies import import_directory, load_directory
+from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.mailing import RunMail
 from sxsh_flow.engine.services.notices import (
     Mailing,
@@ -66,7 +66,9 @@ def started(store: Store, day: str, directory: Directory) -> NoticeSummary:
     at = parse_instant(day)
     with store.session() as session:
         import_directory(session, directory, now=at)
-        run = start_plan(session, load_builtin_plan("plan-2016-2020"), load_directory(session, "HD"), now=at, actor="t")
+        run = start_plan(
+            session, load_builtin_plan("plan-2016-2020"), load_registry(session, "HD"), "HD", now=at, actor="t"
+        )
         return announce_start(session, session.get_one(PlanRun, run.run_id), now=at, mailing=MAILING, actor="t")
 
 
@@ -147,7 +149,7 @@ def step_to(store: Store, addresses: dict[str, str], *, dry_run: bool = False) -
     """
     with store.session() as session:
         run = session.scalars(select(PlanRun)).one()
-        mail = RunMail(session, run, MAILING)
+        mail = RunMail(session, run, MAILING, on=date(2016, 12, 1))
         messages = []
         for code, address in addresses.items():
             task_run = session.scalars(select(TaskRun).where(TaskRun.agency_code == code).order_by(TaskRun.id)).first()

@@ -147,7 +147,7 @@ def status(
     from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.clock import local_date
     from sxsh_flow.engine.labels import state_label
-    from sxsh_flow.engine.services.outbox import failed_messages, refused_recipients
+    from sxsh_flow.engine.services.outbox_failures import failed_messages, refused_recipients
     from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, failing_jobs, run_status
     from sxsh_flow.engine.time_policy import days_in_words
     from sxsh_flow.errors import UnknownAgency

@@ -34,7 +34,8 @@ from sxsh_flow.engine.message import (
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
-from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys, record_unbuilt
+from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys
+from sxsh_flow.engine.services.outbox_failures import record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import PlanRunState
 from sxsh_flow.engine.time_policy import TimePolicy

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
-from sxsh_flow.engine.states import OUTBOX, OutboxState
+from sxsh_flow.engine.states import OUTBOX
 from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
 from sxsh_flow.errors import MessageNeverBuilt, UnknownOutboxMessage
 
@@ -147,44 +147,13 @@ def queue_messages(
     return {key: row_id for (key,), row_id in created.items()}
 
 
-def record_unbuilt(
-    session: Session,
-    failures: Sequence[tuple[OutgoingMessage, str]],
-    *,
-    now: datetime,
-    actor: str = "system",
-) -> dict[str, int]:
-    """Record each message that could not be built, with why, as a FAILED row; return {key: new id}.
-
-    The coordinator sees it in ``outbox list`` and ``status`` instead of a line that scrolls away.
-    Its key is taken like a queued message's, so the same step run again records it once. Such a
-    row has no bytes: the dispatcher takes no failed row, and ``requeue`` refuses it (``never_built``).
-    """
-    if not failures:
-        return {}
-    rows = [
-        {**_fields(message), "raw": b"", "last_error": why, "queued_at": now, "next_attempt_at": now, "attempts": 0}
-        for message, why in failures
-    ]
-    created = create_new(
-        session, OutboxMessage, rows, unique=("dedup_key",), actor=actor, now=now, transition="refuse",
-        reason=lambda row: str(row["last_error"])[:200],
-    )  # fmt: skip
-    return {key: row_id for (key,), row_id in created.items()}
-
-
-def never_built(row: OutboxMessage) -> bool:
-    """True for a row recorded by ``record_unbuilt``: there is nothing to send."""
-    return not row.raw
-
-
 def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_before: datetime) -> dict[str, object]:
     email = compose(
         message.rendered, sender=message.sender, to=message.to, cc=message.cc, message_id=message.message_id,
         sent_at=now, language=message.language,
     )  # fmt: skip
     return {
-        **_fields(message),
+        **message_columns(message),
         "raw": email.as_bytes(policy=SMTP_POLICY),
         "queued_at": now,
         "next_attempt_at": not_before,
@@ -192,7 +161,7 @@ def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_befo
     }
 
 
-def _fields(message: OutgoingMessage) -> dict[str, object]:
+def message_columns(message: OutgoingMessage) -> dict[str, object]:
     """The columns a row takes from its message, built or not."""
     return {
         "dedup_key": message.dedup_key,
@@ -395,7 +364,7 @@ def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> O
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise UnknownOutboxMessage(outbox_id)
-    if never_built(row):
+    if not row.raw:  # never built (``outbox_failures.record_unbuilt``): there are no bytes to send
         raise MessageNeverBuilt(outbox_id, row.last_error or "")
     fire(session, row, "requeue", actor=actor, now=now, reason="requeued by hand")
     row.next_attempt_at = now
@@ -425,16 +394,3 @@ def outbox_counts(session: Session) -> dict[str, int]:
         str(state): count
         for state, count in session.execute(select(OutboxMessage._state, func.count()).group_by(OutboxMessage._state))
     }
-
-
-def refused_recipients(session: Session) -> int:
-    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
-    waiting = session.scalars(
-        select(OutboxMessage.refused).where(OutboxMessage.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
-    )
-    return sum(len(refused) for refused in waiting)
-
-
-def failed_messages(session: Session) -> int:
-    """How many messages failed for good and wait for the coordinator (refused, or never built)."""
-    return session.scalar(select(func.count()).where(OutboxMessage.state == OutboxState.FAILED)) or 0

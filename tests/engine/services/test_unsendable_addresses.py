@@ -30,7 +30,8 @@ from sxsh_flow.engine.services.notices import (
     queue_reminders,
     queue_task_message,
 )
-from sxsh_flow.engine.services.outbox import claim, failed_messages, requeue
+from sxsh_flow.engine.services.outbox import claim, requeue
+from sxsh_flow.engine.services.outbox_failures import failed_messages
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import OutboxState
 from sxsh_flow.errors import MessageNeverBuilt

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import typer
+
 from sxsh_flow.engine.clock import AcceleratedClock, Clock, FixedClock, SystemClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.settings import Settings
@@ -59,7 +61,16 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.settings.database_url)
+            self._store = Store(self.settings.database_url, private_folders=self.settings.private_folders)
+            for path in self._store.tightened:
+                # Once, when an older version's open modes are closed; an already private home says nothing.
+                typer.echo(
+                    self.words.gettext(
+                        "{path} could be read by other users of this machine; it is now private to its owner.",
+                        path=path,
+                    ),
+                    err=True,
+                )
         return self._store
 
     def transport(self) -> Transport:

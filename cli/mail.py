@@ -266,7 +266,12 @@ def outbox_retry(
     message: Annotated[int, typer.Argument(help="The message number from `outbox list`.")],
     no_send: NoSend = False,
 ) -> None:
-    """Queue a failed (or waiting) message to be sent again now, e.g. after fixing an address."""
+    """Queue a failed (or waiting) message to be sent again now, e.g. after fixing an address.
+
+    A message that could not be built (an address the mail path cannot send to: its error says
+    why) has nothing to send: retry refuses it and says so. Fix the agency's contacts with
+    `agencies import`; the messages written after that reach them.
+    """
     from sxsh_flow.engine.services.outbox import requeue
 
     app_context: AppContext = ctx.obj

@@ -147,7 +147,7 @@ def status(
     from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.clock import local_date
     from sxsh_flow.engine.labels import state_label
-    from sxsh_flow.engine.services.outbox import refused_recipients
+    from sxsh_flow.engine.services.outbox_failures import failed_messages, refused_recipients
     from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, failing_jobs, run_status
     from sxsh_flow.engine.time_policy import days_in_words
     from sxsh_flow.errors import UnknownAgency
@@ -160,6 +160,7 @@ def status(
         runs: list[RunStatus] = run_status(session, today=today, run_id=run)
         failing = failing_jobs(session)
         refused = refused_recipients(session)
+        failed = failed_messages(session)
     if agency is not None and not any(t.agency_code == agency.upper() for r in runs for t in r.task_runs):
         raise UnknownAgency(agency.upper())
 
@@ -176,6 +177,7 @@ def status(
                 "now": now,
                 "today": today,
                 "refused_recipients": refused,
+                "failed_messages": failed,
                 "runs": [
                     {
                         "id": r.id,
@@ -206,6 +208,14 @@ def status(
                 "{count} recipient refused by the mail server: see sxsh-flow outbox list",
                 "{count} recipients refused by the mail server: see sxsh-flow outbox list",
                 refused,
+            )
+        )
+    if failed:
+        typer.echo(
+            said.ngettext(
+                "{count} message failed and will not be sent: see sxsh-flow outbox list --state failed",
+                "{count} messages failed and will not be sent: see sxsh-flow outbox list --state failed",
+                failed,
             )
         )
     for run_status_ in runs:

@@ -7,7 +7,7 @@ closes it; domain services receive a ``Session`` and never create an engine them
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from sxsh_flow.engine.private_files import create_private_file, private_folder
+from sxsh_flow.engine.private_files import create_private_file, private_folder, tighten
 from sxsh_flow.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -51,6 +51,15 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def database_files(url: str) -> list[Path]:
+    """The files of a SQLite store: the database and the journals beside it (none for a server)."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return []
+    database = Path(parsed.database).expanduser()
+    return [database, *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -98,11 +107,19 @@ def _reason(exc: OperationalError) -> str:
 
 
 class Store:
-    """An engine, migrated, with a session factory; close it when the process is done."""
+    """An engine, migrated, with a session factory; close it when the process is done.
 
-    def __init__(self, url: str, *, migrate_schema: bool = True) -> None:
+    Opening it makes the SQLite files and ``private_folders`` (SXSH_HOME and the folders of written
+    emails and attachments) owner-only if an older version left them open; ``tightened`` lists what
+    changed. The folders are enough: a file in a 0700 folder is out of other users' reach, so
+    thousands of old .eml files are not walked at every start.
+    """
+
+    def __init__(self, url: str, *, migrate_schema: bool = True, private_folders: Sequence[Path] = ()) -> None:
         self.url = url
         self.engine = build_engine(url)
+        # Before the first connection: SQLite gives a new -wal or -shm file the database's mode.
+        self.tightened = tighten([*private_folders, *database_files(url)])
         if migrate_schema:
             migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -2,12 +2,15 @@
 
 The database holds every email with working reply links, and the attachments are the agencies'
 reports: nothing under SXSH_HOME is for other users of the machine. Modes are set when a file or
-folder is created (never chmod after writing, which leaves a window), whatever the umask.
+folder is created (never chmod after writing, which leaves a window), whatever the umask. What an
+older version left open (a 0755 home, a 0644 database) is tightened when the store is opened.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 FOLDER_MODE = 0o700
@@ -42,3 +45,23 @@ def create_private_file(path: Path) -> bool:
 
 def readable_by_others(path: Path) -> bool:
     return bool(path.stat().st_mode & 0o077)
+
+
+def tighten(paths: Iterable[Path]) -> list[Path]:
+    """Take group and other access off each of ``paths`` that is ours and open; return those changed.
+
+    Owner bits stay as they are (0755 becomes 0700, 0644 becomes 0600; nothing is loosened). A path
+    that is missing, already private, or someone else's is left as it is: another user's file is not
+    ours to change, and a private one needs no word.
+    """
+    changed = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            continue
+        if info.st_uid != os.getuid() or not info.st_mode & 0o077:
+            continue
+        os.chmod(path, stat.S_IMODE(info.st_mode) & ~0o077)
+        changed.append(path)
+    return changed

@@ -48,6 +48,11 @@ class Settings:
     def outbox_folder(self) -> Path:
         return self.home / "outbox"
 
+    @property
+    def private_folders(self) -> tuple[Path, ...]:
+        """What no other user of the machine may enter: SXSH_HOME, and its attachments and written emails."""
+        return (self.home, self.attachments_folder, self.outbox_folder)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         home = Path(environ.get("SXSH_HOME") or _default_home(environ)).expanduser()

@@ -173,7 +173,7 @@ class OutboxState(StrEnum):
     SENDING = "sending"  # claimed by a dispatcher; reclaimed if the dispatcher died
     SENT = "sent"  # the server accepted it
     RETRY = "retry"  # a transient failure; tried again after a backoff
-    FAILED = "failed"  # a permanent failure (5xx, bad address): the coordinator must act
+    FAILED = "failed"  # a permanent failure (5xx, or a message that cannot be built): the coordinator must act
     CANCELLED = "cancelled"  # no longer needed (the report came in first)
 
 
@@ -182,6 +182,9 @@ OUTBOX = StateMachine(
     OutboxState,
     [
         _create("create", OutboxState.QUEUED),
+        # A message that cannot be built (an address the mail path cannot send to) is recorded as
+        # failed with why, so the coordinator sees it; it has no bytes, and nothing sends it.
+        _create("refuse", OutboxState.FAILED),
         _move("claim", [OutboxState.QUEUED, OutboxState.RETRY], OutboxState.SENDING),
         # A dispatcher that died mid-batch leaves rows in SENDING: after a lease they are taken again,
         # and the same Message-ID is sent (at most one duplicate, never a loss).

@@ -145,7 +145,9 @@ def make_message_id(domain: str, *parts: str) -> str:
 def unstructured_header(name: str, text: str) -> str:
     """The folded value of an unstructured header (Subject): plain ASCII, or UTF-8 encoded words."""
     text = _one_line(text)
-    if _is_plain_ascii(text):
+    # Readers take the whitespace after "Subject:" for the separator, not text: a subject that
+    # starts with a space keeps it only inside an encoded word.
+    if _is_plain_ascii(text) and not text[:1].isspace():
         return _fold(name, text.split(" "))
     return _fold(name, _encoded_words(text, _first_line_room(name)))
 

@@ -288,6 +288,25 @@ class UnknownOutboxMessage(SxshError, LookupError):
         super().__init__(N_("No message {outbox_id} in the outbox. See: sxsh-flow outbox list"), outbox_id=outbox_id)
 
 
+class MessageNeverBuilt(SxshError):
+    """``outbox retry`` of a message that could not be built: it has no bytes to send again."""
+
+    exit_code = 4
+    http_status = 409
+
+    def __init__(self, outbox_id: int, reason: str) -> None:
+        self.outbox_id = outbox_id
+        self.reason = reason
+        super().__init__(
+            N_(
+                "Message {outbox_id} could not be built ({reason}), so there is nothing to send again. Fix the "
+                "agency's contacts (sxsh-flow agencies import): the messages written after that reach them."
+            ),
+            outbox_id=outbox_id,
+            reason=reason,
+        )
+
+
 class UnknownSubmission(SxshError, LookupError):
     exit_code = 2
     http_status = 404

@@ -56,7 +56,7 @@ class JobEnvironment:
             return report_url(secret, settings.base_url, run_id, cycle_label, now=now)
 
         return cls(
-            store=store or Store(settings.database_url),
+            store=store or Store(settings.database_url, private_folders=settings.private_folders),
             mailing=Mailing(
                 writer=EMAIL_WRITER,
                 language=settings.language,

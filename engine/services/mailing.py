@@ -35,6 +35,7 @@ from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskR
 from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
 from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys
+from sxsh_flow.engine.services.outbox_failures import record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import PlanRunState
 from sxsh_flow.engine.time_policy import TimePolicy
@@ -216,11 +217,13 @@ class RunMail:
     ) -> None:
         """Queue ``messages`` in the plan's office hours (a dry run only says what is new).
 
-        Each message is built here first, dry run or not: one that cannot be built is left out with
-        a problem line, and never stops the others (issue 12: one address stopped every reminder).
+        Each message is built here first, dry run or not. One that cannot be built never stops the
+        others (issue 12: one address stopped every reminder): it gets a problem line and, unless in
+        a dry run, a FAILED row in the outbox with why, under its key, so a second run records it once.
         """
         built: dict[str, EmailMessage] = {}
         sendable = []
+        unbuilt: list[tuple[OutgoingMessage, str]] = []
         for message in messages:
             try:
                 built[message.message_id] = self.mailing.writer.compose(
@@ -229,7 +232,8 @@ class RunMail:
                 )  # fmt: skip
             except ValueError as exc:
                 agency = self.agencies.get(message.agency_id) if message.agency_id is not None else None
-                self.problems.append(f"{agency.code if agency else '-'}: {message.kind} not queued: {exc}")
+                self.problems.append(f"{agency.code if agency else '-'}: {message.kind} cannot be sent: {exc}")
+                unbuilt.append((message, str(exc)))
                 continue
             sendable.append(message)
         summary.problems.extend(dict.fromkeys(self.problems))
@@ -254,6 +258,7 @@ class RunMail:
             summary.already_queued += len(known)
             summary.queued.extend(m for m in messages if m.dedup_key not in known)
             return
+        record_unbuilt(self.session, unbuilt, now=now, actor=actor)
         created = queue_messages(
             self.session,
             messages,

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
-from sxsh_flow.engine.states import OUTBOX, OutboxState
+from sxsh_flow.engine.states import OUTBOX
 from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
-from sxsh_flow.errors import UnknownOutboxMessage
+from sxsh_flow.errors import MessageNeverBuilt, UnknownOutboxMessage
 
 # How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
 SMTP_POLICY = email_policy.SMTP
@@ -153,6 +153,17 @@ def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_befo
         sent_at=now, language=message.language,
     )  # fmt: skip
     return {
+        **message_columns(message),
+        "raw": email.as_bytes(policy=SMTP_POLICY),
+        "queued_at": now,
+        "next_attempt_at": not_before,
+        "attempts": 0,
+    }
+
+
+def message_columns(message: OutgoingMessage) -> dict[str, object]:
+    """The columns a row takes from its message, built or not."""
+    return {
         "dedup_key": message.dedup_key,
         "kind": message.kind,
         "plan_run_id": message.plan_run_id,
@@ -165,10 +176,6 @@ def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_befo
         "cc": _addresses(message.cc),
         "subject": message.rendered.subject,
         "reason": message.reason,
-        "raw": email.as_bytes(policy=SMTP_POLICY),
-        "queued_at": now,
-        "next_attempt_at": not_before,
-        "attempts": 0,
     }
 
 
@@ -349,10 +356,16 @@ def _per_recipient(row: OutboxMessage, outcome: Outcome) -> tuple[Move, str]:
 
 
 def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> OutboxMessage:
-    """Send a failed or waiting message again at once (after the coordinator fixed the address)."""
+    """Send a failed or waiting message again at once (after the coordinator fixed the address).
+
+    A message that could not be built is refused with why (``MessageNeverBuilt``): it has no bytes,
+    and what it said is not kept to build it again.
+    """
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise UnknownOutboxMessage(outbox_id)
+    if not row.raw:  # never built (``outbox_failures.record_unbuilt``): there are no bytes to send
+        raise MessageNeverBuilt(outbox_id, row.last_error or "")
     fire(session, row, "requeue", actor=actor, now=now, reason="requeued by hand")
     row.next_attempt_at = now
     row.refused = {}  # every refusal is tried again; who has the message does not get it twice
@@ -381,11 +394,3 @@ def outbox_counts(session: Session) -> dict[str, int]:
         str(state): count
         for state, count in session.execute(select(OutboxMessage._state, func.count()).group_by(OutboxMessage._state))
     }
-
-
-def refused_recipients(session: Session) -> int:
-    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
-    waiting = session.scalars(
-        select(OutboxMessage.refused).where(OutboxMessage.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
-    )
-    return sum(len(refused) for refused in waiting)

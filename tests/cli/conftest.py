@@ -55,7 +55,7 @@ Cli = Callable[..., Result]
 @pytest.fixture
 def sxsh_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     home = tmp_path / "sxsh-home"
-    home.mkdir()
+    home.mkdir(mode=0o700)  # as sxsh-flow makes it: a home others can read is tightened, with a word
     monkeypatch.setenv("SXSH_HOME", str(home))
     for name in ("SXSH_NOW", "SXSH_DATABASE_URL", "SXSH_LANG", "SXSH_SMTP_URL", "SXSH_MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)

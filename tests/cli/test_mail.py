@@ -6,6 +6,8 @@ import email
 import email.policy
 from pathlib import Path
 
+import pytest
+
 from .conftest import Cli
 
 
@@ -107,3 +109,30 @@ def test_a_broken_smtp_url_is_a_clear_configuration_error(cli: Cli, monkeypatch:
     result = cli("--now", "2016-09-01", "start", "plan-2016-2020")
     assert result.code == 78
     assert "secret" not in result.err
+
+
+def test_a_message_that_cannot_be_built_is_listed_failed_counted_by_status_and_not_retried(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A sender address the mail path cannot send from (SMTPUTF8): no letter can be built.
+    monkeypatch.setenv("SXSH_MAIL_FROM", "thư.ký@sct.haiduong.example")
+    cli("--now", "2016-11-21", "start", "plan-2016-2020", "--no-send")
+
+    preview = cli("--now", "2016-12-01", "remind", "--dry-run", "--json").json()
+    assert preview["queued"] == []
+    assert preview["problems"]
+    assert all("cannot be sent" in p for p in preview["problems"])
+    assert cli("--now", "2016-12-01", "outbox", "list", "--json").json()["counts"] == {"failed": 18}
+
+    listing = cli("--now", "2016-12-01", "outbox", "list")
+    assert "failed: 18" in listing.out
+    assert "thư.ký@sct.haiduong.example" in listing.out  # the error column says why
+    assert cli("--now", "2016-12-01", "status", "--json").json()["failed_messages"] == 18
+    assert "18 thư bị lỗi, sẽ không được gửi" in cli("--now", "2016-12-01", "status").out
+
+    first = cli("--now", "2016-12-01", "outbox", "list", "--json").json()["messages"][0]
+    retried = cli("--now", "2016-12-01", "outbox", "retry", str(first["id"]), "--no-send")
+    assert retried.code == 4
+    assert str(first["id"]) in retried.err
+    assert "agencies import" in retried.err
+    assert cli("--now", "2016-12-01", "outbox", "list", "--json").json()["counts"] == {"failed": 18}

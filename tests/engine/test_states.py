@@ -115,7 +115,7 @@ EXPECTED_CREATIONS: dict[str, dict[str, StrEnum]] = {
     "plan_run": {"create": PlanRunState.ACTIVE},
     "cycle": {"create": CycleState.SCHEDULED, "pass_over": CycleState.NOT_COLLECTED},
     "task_run": {"create": TaskRunState.SCHEDULED},
-    "outbox_message": {"create": OutboxState.QUEUED},
+    "outbox_message": {"create": OutboxState.QUEUED, "refuse": OutboxState.FAILED},
     "submission": {"create": SubmissionState.DRAFT},
     "extension_request": {"create": ExtensionState.PENDING},
     "scheduled_run": {"claim": ScheduledRunState.RUNNING, "skip": ScheduledRunState.SKIPPED},

@@ -1,6 +1,6 @@
 """The standing adversarial suites: Hypothesis properties of what outsiders type or write.
 
-Each suite keeps its example count modest (``max_examples`` 100–300, no deadline) so the tier runs
+Each suite keeps its example count modest (``max_examples`` 100–500, no deadline) so the tier runs
 in well under a minute; raise ``HYPOTHESIS_PROFILE=deep`` for a longer hunt.
 """
 

@@ -19,7 +19,8 @@ from sxsh_flow.agencies.directory import Directory, DirectorySpec
 from sxsh_flow.agencies.kinds import PROVINCE_SEPARATOR, split_reference
 from sxsh_flow.agencies.registry import Registry
 from sxsh_flow.datafile import LoadedDocument, as_date, read_yaml, validate_document
-from sxsh_flow.errors import InvalidDirectory, Problem, UnknownProvince
+from sxsh_flow.errors import UnknownProvince
+from sxsh_flow.problems import InvalidDirectory, Problem
 
 _Path = tuple[int | str, ...]
 

@@ -57,7 +57,7 @@ def import_agencies(
     from sxsh_flow.agencies.loader import builtin_history, load_directory_file
     from sxsh_flow.cli.context import AppContext
     from sxsh_flow.engine.services.directory_import import import_directories
-    from sxsh_flow.errors import InvalidDirectory
+    from sxsh_flow.problems import InvalidDirectory
 
     app_context: AppContext = ctx.obj
     said = app_context.words

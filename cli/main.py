@@ -75,7 +75,8 @@ def execute(argv: Sequence[str] | None = None) -> int:
     Typer reports usage mistakes itself (exit 2); every SxshError becomes one line on stderr,
     with the problems of a data file listed below it, and the error's exit code.
     """
-    from sxsh_flow.errors import InvalidDataFile, SxshError
+    from sxsh_flow.errors import SxshError
+    from sxsh_flow.problems import InvalidDataFile
 
     try:
         app(args=list(argv) if argv is not None else None, prog_name="sxsh-flow")

@@ -73,7 +73,7 @@ def read_plan_inputs(
 def read_directories(files: list[Path]) -> tuple[Directory, ...]:
     """Every file loaded, or one error listing the problems of all the broken ones, each with its line."""
     from sxsh_flow.agencies.loader import load_directory_file
-    from sxsh_flow.errors import InvalidDirectory, Problem
+    from sxsh_flow.problems import InvalidDirectory, Problem
 
     directories: list[Directory] = []
     broken: list[str] = []

@@ -221,7 +221,7 @@ def validate(
 ) -> None:
     """Check a plan file and list EVERY problem with its line and a hint (exit 65 if any)."""
     from sxsh_flow.engine.plan_file import load_plan_file
-    from sxsh_flow.errors import InvalidPlan
+    from sxsh_flow.problems import InvalidPlan
 
     try:
         loaded = load_plan_file(file)

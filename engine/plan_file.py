@@ -19,7 +19,7 @@ from typing import Any
 
 from sxsh_flow.datafile import LoadedDocument, as_date, read_text, read_yaml, validate_document
 from sxsh_flow.engine.spec import DEFAULT_ANNUAL_CUTOFF, MONTH_DAY_PATTERN, Cadence, Cutoff, PlanSpec
-from sxsh_flow.errors import InvalidPlan, Problem
+from sxsh_flow.problems import InvalidPlan, Problem
 
 _Path = tuple[int | str, ...]
 

@@ -27,11 +27,9 @@ from sxsh_flow.reports.model import (
     IndicatorResult,
     LateUnit,
     WorkVolumeRow,
-    assess,
-    effective_target,
     percentage,
-    target_until,
 )
+from sxsh_flow.reports.verdicts import assess, effective_target, target_until
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def indicator_results(
     Ratios are the sum of the numerators over the sum of the denominators (over agencies, tasks and
     cycles); sums add up; a level ("latest") takes each agency's latest cycle and adds the agencies.
     ``duties`` come in cycle order, as the service gives them. ``year`` is the report's (last) year,
-    which picks the stage of a staged target (see ``model.assess``).
+    which picks the stage of a staged target (see ``verdicts.assess``).
     """
     reported = {code for task in spec.tasks for code in task.report.indicators}
     counted = [duty for duty in duties if duty.values is not None]

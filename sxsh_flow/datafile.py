@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sxsh_flow.errors import Problem
+from sxsh_flow.problems import Problem
 
 Model = TypeVar("Model", bound=BaseModel)
 Location = tuple[int | str, ...]

@@ -4,13 +4,12 @@ Each error carries an English message (a msgid of the ``base`` catalogue) and th
 and says what to do next; ``message(language)`` reads it in the reader's language through
 ``words(language)``, so the Vietnamese lives in the catalogue beside every other word. The CLI maps
 ``exit_code``; the web app maps ``http_status``. Nothing else in the code base formats an error for
-a person.
+a person. The problems of a data file, and the error that lists them, are in ``sxsh_flow.problems``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -96,51 +95,6 @@ class StoreUnavailable(SxshError):
             url=url,
             reason=reason,
         )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a data file, with where it is and how to fix it."""
-
-    source: str
-    path: str
-    line: int | None
-    message: str
-    hint: str = ""
-
-    def place(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line is not None else self.source
-        return f"{where}: {self.path}" if self.path else where
-
-    def __str__(self) -> str:
-        text = f"{self.place()}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
-
-
-class InvalidDataFile(SxshError):
-    """A plan file or agency directory has problems; every one of them is listed."""
-
-    exit_code = 65  # EX_DATAERR
-
-    def __init__(self, source: str, problems: Sequence[Problem], what: str) -> None:
-        self.source = source
-        self.problems = tuple(problems)
-        super().__init__(
-            N_("{what} {source} has {count} problem(s); nothing was written."),
-            what=Phrase(what),
-            source=source,
-            count=len(self.problems),
-        )
-
-
-class InvalidPlan(InvalidDataFile):
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        super().__init__(source, problems, N_("Plan file"))
-
-
-class InvalidDirectory(InvalidDataFile):
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        super().__init__(source, problems, N_("Agency directory"))
 
 
 def _listing(known: Sequence[str]) -> str:

@@ -20,7 +20,7 @@ from sxsh_flow.engine.models import DirectoryChange
 from sxsh_flow.engine.services.agencies import ImportSummary, import_directory, load_registry
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary
 from sxsh_flow.engine.services.succession import Succession, follow_calendar, follow_directory
-from sxsh_flow.errors import InvalidDirectory, Problem
+from sxsh_flow.problems import InvalidDirectory, Problem
 
 
 @dataclass(frozen=True)

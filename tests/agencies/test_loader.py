@@ -19,7 +19,7 @@ import yaml
 from sxsh_flow.agencies.directory import ContactRole, Directory
 from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.agencies.loader import CSV_COLUMNS, load_directory_file, load_directory_text
-from sxsh_flow.errors import InvalidDataFile, InvalidDirectory, Problem
+from sxsh_flow.problems import InvalidDataFile, InvalidDirectory, Problem
 
 Row = dict[str, str]
 

@@ -6,16 +6,8 @@ from datetime import date
 
 import pytest
 
-from sxsh_flow.errors import (
-    ConfigurationError,
-    InvalidPlan,
-    NoAgencyForTask,
-    Phrase,
-    PlanAlreadyStarted,
-    Problem,
-    SxshError,
-    UnknownAgency,
-)
+from sxsh_flow.errors import ConfigurationError, NoAgencyForTask, Phrase, PlanAlreadyStarted, SxshError, UnknownAgency
+from sxsh_flow.problems import InvalidPlan, Problem
 from sxsh_flow.words import N_
 
 

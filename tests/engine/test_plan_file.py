@@ -18,7 +18,8 @@ import yaml
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.datafile import format_path
 from sxsh_flow.engine.plan_file import LoadedPlan, check_plan_text, content_hash, load_plan_file, load_plan_text
-from sxsh_flow.errors import InvalidDataFile, InvalidPlan, Problem, UnknownPlan
+from sxsh_flow.errors import UnknownPlan
+from sxsh_flow.problems import InvalidDataFile, InvalidPlan, Problem
 from sxsh_flow.workflows import builtin_plan_keys, load_builtin_plan, resolve_plan
 
 SOURCE = "plan.yaml"

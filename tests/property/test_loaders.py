@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sxsh_flow.agencies.loader import load_directory_text
 from sxsh_flow.engine.plan_file import load_plan_text
-from sxsh_flow.errors import InvalidDirectory, InvalidPlan
+from sxsh_flow.problems import InvalidDirectory, InvalidPlan
 
 PLAN_TEXT = (resources.files("sxsh_flow.workflows") / "plans" / "plan-2016-2020.yaml").read_text(encoding="utf-8")
 DIRECTORY_TEXT = (resources.files("sxsh_flow.agencies") / "directories" / "hai-duong.yaml").read_text(encoding="utf-8")

@@ -20,9 +20,7 @@ from sxsh_flow.reports.model import (
     DocumentHeader,
     FundingRow,
     IndicatorResult,
-    assess,
     figures,
-    judge,
     percentage,
 )
 from sxsh_flow.reports.sums import (
@@ -35,6 +33,7 @@ from sxsh_flow.reports.sums import (
     timeliness,
     work_volume,
 )
+from sxsh_flow.reports.verdicts import assess, judge
 from sxsh_flow.workflows import load_builtin_plan
 
 SPEC = load_builtin_plan("plan-2016-2020").spec

@@ -1,13 +1,12 @@
 """The agency directory format: a province's agencies, their validity periods, successors, contacts.
 
 Agencies change over time (the 2025 mergers of departments, the end of the district level): an
-agency has a validity period and successors, and ``Directory.resolve`` answers "who does this on
-that day", following successors when an agency no longer exists.
+agency has a validity period and successors. Who does a duty on a given day, following successors
+across provinces, is ``agencies.registry.Registry``'s one answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -18,7 +17,6 @@ from sxsh_flow.addresses import UnsendableAddress, sendable_address
 from sxsh_flow.agencies.kinds import (
     AGENCY_CODE_PATTERN,
     AGENCY_REFERENCE_PATTERN,
-    KIND_SELECTOR_PREFIX,
     PROVINCE_CODE_PATTERN,
     AgencyKind,
     ProvinceKind,
@@ -106,7 +104,7 @@ class DirectorySpec(_Frozen):
 
 
 class Directory:
-    """A province's agencies, queried by code, kind and date."""
+    """A province's agencies, by code (``Registry`` reads several together to say who holds a duty)."""
 
     def __init__(self, province: Province, agencies: tuple[Agency, ...]) -> None:
         self.province = province
@@ -118,25 +116,3 @@ class Directory:
 
     def get(self, code: str) -> Agency | None:
         return self._by_code.get(code)
-
-    def resolve(self, selector: str, on: date) -> list[Agency]:
-        """The agencies a plan selector names on ``on``; successors stand in for dissolved ones.
-
-        Returns an empty list when nothing answers to the selector on that day.
-        """
-        if selector.startswith(KIND_SELECTOR_PREFIX):
-            kind = AgencyKind(selector.removeprefix(KIND_SELECTOR_PREFIX))
-            return [a for a in self.agencies if a.kind is kind and a.valid_on(on)]
-        return list(self._successors_on(selector, on, seen=set()))
-
-    def _successors_on(self, code: str, on: date, seen: set[str]) -> Iterator[Agency]:
-        # A successor in another province (PROVINCE:CODE) is not found here: ``Registry`` follows it.
-        agency = self._by_code.get(code)
-        if agency is None or code in seen:
-            return
-        seen.add(code)
-        if agency.valid_on(on):
-            yield agency
-        elif agency.valid_to is not None and agency.valid_to < on:
-            for successor in agency.successors:
-                yield from self._successors_on(successor, on, seen)

@@ -19,6 +19,7 @@ import yaml
 from sxsh_flow.agencies.directory import ContactRole, Directory
 from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.agencies.loader import CSV_COLUMNS, load_directory_file, load_directory_text
+from sxsh_flow.agencies.registry import Registry
 from sxsh_flow.problems import InvalidDataFile, InvalidDirectory, Problem
 
 Row = dict[str, str]
@@ -347,7 +348,8 @@ def test_csv_successors_are_separated_by_semicolons(write_csv: Callable[..., Pat
     assert skhdt is not None
     assert skhdt.successors == ("STC", "SCT")
     assert skhdt.valid_to == date(2025, 2, 28)
-    assert [agency.code for agency in loaded.resolve("SKHDT", date(2025, 5, 1))] == ["STC", "SCT"]
+    holders = Registry([loaded]).holders("SKHDT", loaded.province.code, date(2025, 5, 1))
+    assert [holder.agency.code for holder in holders] == ["STC", "SCT"]
 
 
 def test_a_csv_saved_by_a_spreadsheet_with_a_byte_order_mark_loads(

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from sxsh_flow.agencies.loader import builtin_directory
+from sxsh_flow.agencies.registry import Registry
 from sxsh_flow.datafile import format_path
 from sxsh_flow.engine.plan_file import LoadedPlan, check_plan_text, content_hash, load_plan_file, load_plan_text
 from sxsh_flow.errors import UnknownPlan
@@ -115,13 +116,13 @@ def test_the_builtin_plan_assigns_tasks_to_every_agency_of_the_hai_duong_plan(bu
 
 
 def test_the_builtin_plan_names_only_agencies_of_the_builtin_directory(builtin: LoadedPlan) -> None:
-    directory = builtin_directory(builtin.spec.province)
+    registry = Registry([builtin_directory(builtin.spec.province)])
     spec = builtin.spec
     selectors = {spec.lead, spec.reporting.recipient}
     for task in spec.tasks:
         selectors |= {*task.lead, *task.partners, spec.recipient_of(task)}
     effective = spec.effective_from or date(spec.period.first_year, 1, 1)
-    unanswered = sorted(selector for selector in selectors if not directory.resolve(selector, effective))
+    unanswered = sorted(s for s in selectors if not registry.holders(s, spec.province, effective))
     assert unanswered == []
 
 

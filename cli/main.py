@@ -23,6 +23,7 @@ from sxsh_flow.cli import runs as runs_commands
 from sxsh_flow.cli import serve as serve_commands
 from sxsh_flow.cli import simulate as simulate_commands
 from sxsh_flow.cli import submissions as submissions_commands
+from sxsh_flow.words import words
 
 app = typer.Typer(
     name="sxsh-flow",
@@ -72,23 +73,38 @@ def main(
 def execute(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` and return its exit code.
 
-    Typer reports usage mistakes itself (exit 2); every SxshError becomes one line on stderr,
+    The command speaks the language of SXSH_LANG (``cli/speech.py``): help, usage and usage mistakes
+    (exit 2) come from the catalogues like every other word; every SxshError becomes one line on stderr,
     with the problems of a data file listed below it, and the error's exit code.
     """
+    from typer._click import exceptions as click_errors
+
+    from sxsh_flow.cli.speech import show_usage_error, speak
     from sxsh_flow.errors import SxshError
     from sxsh_flow.problems import InvalidDataFile
 
+    language = _language()
+    command = typer.main.get_command(app)
+    speak(command, language)
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="sxsh-flow")
+        result = command.main(
+            args=list(argv) if argv is not None else sys.argv[1:], prog_name="sxsh-flow", standalone_mode=False
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except click_errors.ClickException as error:
+        show_usage_error(error, language)
+        return error.exit_code
+    except typer.Abort:
+        typer.echo(words(language).gettext("Aborted."), err=True)
+        return 1
     except SxshError as error:
         typer.echo(f"sxsh-flow: {error.message(_language())}", err=True)
         if isinstance(error, InvalidDataFile):
             for problem in error.problems:
                 typer.echo(f"  {problem}", err=True)
         return error.exit_code
-    return 0
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0  # typer.Exit(code)
 
 
 def run() -> None:

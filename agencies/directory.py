@@ -21,6 +21,8 @@ from sxsh_flow.agencies.kinds import (
     AgencyKind,
     ProvinceKind,
 )
+from sxsh_flow.problems import Saying
+from sxsh_flow.words import N_
 
 DIRECTORY_FORMAT = 1
 
@@ -49,7 +51,9 @@ class Contact(_Frozen):
         try:
             return sendable_address(value).normalized
         except UnsendableAddress as refused:
-            raise ValueError(f"'{value}' is not a usable email address: {refused.reason}") from refused
+            raise ValueError(
+                Saying(N_("'{value}' is not a usable email address: {reason}"), value=value, reason=refused.reason)
+            ) from refused
 
 
 class Agency(_Frozen):

@@ -77,6 +77,9 @@ def list_agencies(
     said = app_context.words
     if sample:
         typer.echo(said.gettext("The store holds no directory; this is the bundled SAMPLE (not imported):"))
+    from sxsh_flow.agencies.kinds import AgencyKind
+    from sxsh_flow.engine.labels import code_label
+
     typer.echo(
         table(
             [
@@ -86,7 +89,16 @@ def list_agencies(
                 said.gettext("Valid"),
                 said.gettext("Name"),
             ],
-            [[r.province, r.code, r.kind, _validity(r, said), shorten(r.name, 60)] for r in rows],
+            [
+                [
+                    r.province,
+                    r.code,
+                    code_label(AgencyKind, r.kind, said.language),
+                    _validity(r, said),
+                    shorten(r.name, 60),
+                ]
+                for r in rows
+            ],
             indent=0,
         )
     )

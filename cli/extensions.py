@@ -61,6 +61,8 @@ def extensions_list(
     if as_json:
         emit_json({"extensions": rows})
         return
+    from sxsh_flow.engine.labels import state_label
+
     said = app_context.words
     if not rows:
         typer.echo(said.gettext("No extension requests."))
@@ -83,7 +85,7 @@ def extensions_list(
                     r.task_key,
                     said.date(r.due_on),
                     said.date(r.proposed_until),
-                    r.state,
+                    state_label(ExtensionState(r.state), said.language),
                     shorten(r.reason, 50),
                 ]
                 for r in rows
@@ -110,6 +112,7 @@ class ExtensionListing:
 
 def _decide(ctx: typer.Context, request: int, *, approve: bool, until: str | None, comment: str, no_send: bool) -> None:
     from sxsh_flow.cli.mail import send_due
+    from sxsh_flow.engine.labels import state_label
     from sxsh_flow.engine.services.extensions import decide_extension
 
     app_context: AppContext = ctx.obj
@@ -127,12 +130,14 @@ def _decide(ctx: typer.Context, request: int, *, approve: bool, until: str | Non
         )
         said = app_context.words
         if decided.granted_until is None:
-            message = said.gettext("Request #{request}: {state}", request=request, state=decided.state.value)
+            message = said.gettext(
+                "Request #{request}: {state}", request=request, state=state_label(decided.state, app_context.language)
+            )
         else:
             message = said.gettext(
                 "Request #{request}: {state}; new deadline {until}",
                 request=request,
-                state=decided.state.value,
+                state=state_label(decided.state, app_context.language),
                 until=said.date(decided.granted_until),
             )
     typer.echo(message)

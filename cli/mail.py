@@ -63,6 +63,9 @@ def report_sending(app_context: AppContext, summary: DispatchSummary, where: str
 
 
 def print_notices(app_context: AppContext, summary: NoticeSummary, *, dry_run: bool) -> None:
+    from sxsh_flow.engine.labels import code_label
+    from sxsh_flow.engine.message import MessageKind
+
     said = app_context.words
     verb = (
         said.gettext("Would queue {count} message(s)") if dry_run else said.gettext("Queued {count} message(s)")
@@ -83,7 +86,14 @@ def print_notices(app_context: AppContext, summary: NoticeSummary, *, dry_run: b
         typer.echo(
             table(
                 [said.gettext("Kind"), said.gettext("To"), said.gettext("Subject")],
-                [[m.kind, ", ".join(a.email for a in m.to), shorten(m.rendered.subject, 70)] for m in summary.queued],
+                [
+                    [
+                        code_label(MessageKind, m.kind, said.language),
+                        ", ".join(a.email for a in m.to),
+                        shorten(m.rendered.subject, 70),
+                    ]
+                    for m in summary.queued
+                ],
             )
         )
     for problem in summary.problems:
@@ -224,8 +234,13 @@ def outbox_list(
             }
         )
         return
+    from sxsh_flow.engine.labels import code_label
+    from sxsh_flow.engine.states import OutboxState
+
+    language = app_context.language
     typer.echo(
-        ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or app_context.words.gettext("The outbox is empty.")
+        ", ".join(f"{code_label(OutboxState, k, language)}: {v}" for k, v in sorted(counts.items()))
+        or app_context.words.gettext("The outbox is empty.")
     )
     if rows:
         typer.echo(
@@ -240,7 +255,7 @@ def outbox_list(
                 [
                     [
                         str(r.id),
-                        r.state.value,
+                        code_label(OutboxState, r.state, language),
                         str(r.attempts),
                         shorten(", ".join(a["email"] for a in r.to), 40),
                         shorten(r.last_error or r.subject, 60),

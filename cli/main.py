@@ -102,7 +102,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
         typer.echo(f"sxsh-flow: {error.message(_language())}", err=True)
         if isinstance(error, InvalidDataFile):
             for problem in error.problems:
-                typer.echo(f"  {problem}", err=True)
+                typer.echo(f"  {problem.said(language)}", err=True)
         return error.exit_code
     return result if isinstance(result, int) and not isinstance(result, bool) else 0  # typer.Exit(code)
 

@@ -101,6 +101,8 @@ def show(
             }
         )
         return
+    from sxsh_flow.engine.labels import selector_label, state_label
+
     said = _words(ctx)
     typer.echo(f"{spec.key} ({spec.version}) · {spec.title}")
     documents = [
@@ -114,7 +116,7 @@ def show(
             first=spec.period.first_year,
             last=spec.period.last_year,
             province=spec.province,
-            lead=spec.lead,
+            lead=selector_label(spec.lead, said.language),
         )
     )
     typer.echo(said.gettext("Content hash: {hash}", hash=loaded.content_hash[:16]))
@@ -129,7 +131,12 @@ def show(
                     said.gettext("Name"),
                 ],
                 [
-                    [i.code, _target_text(i.target, i.unit, said), i.aggregation.value, shorten(i.name, 70)]
+                    [
+                        i.code,
+                        _target_text(i.target, i.unit, said),
+                        state_label(i.aggregation, said.language),
+                        shorten(i.name, 70),
+                    ]
                     for i in spec.indicators
                 ],
             )
@@ -145,7 +152,13 @@ def show(
                 said.gettext("Title"),
             ],
             [
-                [t.key, ", ".join(t.lead), ", ".join(t.partners), t.cadence.value, shorten(t.title, 60)]
+                [
+                    t.key,
+                    ", ".join(selector_label(s, said.language) for s in t.lead),
+                    ", ".join(selector_label(s, said.language) for s in t.partners),
+                    state_label(t.cadence, said.language),
+                    shorten(t.title, 60),
+                ]
                 for t in spec.tasks
             ],
         )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Annotated
 
 import typer
 
-from sxsh_flow.cli.output import emit_json, shorten, table
+from sxsh_flow.cli.output import emit_json, terminal_width, wrapped
 from sxsh_flow.cli.plan_inputs import DirectoryFiles, PlanFile, PlanKey, Province, imported_line, read_plan_inputs
 
 
@@ -145,29 +144,31 @@ def status(
 ) -> None:
     """Show, per cycle and agency, each task run's state and deadline, and what is overdue."""
     from sxsh_flow.cli.context import AppContext
+    from sxsh_flow.cli.status_view import print_status
     from sxsh_flow.engine.clock import local_date
-    from sxsh_flow.engine.labels import state_label
     from sxsh_flow.engine.services.outbox_failures import failed_messages, refused_recipients
-    from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, failing_jobs, run_status
-    from sxsh_flow.engine.time_policy import days_in_words
+    from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, agency_name, failing_jobs, run_status
     from sxsh_flow.errors import UnknownAgency
     from sxsh_flow.workflows.job_alarm import failing_lines
 
     app_context: AppContext = ctx.obj
     now = app_context.now()
     today = local_date(now)
+    code = agency.upper() if agency is not None else None
     with app_context.store.session() as session:
         runs: list[RunStatus] = run_status(session, today=today, run_id=run)
         failing = failing_jobs(session)
         refused = refused_recipients(session)
         failed = failed_messages(session)
-    if agency is not None and not any(t.agency_code == agency.upper() for r in runs for t in r.task_runs):
-        raise UnknownAgency(agency.upper())
+        holds_nothing = code is not None and not any(t.agency_code == code for r in runs for t in r.task_runs)
+        name = agency_name(session, code) if code is not None and holds_nothing else None
+    if code is not None and holds_nothing and name is None:
+        raise UnknownAgency(code)
 
     def keep(row: TaskRunStatus) -> bool:
         return (
             (cycle is None or row.cycle == cycle)
-            and (agency is None or row.agency_code == agency.upper())
+            and (code is None or row.agency_code == code)
             and (not overdue or row.overdue)
         )
 
@@ -196,90 +197,8 @@ def status(
         )
         return
     said = app_context.words
-    language = app_context.language
-    for line in failing_lines(failing, language):  # first: what stops the plan from running
-        typer.echo(line)
-    if not runs:
-        typer.echo(said.gettext("No plan has been started. Begin with: sxsh-flow start plan-2016-2020"))
+    if code is not None and holds_nothing:
+        message = said.gettext("Agency {code} ({name}) holds no task in these plan runs.", code=code, name=name or "")
+        typer.echo(wrapped(message, terminal_width()))
         return
-    if refused:
-        typer.echo(
-            said.ngettext(
-                "{count} recipient refused by the mail server: see sxsh-flow outbox list",
-                "{count} recipients refused by the mail server: see sxsh-flow outbox list",
-                refused,
-            )
-        )
-    if failed:
-        typer.echo(
-            said.ngettext(
-                "{count} message failed and will not be sent: see sxsh-flow outbox list --state failed",
-                "{count} messages failed and will not be sent: see sxsh-flow outbox list --state failed",
-                failed,
-            )
-        )
-    for run_status_ in runs:
-        typer.echo(
-            f"#{run_status_.id} {run_status_.plan_key} ({run_status_.plan_version}) · "
-            + said.gettext("province {province}", province=run_status_.province)
-            + f" · {state_label(run_status_.state, language)}"
-        )
-        typer.echo(f"  {run_status_.plan_title}")
-        rows = [t for t in run_status_.task_runs if keep(t)]
-        counts: dict[str, int] = defaultdict(int)
-        for row in rows:
-            counts[state_label(row.state, language)] += 1
-        summary = f" ({', '.join(f'{n} {label}' for label, n in counts.items())})" if counts else ""
-        late = sum(1 for row in rows if row.overdue)
-        typer.echo(
-            "  "
-            + said.gettext(
-                "On {day}: {count} task runs{summary}; {late} overdue.",
-                day=said.date(today),
-                count=len(rows),
-                summary=summary,
-                late=late,
-            )
-        )
-        for cycle_status in run_status_.cycles:
-            in_cycle = [row for row in rows if row.cycle == cycle_status.label]
-            if not in_cycle:
-                continue
-            typer.echo("")
-            typer.echo(
-                "  "
-                + said.gettext(
-                    "Cycle {cycle} · {state} · cut-off {cutoff_start}–{cutoff_end} · opens {opens} · due {due} · "
-                    "closes {closes}",
-                    cycle=cycle_status.label,
-                    state=state_label(cycle_status.state, language),
-                    cutoff_start=said.date(cycle_status.cutoff_start),
-                    cutoff_end=said.date(cycle_status.cutoff_end),
-                    opens=said.date(cycle_status.opens_on),
-                    due=said.date(cycle_status.due_on),
-                    closes=said.date(cycle_status.closes_on),
-                )
-            )
-            in_cycle.sort(key=lambda row: (row.agency_code, row.due_on, row.task_key))
-            typer.echo(
-                table(
-                    [
-                        said.pgettext("terminal column", "Agency"),
-                        said.gettext("Task"),
-                        said.pgettext("status column", "Due"),
-                        said.gettext("State"),
-                        said.gettext("Overdue"),
-                    ],
-                    [
-                        [
-                            shorten(f"{row.agency_code} {row.agency_name}", 48),
-                            row.task_key,
-                            said.date(row.due_on),
-                            state_label(row.state, language),
-                            days_in_words(row.days_overdue, row.day_unit, app_context.language) if row.overdue else "",
-                        ]
-                        for row in in_cycle
-                    ],
-                    indent=4,
-                )
-            )
+    print_status(said, runs, keep, failing_lines(failing, app_context.language), refused, failed, today)

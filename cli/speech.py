@@ -13,12 +13,15 @@ usage error is rewritten from its kind and fields (``usage_error``), never by pa
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 from typer import rich_utils
 from typer._click import core as click_core
 from typer._click import exceptions as click_errors
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
+from sxsh_flow.datafile import pydantic_message
+from sxsh_flow.problems import said as said_in
 from sxsh_flow.words import N_, Words, translations, words
 
 # Typer's and Click's own words, marked for the catalogue (their English is the msgid).
@@ -103,7 +106,10 @@ def usage_error(error: click_errors.ClickException, said: Words) -> str:
             return said.gettext("Missing option {name}.", name=name)
         return said.gettext("Missing argument {name}.", name=name)
     if isinstance(error, click_errors.BadParameter):
-        problem = _said(error.message) or ""
+        problem = said_in(error.message, said.language)
+        cause = error.__cause__
+        if isinstance(cause, ValidationError) and cause.errors():  # Typer converts values with pydantic
+            problem = said_in(pydantic_message(cause.errors()[0]), said.language)
         if problem.startswith("Value ") and " is not a valid " in problem:
             problem = said.gettext(
                 "{value} is not a valid value.", value=problem.removeprefix("Value ").split(" is not")[0]

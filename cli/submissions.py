@@ -68,6 +68,8 @@ def submissions_list(
     if as_json:
         emit_json({"submissions": rows})
         return
+    from sxsh_flow.engine.labels import state_label
+
     said = app_context.words
     if not rows:
         typer.echo(said.gettext("No reports yet."))
@@ -91,7 +93,7 @@ def submissions_list(
                     str(r["task_key"]),
                     str(r["cycle"]),
                     str(r["version"]),
-                    str(r["state"]),
+                    state_label(SubmissionState(str(r["state"])), said.language),
                     on_time[r["on_time"]],  # type: ignore[index]
                 ]
                 for r in rows
@@ -132,6 +134,7 @@ def submissions_show(
 
 def _review(ctx: typer.Context, submission: int, *, accept: bool, comment: str, no_send: bool) -> None:
     from sxsh_flow.cli.mail import send_due
+    from sxsh_flow.engine.labels import state_label
     from sxsh_flow.engine.services.submissions import review_submission
 
     app_context: AppContext = ctx.obj
@@ -146,7 +149,7 @@ def _review(ctx: typer.Context, submission: int, *, accept: bool, comment: str, 
             mailing=app_context.mailing,
             signer=app_context.signer,
         )
-        version, state = reviewed.version, reviewed.state.value
+        version, state = reviewed.version, state_label(reviewed.state, app_context.language)
     typer.echo(
         app_context.words.gettext(
             "Report #{submission} (version {version}): {state}.", submission=submission, version=version, state=state

@@ -19,7 +19,9 @@ from typing import Any
 
 from sxsh_flow.datafile import LoadedDocument, as_date, read_text, read_yaml, validate_document
 from sxsh_flow.engine.spec import DEFAULT_ANNUAL_CUTOFF, MONTH_DAY_PATTERN, Cadence, Cutoff, PlanSpec
-from sxsh_flow.problems import InvalidPlan, Problem
+from sxsh_flow.errors import Phrase
+from sxsh_flow.problems import InvalidPlan, Problem, Saying
+from sxsh_flow.words import N_
 
 _Path = tuple[int | str, ...]
 
@@ -62,12 +64,18 @@ def load_plan_file(path: Path) -> LoadedPlan:
     try:
         text = read_text(path)
     except OSError as exc:
-        raise InvalidPlan(str(path), [Problem(str(path), "", None, f"cannot read the file: {exc.strerror}")]) from exc
+        raise InvalidPlan(
+            str(path),
+            [Problem(str(path), "", None, Saying(N_("cannot read the file: {reason}"), reason=str(exc.strerror)))],
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InvalidPlan(
-            str(path), [Problem(str(path), "", None, "the file is not UTF-8 text", "save it as UTF-8")]
+            str(path), [Problem(str(path), "", None, N_("the file is not UTF-8 text"), N_("save it as UTF-8"))]
         ) from exc
     return load_plan_text(text, str(path))
+
+
+_RATIO_PARTS = {"numerator": N_("numerator"), "denominator": N_("denominator")}
 
 
 # --- cross-field checks over the raw mapping -------------------------------------------------
@@ -79,8 +87,8 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
     if first_year is not None and last_year is not None and first_year > last_year:
         yield (
             ("period", "last_year"),
-            f"the period ends ({last_year}) before it starts ({first_year})",
-            "swap the years",
+            Saying(N_("the period ends ({last}) before it starts ({first})"), last=last_year, first=first_year),
+            N_("swap the years"),
         )
     yield from _check_month_days(data)
     yield from _check_deadline(
@@ -88,7 +96,7 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
         ("reporting", "deadline"),
     )
     indicators = _list(data.get("indicators"))
-    yield from _duplicates(indicators, "code", ("indicators",), "indicator code")
+    yield from _duplicates(indicators, "code", ("indicators",), N_("indicator code"))
     known_indicators = {
         item.get("code") for item in indicators if isinstance(item, dict) and _hashable(item.get("code"))
     }
@@ -96,7 +104,7 @@ def _cross_field_problems(document: LoadedDocument) -> Iterator[tuple[_Path, str
         if isinstance(indicator, dict):
             yield from _check_indicator(indicator, ("indicators", index), first_year, last_year)
     tasks = _list(data.get("tasks"))
-    yield from _duplicates(tasks, "key", ("tasks",), "task key")
+    yield from _duplicates(tasks, "key", ("tasks",), N_("task key"))
     for index, task in enumerate(tasks):
         if isinstance(task, dict):
             yield from _check_task(
@@ -114,8 +122,13 @@ def _check_effective_from(
     if not isinstance(effective, date) or first_year is None or last_year is None:
         return
     if not first_year - 1 <= effective.year <= last_year:
-        message = f"{effective.isoformat()} lies outside the period {first_year}–{last_year}"
-        yield ("effective_from",), message, "use a date inside the plan period"
+        message = Saying(
+            N_("{day} lies outside the period {first}–{last}"),
+            day=effective.isoformat(),
+            first=first_year,
+            last=last_year,
+        )
+        yield ("effective_from",), message, N_("use a date inside the plan period")
 
 
 def _reporting_span(data: dict[str, Any], first_year: int | None, last_year: int | None) -> tuple[date, date] | None:
@@ -161,7 +174,11 @@ def _duplicates(items: Sequence[Any], field: str, where: _Path, what: str) -> It
         value = item.get(field)
         if _hashable(value) and counts.get(value, 0) > 1:
             if value in seen:
-                yield (*where, index, field), f"duplicate {what} '{value}'", f"each {what} must be unique"
+                yield (
+                    (*where, index, field),
+                    Saying(N_("duplicate {what} '{value}'"), what=Phrase(what), value=value),
+                    Saying(N_("each {what} must be unique"), what=Phrase(what)),
+                )
             seen.add(value)
 
 
@@ -183,7 +200,11 @@ def _check_month_day(value: object, path: _Path) -> Iterator[tuple[_Path, str, s
         month, day = int(value[:2]), int(value[3:])
         date(2001, month, day)  # a common year: 02-29 would not exist in most years
     except ValueError:
-        yield path, f"'{value}' is not a day that exists every year", "use a real MM-DD such as 12-14"
+        yield (
+            path,
+            Saying(N_("'{value}' is not a day that exists every year"), value=value),
+            N_("use a real MM-DD such as 12-14"),
+        )
 
 
 def _check_deadline(deadline: object, path: _Path) -> Iterator[tuple[_Path, str, str]]:
@@ -194,7 +215,7 @@ def _check_deadline(deadline: object, path: _Path) -> Iterator[tuple[_Path, str,
     if has_offset == has_fixed:
         yield (
             path,
-            "a deadline needs exactly one of 'days_after_cutoff' or 'on_day'",
+            N_("a deadline needs exactly one of 'days_after_cutoff' or 'on_day'"),
             'e.g. days_after_cutoff: 5, or on_day: "12-20"',
         )
     yield from _check_month_day(deadline.get("on_day"), (*path, "on_day"))
@@ -206,14 +227,18 @@ def _check_indicator(
     if indicator.get("aggregation") == "ratio":
         for part in ("numerator", "denominator"):
             if not indicator.get(part):
-                yield (*path, part), f"a ratio indicator needs its {part}", f"describe what is counted as the {part}"
+                yield (
+                    (*path, part),
+                    Saying(N_("a ratio indicator needs its {part}"), part=Phrase(_RATIO_PARTS[part])),
+                    Saying(N_("describe what is counted as the {part}"), part=Phrase(_RATIO_PARTS[part])),
+                )
     target = indicator.get("target")
     if not isinstance(target, dict):
         return
     stages = _list(target.get("stages"))
     low, high = target.get("min"), target.get("max")
     if low is None and high is None and not stages:
-        yield (*path, "target"), "a target needs 'min', 'max' or both", "e.g. min: 90, or min: 8 and max: 13"
+        yield (*path, "target"), N_("a target needs 'min', 'max' or both"), N_("e.g. min: 90, or min: 8 and max: 13")
     else:
         yield from _check_range(low, high, (*path, "target"))
     yield from _check_stages(stages, (*path, "target", "stages"), first_year, last_year)
@@ -221,7 +246,7 @@ def _check_indicator(
 
 def _check_range(low: object, high: object, path: _Path) -> Iterator[tuple[_Path, str, str]]:
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        yield path, f"the range {low}–{high} is empty", "min must not exceed max"
+        yield path, Saying(N_("the range {low}–{high} is empty"), low=low, high=high), N_("min must not exceed max")
 
 
 def _check_stages(
@@ -235,7 +260,7 @@ def _check_stages(
         where = (*path, index)
         low, high = stage.get("min"), stage.get("max")
         if low is None and high is None:
-            yield where, "a stage needs 'min', 'max' or both", "e.g. {until_year: 2025, min: 70}"
+            yield where, N_("a stage needs 'min', 'max' or both"), N_("e.g. until_year: 2025, min: 70")
         yield from _check_range(low, high, where)
         year = stage.get("until_year")
         if not isinstance(year, int) or isinstance(year, bool):
@@ -243,14 +268,18 @@ def _check_stages(
         if first_year is not None and last_year is not None and not first_year <= year <= last_year:
             yield (
                 (*where, "until_year"),
-                f"{year} lies outside the period {first_year}–{last_year}",
-                "end each stage in a year of the plan",
+                Saying(N_("{day} lies outside the period {first}–{last}"), day=year, first=first_year, last=last_year),
+                N_("end each stage in a year of the plan"),
             )
         if previous is not None and year <= previous:
             yield (
                 (*where, "until_year"),
-                f"this stage ends in {year}, not after the stage before it ({previous})",
-                "list the stages in increasing years",
+                Saying(
+                    N_("this stage ends in {year}, not after the stage before it ({previous})"),
+                    year=year,
+                    previous=previous,
+                ),
+                N_("list the stages in increasing years"),
             )
         previous = year
 
@@ -265,23 +294,29 @@ def _check_task(
     due = as_date(task.get("due")) or task.get("due")
     if cadence == Cadence.ONCE.value:
         if due is None:
-            yield (*path, "cadence"), "a task done once needs its 'due' date", "add due: YYYY-MM-DD"
+            yield (*path, "cadence"), N_("a task done once needs its 'due' date"), N_("add due: YYYY-MM-DD")
         elif isinstance(due, date) and span is not None and not span[0] <= due <= span[1]:
             yield (
                 (*path, "due"),
-                (
-                    f"{due.isoformat()} lies outside the plan's reporting periods "
-                    f"({span[0].isoformat()} to {span[1].isoformat()})"
+                Saying(
+                    N_("{day} lies outside the plan's reporting periods ({start} to {end})"),
+                    day=due.isoformat(),
+                    start=span[0].isoformat(),
+                    end=span[1].isoformat(),
                 ),
-                "use a date inside one of the plan's annual cut-off periods",
+                N_("use a date inside one of the plan's annual cut-off periods"),
             )
         if task.get("deadline") is not None:
-            yield (*path, "deadline"), "a task done once has a 'due' date, not a deadline rule", "remove 'deadline'"
+            yield (
+                (*path, "deadline"),
+                N_("a task done once has a 'due' date, not a deadline rule"),
+                N_("remove 'deadline'"),
+            )
     elif due is not None:
         yield (
             (*path, "due"),
-            f"'due' is only for tasks done once; this one is {cadence}",
-            "remove 'due' or set cadence: once",
+            Saying(N_("'due' is only for tasks done once; this one is {cadence}"), cadence=cadence),
+            N_("remove 'due' or set cadence: once"),
         )
     yield from _check_deadline(task.get("deadline"), (*path, "deadline"))
     report = task.get("report")
@@ -291,8 +326,8 @@ def _check_task(
                 known = ", ".join(sorted(str(c) for c in known_indicators if c)) or "none defined"
                 yield (
                     (*path, "report", "indicators", index),
-                    f"unknown indicator '{code}'",
-                    f"known indicators: {known}",
+                    Saying(N_("unknown indicator '{code}'"), code=code),
+                    Saying(N_("known indicators: {known}"), known=known),
                 )
         yield from _duplicates(_list(report.get("fields")), "key", (*path, "report", "fields"), "field key")
     leads = _one_or_many(task.get("lead"))
@@ -300,7 +335,11 @@ def _check_task(
     for index, partner in enumerate(_one_or_many(partners)):
         if partner in leads:
             where = (*path, "partners", index) if isinstance(partners, list) else (*path, "partners")
-            yield where, f"'{partner}' is already a lead of this task", "list it once, as lead or as partner"
+            yield (
+                where,
+                Saying(N_("'{partner}' is already a lead of this task"), partner=partner),
+                N_("list it once, as lead or as partner"),
+            )
 
 
 def _check_reminders(reminders: dict[str, Any]) -> Iterator[tuple[_Path, str, str]]:
@@ -309,13 +348,17 @@ def _check_reminders(reminders: dict[str, Any]) -> Iterator[tuple[_Path, str, st
         if isinstance(days, int) and days <= 0:
             yield (
                 ("reminders", "before_due", index),
-                f"{days} is not a number of days before the deadline",
-                "use positive numbers; on_due covers the day itself",
+                Saying(N_("{days} is not a number of days before the deadline"), days=days),
+                N_("use positive numbers; on_due covers the day itself"),
             )
     if len(set(map(str, before))) != len(before):
-        yield ("reminders", "before_due"), "the same day is listed twice", "list each day once"
+        yield ("reminders", "before_due"), N_("the same day is listed twice"), N_("list each day once")
     hours = reminders.get("office_hours")
     if isinstance(hours, list) and len(hours) == 2 and all(isinstance(h, int) for h in hours):
         start, end = hours
         if not 0 <= start < end <= 24:
-            yield ("reminders", "office_hours"), f"office hours {start}–{end} are not a span of the day", "e.g. [8, 17]"
+            yield (
+                ("reminders", "office_hours"),
+                Saying(N_("office hours {start}–{end} are not a span of the day"), start=start, end=end),
+                N_("e.g. [8, 17]"),
+            )

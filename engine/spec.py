@@ -26,6 +26,8 @@ from pydantic import (
 )
 
 from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
+from sxsh_flow.problems import Saying
+from sxsh_flow.words import N_
 
 PLAN_FORMAT = 1
 
@@ -42,12 +44,19 @@ def _check_selector(value: str) -> str:
         kind = value.removeprefix(KIND_SELECTOR_PREFIX)
         if kind not in {k.value for k in AgencyKind}:
             allowed = ", ".join(KIND_SELECTOR_PREFIX + k.value for k in AgencyKind)
-            raise ValueError(f"'{value}' names no agency kind; use one of: {allowed}")
+            raise ValueError(
+                Saying(N_("'{value}' names no agency kind; use one of: {allowed}"), value=value, allowed=allowed)
+            )
         return value
     if not re.match(AGENCY_CODE_PATTERN, value):
         raise ValueError(
-            f"'{value}' is neither an agency code (capitals, digits, '-': SCT, UBND-KINHMON) "
-            f"nor a kind selector (kind:district)"
+            Saying(
+                N_(
+                    "'{value}' is neither an agency code (capitals, digits, '-': SCT, UBND-KINHMON) "
+                    "nor a kind selector (kind:district)"
+                ),
+                value=value,
+            )
         )
     return value
 

@@ -8,7 +8,7 @@ The loader never half-loads: a file with any problem yields no object at all.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -16,7 +16,8 @@ from typing import Any, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sxsh_flow.problems import Problem
+from sxsh_flow.problems import Problem, Saying
+from sxsh_flow.words import N_
 
 Model = TypeVar("Model", bound=BaseModel)
 Location = tuple[int | str, ...]
@@ -101,11 +102,11 @@ def read_yaml(text: str, source: str) -> LoadedDocument | Problem:
             source,
             "",
             line,
-            f"YAML syntax error: {exc.problem}",
-            "check indentation and quoting near this line",
+            Saying(N_("YAML syntax error: {problem}"), problem=str(exc.problem)),
+            N_("check indentation and quoting near this line"),
         )
     except yaml.YAMLError as exc:
-        return Problem(source, "", None, f"YAML error: {exc}", "")
+        return Problem(source, "", None, Saying(N_("YAML error: {error}"), error=str(exc)), "")
     return LoadedDocument(source, data, _YamlPositions(root))
 
 
@@ -133,25 +134,92 @@ def format_path(path: Sequence[int | str]) -> str:
 
 
 _HINTS: dict[str, str] = {
-    "missing": "add this field",
-    "extra_forbidden": "remove it or fix its spelling",
-    "int_parsing": "write a whole number",
-    "int_type": "write a whole number",
-    "float_parsing": "write a number, with '.' as the decimal mark",
-    "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
-    "date_parsing": "write the date as YYYY-MM-DD",
-    "date_type": "write the date as YYYY-MM-DD",
-    "enum": "use one of the listed values",
-    "literal_error": "use one of the listed values",
-    "string_pattern_mismatch": "see the allowed form in docs/",
-    "too_short": "give at least one item",
-    "bool_parsing": "write true or false",
-    "list_type": "write a list (items starting with '- ')",
-    "tuple_type": "write a list (items starting with '- ')",
-    "dict_type": "write a mapping (key: value lines)",
-    "model_type": "write a mapping (key: value lines)",
-    "string_type": "write text (quote it if it looks like a number or date)",
+    "missing": N_("add this field"),
+    "extra_forbidden": N_("remove it or fix its spelling"),
+    "int_parsing": N_("write a whole number"),
+    "int_type": N_("write a whole number"),
+    "float_parsing": N_("write a number, with '.' as the decimal mark"),
+    "date_from_datetime_parsing": N_("write the date as YYYY-MM-DD"),
+    "date_parsing": N_("write the date as YYYY-MM-DD"),
+    "date_type": N_("write the date as YYYY-MM-DD"),
+    "enum": N_("use one of the listed values"),
+    "literal_error": N_("use one of the listed values"),
+    "string_pattern_mismatch": N_("see the allowed form in docs/"),
+    "too_short": N_("give at least one item"),
+    "bool_parsing": N_("write true or false"),
+    "list_type": N_("write a list (items starting with '- ')"),
+    "tuple_type": N_("write a list (items starting with '- ')"),
+    "dict_type": N_("write a mapping (key: value lines)"),
+    "model_type": N_("write a mapping (key: value lines)"),
+    "string_type": N_("write text (quote it if it looks like a number or date)"),
 }
+
+# What pydantic found wrong, by its error type, in words of the catalogue; ``{name}`` fields come
+# from the error's ctx. A type not listed here still reads in the user's language (``_ANY_ERROR``).
+_MESSAGES: dict[str, str] = {
+    "missing": N_("this field is required"),
+    "extra_forbidden": N_("this field is not allowed here"),
+    "int_parsing": N_("a whole number is expected"),
+    "int_type": N_("a whole number is expected"),
+    "int_from_float": N_("a whole number is expected, not a fraction"),
+    "float_parsing": N_("a number is expected"),
+    "float_type": N_("a number is expected"),
+    "decimal_parsing": N_("a number is expected"),
+    "decimal_type": N_("a number is expected"),
+    "bool_parsing": N_("true or false is expected"),
+    "bool_type": N_("true or false is expected"),
+    "string_type": N_("text is expected"),
+    "string_too_short": N_("at least {min_length} character(s) are expected"),
+    "string_too_long": N_("at most {max_length} character(s) are allowed"),
+    "string_pattern_mismatch": N_("the value does not have the expected form ({pattern})"),
+    "too_short": N_("at least {min_length} item(s) are expected"),
+    "too_long": N_("at most {max_length} item(s) are allowed"),
+    "date_parsing": N_("a date is expected (YYYY-MM-DD)"),
+    "date_type": N_("a date is expected (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("a date is expected (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("a date is expected, without a time of day"),
+    "enum": N_("the value must be one of: {expected}"),
+    "literal_error": N_("the value must be one of: {expected}"),
+    "greater_than": N_("the value must be greater than {gt}"),
+    "greater_than_equal": N_("the value must be at least {ge}"),
+    "less_than": N_("the value must be less than {lt}"),
+    "less_than_equal": N_("the value must be at most {le}"),
+    "list_type": N_("a list is expected"),
+    "tuple_type": N_("a list is expected"),
+    "set_type": N_("a list is expected"),
+    "dict_type": N_("a mapping (key: value) is expected"),
+    "model_type": N_("a mapping (key: value) is expected"),
+    "model_attributes_type": N_("a mapping (key: value) is expected"),
+    "invalid_key": N_("keys must be text"),
+    "url_parsing": N_("a web address is expected"),
+}
+_ANY_ERROR = N_("this value is not accepted here ({kind})")
+
+
+def pydantic_message(error: Mapping[str, Any]) -> str:
+    """What one pydantic error (an item of ``ValidationError.errors()``) says, in any language.
+
+    By the error's ``type`` and ``ctx``, never by parsing pydantic's English. A validator of ours
+    that raised ``ValueError(Saying(...))`` is said in its own words; its plain text otherwise.
+    """
+    kind = str(error.get("type", ""))
+    context = dict(error.get("ctx") or {})
+    if kind in {"value_error", "assertion_error"}:
+        cause = context.get("error")
+        reason = cause.args[0] if isinstance(cause, Exception) and cause.args else cause
+        if isinstance(reason, Saying):
+            return reason
+        return str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind not in _MESSAGES:
+        return Saying(_ANY_ERROR, kind=kind)
+    params: dict[str, Any] = {name: value for name, value in context.items() if isinstance(value, str | int | float)}
+    if "expected" in params:
+        expected = str(params["expected"])  # pydantic writes "'a', 'b' or 'c'"
+        params["expected"] = lambda language: expected.replace("' or '", "', '")
+    try:
+        return Saying(_MESSAGES[kind], **params)
+    except (KeyError, IndexError):  # a ctx without the field the message names
+        return Saying(_ANY_ERROR, kind=kind)
 
 
 def problems_from_validation(
@@ -170,18 +238,15 @@ def problems_from_validation(
         if kind == "invalid_key" and document.boolean_keys(location[:-1]):
             # pydantic names such a key 1 or 0; show it as written and say what happened.
             location = (*location[:-1], document.boolean_keys(location[:-1])[0])
-            hint = "YAML reads a bare on/off/yes/no key as true/false: quote it, or use the field's name (on_day)"
+            hint = N_("YAML reads a bare on/off/yes/no key as true/false: quote it, or use the field's name (on_day)")
         if kind == "extra_forbidden" and known_fields is not None and location:
             candidates = known_fields(location[:-1])
             close = difflib.get_close_matches(str(location[-1]), candidates, n=1)
             if close:
-                hint = f"did you mean '{close[0]}'?"
+                hint = Saying(N_("did you mean '{name}'?"), name=close[0])
             elif candidates:
-                hint = f"allowed here: {', '.join(candidates)}"
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        problems.append(document.problem(location, message, hint))
+                hint = Saying(N_("allowed here: {fields}"), fields=", ".join(candidates))
+        problems.append(document.problem(location, pydantic_message(item), hint))
     return problems
 
 
@@ -210,7 +275,7 @@ def validate_document(
 ) -> Model | list[Problem]:
     """Validate the whole document; return the frozen model or every problem found."""
     if not isinstance(document.data, dict):
-        return [document.problem((), "the file must be a mapping at the top level", "")]
+        return [document.problem((), N_("the file must be a mapping at the top level"), "")]
     try:
         return model.model_validate(document.data, context=context)
     except ValidationError as exc:

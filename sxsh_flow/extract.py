@@ -33,15 +33,37 @@ def extract(
 
 
 def command_help(tree: ast.AST) -> Iterator[Extracted]:
-    """The docstring of every command (a function taking a ``typer.Context``) and every literal
-    ``help=`` argument."""
+    """The docstring of every command and every literal ``help=`` argument.
+
+    A command is a function registered with ``@app.command(...)``, ``app.command(...)(function)``
+    or ``@app.callback()``, or one that takes a ``typer.Context``.
+    """
+    registered = {
+        call.args[0].id
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        and _is_registration(call.func)
+        and len(call.args) == 1
+        and isinstance(call.args[0], ast.Name)
+    }
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and _takes_context(node):
+        if isinstance(node, ast.FunctionDef) and (
+            node.name in registered or _takes_context(node) or any(_is_registration(d) for d in node.decorator_list)
+        ):
             docstring = ast.get_docstring(node, clean=True)
             if docstring:
                 yield node.body[0].lineno, None, docstring, []
         elif isinstance(node, ast.keyword) and node.arg == "help" and _is_text(node.value):
             yield node.value.lineno, None, node.value.value, []  # type: ignore[attr-defined]
+
+
+def _is_registration(node: ast.expr) -> bool:
+    """``app.command(...)`` or ``app.callback(...)``: what registers a function as a command."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"command", "callback"}
+    )
 
 
 def _takes_context(node: ast.FunctionDef) -> bool:

@@ -8,9 +8,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sxsh_flow.errors import Phrase, SxshError
-from sxsh_flow.words import N_
+from sxsh_flow.words import N_, translations, words
+
+
+class Saying(str):
+    """A text in English (what logs, JSON and ``str`` read) that can also be said in another language.
+
+    It is the English of a msgid filled with its parameters, and carries the ``Phrase`` to say it in
+    any language: a Problem's message or hint keeps working as a plain string everywhere, and the CLI
+    prints it in the coordinator's language (``said``).
+    """
+
+    phrase: Phrase
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Saying:
+        phrase = Phrase(msgid, **params)
+        text = super().__new__(cls, phrase("en"))
+        text.phrase = phrase
+        return text
+
+
+def said(text: str, language: str) -> str:
+    """``text`` in ``language``: a Saying through its phrase; a plain string through the catalogue
+    when it is a msgid there (a fixed hint), else as it is (a name, or an error from a library)."""
+    if isinstance(text, Saying):
+        return text.phrase(language)
+    return translations(language).gettext(text) if text else text
 
 
 @dataclass(frozen=True)
@@ -30,6 +56,13 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.place()}: {self.message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
+
+    def said(self, language: str) -> str:
+        """The problem as a person reads it in ``language``: its place, what is wrong, and the hint."""
+        text = f"{self.place()}: {said(self.message, language)}"
+        if not self.hint:
+            return text
+        return words(language).gettext("{problem} (hint: {hint})", problem=text, hint=said(self.hint, language))
 
 
 class InvalidDataFile(SxshError):

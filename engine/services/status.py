@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
-from sxsh_flow.engine.models import PlanRun, ReportingCycle, ScheduledRun, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, ScheduledRun, TaskRun
 from sxsh_flow.engine.services.policies import run_policy
 from sxsh_flow.engine.states import CycleState, PlanRunState, ScheduledRunState, TaskRunState
 from sxsh_flow.engine.time_policy import DayUnit
@@ -36,6 +36,9 @@ class TaskRunStatus:
     overdue: bool
     days_overdue: int  # counted by the run's time policy, in ``day_unit`` (as its emails count)
     day_unit: DayUnit
+    # The cycle closed (or the run ended) with the report still awaited: it was never received, and
+    # ``days_overdue`` is the lateness at the cycle's close, not a count that grows for ever.
+    counting_stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,17 @@ class RunStatus:
         return sum(1 for t in self.task_runs if t.overdue)
 
 
+# A cycle in one of these states collects nothing more: lateness stops growing at its close.
+_OVER = frozenset({CycleState.CLOSED, CycleState.NOT_COLLECTED, CycleState.CANCELLED})
+
+
 def run_status(
     session: Session, *, today: date, run_id: int | None = None, calendar: WorkingCalendar | None = None
 ) -> list[RunStatus]:
     """Every run (or the one asked for), in two queries whatever its size.
 
-    Days overdue are counted by each run's time policy, so ``status`` and the run's emails agree.
+    Days overdue are counted by each run's time policy, so ``status`` and the run's emails agree,
+    and stop at the cycle's close once the cycle is over or the run has ended.
     """
     runs_query = select(PlanRun).order_by(PlanRun.id)
     if run_id is not None:
@@ -101,6 +109,8 @@ def run_status(
         cycle = cycles_by_id[task_run.cycle_id]
         time = policies[run.id]
         overdue = task_run.is_overdue(today)
+        stopped = overdue and (cycle.state in _OVER or run.state is not PlanRunState.ACTIVE)
+        counted_until = min(today, cycle.closes_on) if stopped else today
         rows[run.id].append(
             TaskRunStatus(
                 id=task_run.id,
@@ -118,8 +128,9 @@ def run_status(
                 extended_until=task_run.extended_until,
                 state=task_run.state,
                 overdue=overdue,
-                days_overdue=time.days_late(task_run.effective_due_on, today) if overdue else 0,
+                days_overdue=time.days_late(task_run.effective_due_on, counted_until) if overdue else 0,
                 day_unit=time.unit,
+                counting_stopped=stopped,
             )
         )
     return [
@@ -150,6 +161,11 @@ def run_status(
         )
         for run in runs
     ]
+
+
+def agency_name(session: Session, code: str) -> str | None:
+    """The name of the agency ``code`` in any province's directory; None when no directory has it."""
+    return session.scalar(select(AgencyRecord.name).where(AgencyRecord.code == code).limit(1))
 
 
 @dataclass(frozen=True)

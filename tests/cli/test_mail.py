@@ -125,7 +125,7 @@ def test_a_message_that_cannot_be_built_is_listed_failed_counted_by_status_and_n
     assert cli("--now", "2016-12-01", "outbox", "list", "--json").json()["counts"] == {"failed": 18}
 
     listing = cli("--now", "2016-12-01", "outbox", "list")
-    assert "failed: 18" in listing.out
+    assert "lỗi: 18" in listing.out  # the state "failed", in the coordinator's language
     assert "thư.ký@sct.haiduong.example" in listing.out  # the error column says why
     assert cli("--now", "2016-12-01", "status", "--json").json()["failed_messages"] == 18
     assert "18 thư bị lỗi, sẽ không được gửi" in cli("--now", "2016-12-01", "status").out

@@ -431,7 +431,7 @@ def test_human_status_lists_each_task_run_with_its_deadline_in_vietnamese_form(
     out = cli("--now", "2016-09-01", "status", "--cycle", "2016", "--agency", "UBND-TUKY").out
 
     assert "UBND-TUKY" in out
-    assert "district-implementation" in out
+    assert "Triển khai Kế hoạch SXSH" in out  # the task's title, not its key (district-implementation)
     assert "21/12/2016" in out
     assert "UBND-TPHD" not in out
 

@@ -321,7 +321,7 @@ def test_a_missing_required_field(plan: Plan, plan_text: PlanText) -> None:
     [problem] = rejected(text)
     assert problem.path == "tasks[1].title"
     assert problem.line == line_of(text, "- key: district-report")
-    assert problem.message == "Field required"
+    assert problem.message == "this field is required"
     assert problem.hint == "add this field"
 
 
@@ -340,7 +340,7 @@ def test_an_unknown_field_suggests_the_field_it_resembles(plan: Plan, plan_text:
     [problem] = rejected(text)
     assert problem.path == "tasks[0].titel"
     assert problem.line == line_of(text, "titel:")
-    assert problem.message == "Extra inputs are not permitted"
+    assert problem.message == "this field is not allowed here"
     assert problem.hint == "did you mean 'title'?"
 
 
@@ -367,7 +367,7 @@ def test_an_unknown_field_deep_in_a_report_form_suggests_from_that_form(
     problems = rejected(plan_text(plan))
     by_path = {problem.path: problem for problem in problems}
     assert by_path["tasks[0].report.fields[0].lable"].hint == "did you mean 'label'?"
-    assert by_path["tasks[0].report.fields[0].label"].message == "Field required"
+    assert by_path["tasks[0].report.fields[0].label"].message == "this field is required"
 
 
 def test_a_value_of_the_wrong_type(plan: Plan, plan_text: PlanText) -> None:
@@ -376,7 +376,7 @@ def test_a_value_of_the_wrong_type(plan: Plan, plan_text: PlanText) -> None:
     [problem] = rejected(text)
     assert problem.path == "period.first_year"
     assert problem.line == line_of(text, "period:")
-    assert "valid integer" in problem.message
+    assert problem.message == "a whole number is expected"
     assert problem.hint == "write a whole number"
 
 
@@ -579,7 +579,7 @@ def test_a_month_day_of_the_wrong_form_is_a_pattern_problem(plan: Plan, plan_tex
     problems = rejected(text)
     assert [problem.path for problem in problems] == ["reporting.cutoff_annual.start"]
     assert problems[0].line == line_of(text, "cutoff_annual:")
-    assert "should match pattern" in problems[0].message
+    assert "does not have the expected form" in problems[0].message
     assert problems[0].hint.startswith("see the allowed form")
 
 

@@ -10,6 +10,7 @@ and the agencies that exist only outside the plan's years, with their dates.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -70,14 +71,23 @@ def agency_problems(document: LoadedDocument, spec: PlanSpec, registry: Registry
 
 
 def suggestions(directory: Directory, code: str) -> list[str]:
-    """The codes ``code`` may have meant: codes that look like it, then agencies whose name does."""
+    """The codes ``code`` may have meant: codes that look like it, then agencies whose name does.
+
+    Codes are short, so only a close likeness counts (SCTT is SCT; STNMT is not). A name is compared
+    without diacritics and with '-' as a space: SO-CONG-THUONG is Sở Công Thương.
+    """
     codes = [agency.code for agency in directory.agencies]
-    found = difflib.get_close_matches(code.upper(), codes, n=3, cutoff=0.6)
-    names = {name.casefold(): agency.code for agency in directory.agencies for name in _names(agency)}
-    for name in difflib.get_close_matches(code.casefold(), list(names), n=3, cutoff=0.6):
+    found = difflib.get_close_matches(code.upper(), codes, n=3, cutoff=0.75)
+    names = {_plain(name): agency.code for agency in directory.agencies for name in _names(agency)}
+    for name in difflib.get_close_matches(_plain(code), list(names), n=3, cutoff=0.6):
         if names[name] not in found:
             found.append(names[name])
     return found[:3]
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d").replace("-", " "))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _problem(

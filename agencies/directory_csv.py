@@ -138,10 +138,9 @@ class _CsvRows:
 
     def _same_province(self, line: int, cells: dict[str, str]) -> bool:
         row_province = {"code": cells.get("province_code", ""), "name": cells.get("province_name", "")}
-        if not self.province:
-            self.province = row_province
-            return True
-        if all(not cell or cell == self.province[key] for key, cell in row_province.items()):  # blank: as above
+        # A blank province cell means "as above"; the first row that fills one names the file's province.
+        if all(not cell or cell == self.province.get(key, cell) for key, cell in row_province.items()):
+            self.province.update({key: cell for key, cell in row_province.items() if cell})
             return True
         self.problems.append(
             Problem.phrased(
@@ -153,8 +152,8 @@ class _CsvRows:
                 row=line,
                 code=row_province["code"],
                 name=row_province["name"],
-                file_code=self.province["code"],
-                file_name=self.province["name"],
+                file_code=self.province.get("code", ""),
+                file_name=self.province.get("name", ""),
             )
         )
         return False

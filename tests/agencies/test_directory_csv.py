@@ -101,7 +101,8 @@ def test_a_code_given_again_further_down_with_other_cells_is_refused_naming_both
 
 
 def test_a_contact_row_before_any_agency_is_refused_with_its_row() -> None:
-    rows = [{**HD, **contact("Phạm Thị Dung", "dung@sct.hd.example")}, {**HD, **UBND}]
+    # The stray row leaves the province cells blank too: the file's province is the first one given.
+    rows = [contact("Phạm Thị Dung", "dung@sct.hd.example"), {**HD, **UBND}]
 
     [problem] = problems_of(rows)
 

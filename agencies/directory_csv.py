@@ -98,6 +98,7 @@ class _CsvRows:
 
     def read(self, line: int, cells: dict[str, str]) -> None:
         if not self._same_province(line, cells):
+            self._refused = True  # the contacts below a refused row are not the agency above it
             return
         agency_cells = {column: cells.get(column, "") for column in _SIGNATURE_COLUMNS}
         has_contact = any(cells.get(column) for column in _CONTACT_COLUMNS)

@@ -116,6 +116,8 @@ def test_a_row_of_another_province_is_refused_but_blank_province_cells_read_as_a
         {**HD, **UBND},
         {**UBND, **contact("Nguyễn Văn An", "an@ubnd.hd.example")},
         {"province_code": "QN", "province_name": "Quảng Ninh", **UBND},
+        # A contact of the refused row, not of HD's UBND (where the address would be listed twice).
+        contact("Nguyễn Văn An", "an@ubnd.hd.example"),
     ]
 
     [problem] = problems_of(rows)

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 from typing import Protocol
 
+from sxsh_flow.engine.report_counts import ReportCounts
 from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
 
 
@@ -107,6 +108,8 @@ class CycleDigest:
     reported_late: tuple[AgencyProgress, ...] = ()
     overdue: tuple[AgencyProgress, ...] = ()
     due_next: tuple[AgencyProgress, ...] = ()
+    # CYCLE_CLOSED: the counts its consolidated report states (the lead's own report upward apart).
+    counts: ReportCounts | None = None
 
 
 @dataclass(frozen=True)

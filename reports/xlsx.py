@@ -144,7 +144,7 @@ def _about(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
 
 def _contents(sheet: Worksheet, headings: tuple[Heading, ...], sheets: dict[str, list[str]], w: Words) -> None:
     """Every heading of the report, numbered as the Word file and the page number it, and its sheet."""
-    columns = [Column(w.gettext("Section"), 12), Column(w.gettext("Title"), 60), Column(w.gettext("Sheet"), 50)]
+    columns = [Column(w.gettext("Section"), 12), Column(w.gettext("Heading"), 60), Column(w.gettext("Sheet"), 50)]
     headers(sheet, columns, freeze="A2")
     for found in headings:
         number = found.label if found.appendix else found.reference
@@ -241,7 +241,7 @@ def _texts(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     headings = {found.key: found for found in outline(report)}
     columns = [
         Column(w.gettext("Section"), 8),
-        Column(w.gettext("Title"), 28),
+        Column(w.gettext("Heading"), 28),
         Column(w.gettext("Agency"), 32),
         Column(w.gettext("Task"), 40),
         Column(w.gettext("Year"), 8, YEAR),

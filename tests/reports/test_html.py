@@ -131,6 +131,7 @@ def test_figures_dates_and_words_are_written_the_vietnamese_way(report: Consolid
     assert '<td class="num">8–13%</td>' in page
     assert "<td>Năm 2016, 2017</td>" in page
     assert '<td class="num">27/12/2017</td>' in page
+    assert '<td class="num">Chậm 4 ngày làm việc</td>' in page  # the late list in the run's unit, as its emails
 
 
 def test_what_agencies_typed_is_escaped(report: ConsolidatedReport) -> None:

@@ -1,7 +1,7 @@
 """The body of the Word report: its parts and items, the tables of each and the sentences around them.
 
-Parts are numbered I, II ... and their items 1, 2 ..., as officials number a report by hand (Decree
-30/2020/NĐ-CP, Appendix I). The body follows ``report.language``; its words come from the ``reports``
+Its headings, their numbers and titles are the report's outline (``reports.outline``), which the page
+and the workbook follow too. The body follows ``report.language``; its words come from the ``reports``
 catalogue and its figures from ``reports.writing``, as in the page and the workbook.
 """
 

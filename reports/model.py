@@ -18,8 +18,6 @@ from enum import StrEnum
 from typing import Any
 
 from sxsh_flow.engine.report_counts import ReportCounts
-from sxsh_flow.engine.report_form import SECTION_LABELS, form_label
-from sxsh_flow.engine.spec import Section
 from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.reports.decree30 import place_and_date
 from sxsh_flow.words import N_, words
@@ -246,9 +244,6 @@ class ConsolidatedReport:
         labels = self.cycle_labels
         span = labels[-1] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}"
         return f"bao-cao-{self.plan_key}-{span}"
-
-    def section_label(self, section: str) -> str:
-        return form_label(SECTION_LABELS[Section(section)], self.language)
 
 
 def percentage(numerator: int, denominator: int) -> Decimal | None:

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 from typing import Protocol
 
+from sxsh_flow.engine.report_counts import ReportCounts
 from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
 
 
@@ -124,6 +125,8 @@ class CycleDigest:
     overdue: tuple[AgencyProgress, ...] = ()
     due_next: tuple[AgencyProgress, ...] = ()  # every unit still owing a report, not yet overdue
     soon_until: date | None = None  # DIGEST: the last day of "due soon" (N working days ahead)
+    # CYCLE_CLOSED: the counts its consolidated report states (the lead's own report upward apart).
+    counts: ReportCounts | None = None
 
     @property
     def due_soon(self) -> tuple[AgencyProgress, ...]:

@@ -152,12 +152,22 @@ def _say_written(app_context: AppContext, built: ConsolidatedReport, output: Pat
             total=said.money(built.funding_total.total),
         )
     )
+    if built.upward_expected:  # the lead's own report upward, counted apart as the report says
+        from sxsh_flow.reports.writing import counts_text
+
+        typer.echo("  " + counts_text(built))
     late = sum(1 for unit in built.late_units if unit.submitted_on is not None)
     missing = len(built.late_units) - late
     if late or missing:
+        from sxsh_flow.reports.outline import reference
+
+        # The section's number from the report's outline, so it names a section the file has.
         typer.echo(
             "  "
             + said.gettext(
-                "{late} report(s) late, {missing} not received (see part V of the report).", late=late, missing=missing
+                "{late} report(s) late, {missing} not received (see section {section} of the report).",
+                late=late,
+                missing=missing,
+                section=reference("reporting"),
             )
         )

@@ -21,7 +21,7 @@ from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
 from sxsh_flow.datafile import pydantic_message
-from sxsh_flow.problems import said as said_in
+from sxsh_flow.problems import say as said_in
 from sxsh_flow.words import N_, Words, translations, words
 
 # Typer's and Click's own words, marked for the catalogue (their English is the msgid).

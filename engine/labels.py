@@ -77,6 +77,7 @@ _LABELS: dict[tuple[type, str], tuple[str, str]] = {
     (MessageKind, MessageKind.CYCLE_CLOSED): ("email kind", NP_("email kind", "cycle closed")),
     (MessageKind, MessageKind.RETURNED): ("email kind", NP_("email kind", "report returned")),
     (MessageKind, MessageKind.EXTENSION): ("email kind", NP_("email kind", "extension answer")),
+    (MessageKind, MessageKind.EXTENSION_REQUEST): ("email kind", NP_("email kind", "extension request")),
     (MessageKind, MessageKind.FORWARDED): ("email kind", NP_("email kind", "forwarded task")),
     (MessageKind, MessageKind.FORWARD_APPROVAL): ("email kind", NP_("email kind", "forward to approve")),
     (MessageKind, MessageKind.HANDOVER): ("email kind", NP_("email kind", "handover letter")),

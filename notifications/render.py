@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pas
 from jinja2.runtime import Context
 
 from sxsh_flow.engine.clock import OFFICE_DAY_START, VIETNAM
+from sxsh_flow.engine.legal_basis import in_force
 from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
 from sxsh_flow.engine.time_policy import DayUnit, days_in_words
 from sxsh_flow.notifications.calendar_file import deadline_calendar
@@ -130,7 +131,7 @@ def _variables(
         language=language,
         has_calendar=has_calendar,
         # A letter cites only what was already issued on its date (the plan may list later decrees).
-        legal_basis=tuple(ref for ref in context.plan.legal_basis if ref.date <= context.today),
+        legal_basis=in_force(context.plan.legal_basis, context.today),
         first_task=tasks[0] if tasks else None,
         first_due=min((task.due_on for task in tasks), default=None),
         soonest_days_left=min((task.days_left for task in tasks if task.days_left is not None), default=0),

@@ -8,7 +8,8 @@ for a correction did not report late.
 
 Left out: cancelled task runs, and the reports the lead agency sends upward (a task whose recipient
 is not the plan's lead, such as Sở Công Thương's own consolidated report to UBND tỉnh): that report
-is what this builds, and counting it would count every figure twice.
+is what this builds, and counting its figures would count every figure twice. It is counted apart
+(``engine.report_counts``, the count ``status`` and the closing email use), and the report says so.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sxsh_flow.agencies.directory import Province
 from sxsh_flow.agencies.kinds import ProvinceKind
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.duties import duty_day, lead_holder
+from sxsh_flow.engine.legal_basis import in_force
 from sxsh_flow.engine.message import LegalReference
 from sxsh_flow.engine.models import (
     AgencyRecord,
@@ -33,6 +35,7 @@ from sxsh_flow.engine.models import (
     Submission,
     TaskRun,
 )
+from sxsh_flow.engine.report_counts import count_reports, upward_tasks
 from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, SubmissionState
@@ -87,6 +90,10 @@ def build_report(
     years = tuple(sorted({c.year for c in covered}))
     whole_plan = _whole_plan(spec, covered, cumulative=cumulative, final=final)
     province, lead = _holding(session, run, spec, covered[-1])
+    # One count with the closing email and ``status`` (engine.report_counts), the lead's own report apart.
+    counts = count_reports(
+        session.scalars(select(TaskRun).where(TaskRun.cycle_id.in_([c.id for c in covered]))), upward_tasks(spec)
+    )
     counted_pending = sum(1 for d in in_scope if d.counted and not d.reviewed)
     # Sent, yet nothing counts: every version sent was returned and no new one has come.
     returned = sum(1 for d in in_scope if d.submitted_on is not None and not d.counted)
@@ -94,7 +101,7 @@ def build_report(
         run_id=run.id,
         plan_key=run.plan_key,
         plan_title=_one_line(spec.title),
-        legal_basis=_legal_basis(spec, w),
+        legal_basis=_legal_basis(spec, w, today),
         scope="cumulative" if cumulative else "cycle",
         cycle_labels=tuple(c.label for c in covered),
         years=years,
@@ -117,8 +124,11 @@ def build_report(
         late_units=late_units(in_scope, today=today, time=TimePolicy.for_plan(spec)),
         enterprises=enterprises(in_scope, language=language),
         timeliness=timeliness(duties, [c.label for c in history], today=today),
-        reports_expected=len(in_scope),
-        reports_received=sum(1 for d in in_scope if d.counted),
+        reports_expected=counts.expected,
+        reports_received=counts.received,
+        upward_expected=counts.upward_expected,
+        upward_received=counts.upward_received,
+        upward_to=_upward_to(session, run, spec, province),
         notes=_notes(w, pending=counted_pending, returned=returned, cumulative=cumulative, final=final),
         reports_pending_review=counted_pending,
         final=final,
@@ -147,7 +157,7 @@ def _duties(session: Session, run: PlanRun, spec: PlanSpec, cycles: Sequence[Rep
     """Every task run of ``cycles`` owed to the lead, in cycle, directory and plan order."""
     cycle_order = {cycle.id: index for index, cycle in enumerate(cycles)}
     task_order = {task.key: index for index, task in enumerate(spec.tasks)}
-    upward = {task.key for task in spec.tasks if spec.recipient_of(task) != spec.lead}
+    upward = upward_tasks(spec)
     rows = session.execute(
         select(TaskRun, AgencyRecord.position)
         .join(AgencyRecord, TaskRun.agency_id == AgencyRecord.id)
@@ -298,9 +308,25 @@ def _period_label(w: Words, covered: Sequence[ReportingCycle], *, whole_plan: bo
     return w.gettext("{first} to {last}", first=first, last=last)
 
 
-def _legal_basis(spec: PlanSpec, w: Words) -> tuple[str, ...]:
+def _upward_to(session: Session, run: PlanRun, spec: PlanSpec, province: Province) -> str:
+    """Whom the lead's own report goes to ("UBND tỉnh"), by the directory's name for it."""
+    upward = upward_tasks(spec)
+    codes = sorted({spec.recipient_of(task) for task in spec.tasks if task.key in upward})
+    names = {
+        agency.code: agency.display_name
+        for agency in session.scalars(
+            select(AgencyRecord).where(
+                AgencyRecord.code.in_(codes), AgencyRecord.province_code.in_({run.province_code, province.code})
+            )
+        )
+    }
+    return ", ".join(names.get(code, code) for code in codes)
+
+
+def _legal_basis(spec: PlanSpec, w: Words, issued_on: date) -> tuple[str, ...]:
+    """The instruments the report cites: those issued by its date (engine.legal_basis)."""
     lines = []
-    for document in spec.legal_basis:
+    for document in in_force(spec.legal_basis, issued_on):
         reference = w.legal_reference(LegalReference(document.number, document.date, document.issuer, document.title))
         title = _one_line(document.title)
         if title:

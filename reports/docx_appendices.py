@@ -11,9 +11,10 @@ from docx.enum.section import WD_SECTION
 
 from sxsh_flow.reports.decree30 import number_line
 from sxsh_flow.reports.docx_layout import set_page
-from sxsh_flow.reports.docx_sections import ROMAN, figure_cell
+from sxsh_flow.reports.docx_sections import figure_cell
 from sxsh_flow.reports.model import ConsolidatedReport
 from sxsh_flow.reports.ooxml import LANDSCAPE_TEXT_WIDTH_CM, add_grid, add_paragraph, make_bold
+from sxsh_flow.reports.outline import outline
 from sxsh_flow.reports.writing import source_label, sources, words_of
 from sxsh_flow.words import N_, Words
 
@@ -33,22 +34,20 @@ def add_appendices(document: Any, report: ConsolidatedReport) -> None:
         )
     else:
         attached = w.gettext("(Attached to report No. {number} of {day})", number=number, day=day)
-    # The enterprises always (seed 003's appendix, "none" if none); the others when they have rows.
-    # Funding per agency comes second whenever it is there: the body refers to it as Appendix II.
-    tables: list[tuple[str, _Table]] = [(N_("ENTERPRISES TAKING PART"), _enterprise_table)]
-    if report.funding_by_agency:
-        tables.append((N_("FUNDING PER AGENCY AND SOURCE"), _funding_by_agency_table))
-    if any(indicator.by_agency for indicator in report.indicators):
-        tables.append((N_("INDICATORS PER AGENCY"), _by_agency_table))
-    for index, (title, build) in enumerate(tables):
-        heading = add_paragraph(
-            document, w.gettext("Appendix {number}", number=ROMAN[index]), bold=True, align="center", indent=False
-        )
+    # Which appendices, their numbers and titles: the report's outline (the body refers to them by it).
+    tables: dict[str, _Table] = {
+        "enterprises": _enterprise_table,
+        "funding_by_agency": _funding_by_agency_table,
+        "indicators_by_agency": _by_agency_table,
+    }
+    appendices = [found for found in outline(report) if found.appendix]
+    for index, found in enumerate(appendices):
+        heading = add_paragraph(document, found.label, bold=True, align="center", indent=False)
         if index:
             heading.paragraph_format.page_break_before = True
-        add_paragraph(document, w.gettext(title), bold=True, align="center", indent=False, after=0)
+        add_paragraph(document, found.title, bold=True, align="center", indent=False, after=0)
         add_paragraph(document, attached, italic=True, align="center", indent=False, after=12)
-        build(document, report, w)
+        tables[found.key](document, report, w)
 
 
 def _enterprise_table(document: Any, report: ConsolidatedReport, w: Words) -> None:

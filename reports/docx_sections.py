@@ -1,7 +1,7 @@
 """The body of the Word report: its parts and items, the tables of each and the sentences around them.
 
-Parts are numbered I, II ... and their items 1, 2 ..., as officials number a report by hand (Decree
-30/2020/NĐ-CP, Appendix I). The body follows ``report.language``; its words come from the ``reports``
+Its headings, their numbers and titles are the report's outline (``reports.outline``), which the page
+and the workbook follow too. The body follows ``report.language``; its words come from the ``reports``
 catalogue and its figures from ``reports.writing``, as in the page and the workbook.
 """
 
@@ -9,43 +9,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sxsh_flow.engine.time_policy import days_in_words
 from sxsh_flow.reports.charts import attainment_chart, timeliness_chart
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
 from sxsh_flow.reports.ooxml import TABLE_PT, add_grid, add_paragraph, add_picture, make_bold, make_smaller
+from sxsh_flow.reports.outline import TEXT_SECTIONS, heading
 from sxsh_flow.reports.writing import (
     NO_FIGURE,
     STATE_BUDGET,
+    counts_text,
+    late_by,
     period_text,
     ratio_parts,
     source_label,
     sources,
     target_text,
+    texts_by_agency,
     total_in_words,
     words_of,
     years_text,
 )
 from sxsh_flow.words import N_, Words
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
-
-class Outline:
-    """Parts I, II, ... and, within each, items 1, 2, ...: the numbering officials write by hand."""
-
-    def __init__(self, document: Any) -> None:
-        self.document = document
-        self.parts = 0
-        self.items = 0
-
-    def part(self, title: str) -> None:
-        self.parts += 1
-        self.items = 0
-        self.document.add_paragraph(f"{ROMAN[self.parts - 1]}. {title.upper()}", style="Heading 1")
-
-    def item(self, title: str) -> None:
-        self.items += 1
-        self.document.add_paragraph(f"{self.items}. {title}", style="Heading 2")
+def _heading(document: Any, report: ConsolidatedReport, key: str) -> None:
+    """A part (Heading 1) or an item (Heading 2), numbered and worded by the report's outline."""
+    found = heading(report, key)
+    document.add_paragraph(found.label, style="Heading 1" if found.level == 1 else "Heading 2")
 
 
 def add_body(document: Any, report: ConsolidatedReport) -> None:
@@ -65,20 +54,13 @@ def add_body(document: Any, report: ConsolidatedReport) -> None:
             "based on the reports of the agencies, the results of {period} are consolidated as follows:", period=period
         )
     add_paragraph(document, w.gettext("Pursuant to {documents}; {ending}", documents=documents, ending=ending))
-    add_paragraph(
-        document,
-        w.gettext(
-            "Figures from {start} to {end}, from {received} of the {expected} reports due from the agencies.",
-            start=w.date(report.period_start),
-            end=w.date(report.period_end),
-            received=w.number(report.reports_received),
-            expected=w.number(report.reports_expected),
-        ),
+    period_line = w.gettext(
+        "Figures from {start} to {end}.", start=w.date(report.period_start), end=w.date(report.period_end)
     )
-    outline = Outline(document)
+    add_paragraph(document, f"{period_line} {counts_text(report)}")
     charts = 0
-    outline.part(w.gettext("RESULTS"))
-    outline.item(w.gettext("The plan's indicators"))
+    _heading(document, report, "results")
+    _heading(document, report, "indicators")
     _indicator_table(document, report, w)
     for note in report.notes:
         add_paragraph(document, w.gettext("Notes: {note}", note=note), italic=True, size=TABLE_PT, before=3)
@@ -86,21 +68,21 @@ def add_body(document: Any, report: ConsolidatedReport) -> None:
     if chart:
         charts += 1
         add_picture(document, chart, w.gettext("Chart {number}", number=charts))
-    outline.item(w.gettext("Work volume"))
+    _heading(document, report, "work_volume")
     _work_volume_table(document, report, w)
-    outline.item(w.gettext("Implementation funding"))
+    _heading(document, report, "funding")
     _funding(document, report, w)
-    outline.item(w.gettext("What the agencies did"))
-    _texts(document, report, "results", w)
-    outline.item(w.gettext("How the agencies reported"))
+    _heading(document, report, "activities")
+    _texts(document, report, TEXT_SECTIONS["activities"], w)
+    _heading(document, report, "reporting")
     _timeliness(document, report, w)
     chart = timeliness_chart(report)
     if chart:
         charts += 1
         add_picture(document, chart, w.gettext("Chart {number}", number=charts))
-    for section in ("difficulties", "recommendations", "next_tasks"):
-        outline.part(report.section_label(section))
-        _texts(document, report, section, w)
+    for key in ("difficulties", "recommendations", "next_tasks"):
+        _heading(document, report, key)
+        _texts(document, report, TEXT_SECTIONS[key], w)
     subject = report.header.subtitle
     conclusion = w.gettext("This concludes the report on {subject}./.", subject=subject[:1].lower() + subject[1:])
     closing = add_paragraph(document, conclusion, before=6)
@@ -189,7 +171,8 @@ def _funding(document: Any, report: ConsolidatedReport, w: Words) -> None:
     in_words = w.gettext("In words: {amount}.", amount=total_in_words(total.total))
     add_paragraph(document, in_words, italic=True, before=3)
     if report.funding_by_agency:
-        add_paragraph(document, w.gettext("(Funding per agency in Appendix {number}.)", number=ROMAN[1]), italic=True)
+        appendix = heading(report, "funding_by_agency").reference
+        add_paragraph(document, w.gettext("(Funding per agency in Appendix {number}.)", number=appendix), italic=True)
 
 
 def _texts(document: Any, report: ConsolidatedReport, section: str, w: Words) -> None:
@@ -197,16 +180,14 @@ def _texts(document: Any, report: ConsolidatedReport, section: str, w: Words) ->
     if not written:
         add_paragraph(document, w.gettext("No agency wrote on this."))
         return
-    several_cycles = len(report.cycle_labels) > 1
-    for text in written:
-        paragraph = add_paragraph(document, "- ")
-        who = text.agency_name
-        if several_cycles and text.cycle_label:
-            who += f" ({w.cycle_name(text.cycle_label)})"
-        paragraph.add_run(who).italic = True
-        # One break per line typed: Word makes a break of every "\r" and every "\n", and browsers
-        # send a textarea's line ends as "\r\n" (older rows kept them).
-        paragraph.add_run(": " + "\n".join(text.text.splitlines()))
+    for agency, tasks in texts_by_agency(w, written, cycles=len(report.cycle_labels) > 1):
+        add_paragraph(document, "- ").add_run(agency + ":").italic = True
+        for task, text in tasks:
+            paragraph = add_paragraph(document, "+ ")
+            paragraph.add_run(task).italic = True
+            # One break per line typed: Word makes a break of every "\r" and every "\n", and browsers
+            # send a textarea's line ends as "\r\n" (older rows kept them).
+            paragraph.add_run(": " + "\n".join(text.splitlines()))
 
 
 def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:
@@ -228,12 +209,7 @@ def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:
         return
     rows = []
     for index, unit in enumerate(report.late_units, start=1):
-        days = unit.days_late
-        # In the run's unit, as the emails said it: "Chậm 4 ngày làm việc".
-        late_by = (
-            None if days is None else w.gettext("{days} late", days=days_in_words(days, unit.day_unit, w.language))
-        )
-        status = late_by or w.gettext("Not received")
+        status = late_by(w, unit)  # in the run's unit, as the emails said it: "Chậm 4 ngày làm việc"
         rows.append(
             [
                 str(index),

@@ -27,16 +27,20 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from sxsh_flow.reports.decree30 import MOTTO, NATIONAL_NAME
 from sxsh_flow.reports.model import Attainment, ConsolidatedReport
+from sxsh_flow.reports.outline import outline
 from sxsh_flow.reports.writing import (
     NO_FIGURE,
     STATE_BUDGET,
+    counts_text,
     figure_text,
+    late_by,
     percent,
     period_text,
     ratio_parts,
     source_label,
     sources,
     target_text,
+    texts_by_agency,
     total_in_words,
     words_of,
     years_text,
@@ -149,6 +153,10 @@ def _render(
             target_text=lambda item: target_text(w, item.target_min, item.target_max, item.unit),
             cycle_name=w.cycle_name,
             years_text=lambda years: years_text(w, years) or NO_FIGURE,
+            headings={heading.key: heading for heading in outline(report)},
+            counts=counts_text(report),
+            texts_by_agency=lambda items: texts_by_agency(w, items, cycles=len(report.cycle_labels) > 1),
+            late_by=lambda unit: late_by(w, unit),
         )
     )
 

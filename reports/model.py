@@ -17,8 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from typing import Any
 
-from sxsh_flow.engine.report_form import SECTION_LABELS, form_label
-from sxsh_flow.engine.spec import Section
+from sxsh_flow.engine.report_counts import ReportCounts
 from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.reports.decree30 import place_and_date
 from sxsh_flow.words import N_, words
@@ -224,6 +223,15 @@ class ConsolidatedReport:
     period_label: str = ""  # "năm 2017", "giai đoạn 2016 - 2020", "từ năm 2016 đến năm 2018"
     language: str = "vi"
     lead_name: str = ""  # "Sở Công Thương", as the body of the report names the lead agency
+    # The lead's own reports upward in the cycles covered (Sở Công Thương's to UBND tỉnh): not part of
+    # ``reports_expected`` (this report is that report), stated beside it (engine.report_counts).
+    upward_expected: int = 0
+    upward_received: int = 0
+    upward_to: str = ""  # whom they go to: "UBND tỉnh"
+
+    @property
+    def counts(self) -> ReportCounts:
+        return ReportCounts(self.reports_expected, self.reports_received, self.upward_expected, self.upward_received)
 
     @property
     def enterprise_count(self) -> int:
@@ -236,9 +244,6 @@ class ConsolidatedReport:
         labels = self.cycle_labels
         span = labels[-1] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}"
         return f"bao-cao-{self.plan_key}-{span}"
-
-    def section_label(self, section: str) -> str:
-        return form_label(SECTION_LABELS[Section(section)], self.language)
 
 
 def percentage(numerator: int, denominator: int) -> Decimal | None:
@@ -278,6 +283,10 @@ def figures(report: ConsolidatedReport) -> dict[str, Any]:
         "reports_expected": report.reports_expected,
         "reports_received": report.reports_received,
         "reports_pending_review": report.reports_pending_review,
+        "upward_expected": report.upward_expected,
+        "upward_received": report.upward_received,
+        "reports_expected_in_all": report.counts.all_expected,
+        "reports_received_in_all": report.counts.all_received,
         "indicators": [
             {
                 "code": item.code,

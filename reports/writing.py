@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from sxsh_flow.engine.report_counts import counts_sentence
 from sxsh_flow.engine.report_form import FUNDING_SOURCES, form_label
-from sxsh_flow.reports.model import ConsolidatedReport, Figure, FundingRow, IndicatorResult
+from sxsh_flow.engine.time_policy import days_in_words
+from sxsh_flow.reports.model import AgencyText, ConsolidatedReport, Figure, FundingRow, IndicatorResult, LateUnit
 from sxsh_flow.reports.money_words import amount_in_words
 from sxsh_flow.words import Number, Words, words
 
@@ -104,6 +106,35 @@ def sources(row: FundingRow) -> list[str]:
     """``row``'s source keys: every source of the form in its order, then any the form does not know."""
     known = [key for key, _ in FUNDING_SOURCES]
     return known + [key for key in row.by_source if key not in known]
+
+
+def late_by(w: Words, unit: LateUnit) -> str:
+    """ "Chậm 4 ngày làm việc": how late, in the run's unit as its emails say it; "Chưa nộp" if not sent."""
+    if unit.days_late is None:
+        return w.gettext("Not received")
+    return w.gettext("{days} late", days=days_in_words(unit.days_late, unit.day_unit, w.language))
+
+
+def counts_text(report: ConsolidatedReport) -> str:
+    """How many reports were due and received, the lead's own report upward apart: the sentence the
+    closing email says too (``engine.report_counts.counts_sentence``)."""
+    lead = report.lead_name or report.header.issuing_body
+    return counts_sentence(words_of(report), report.counts, lead=lead, upward_to=report.upward_to)
+
+
+def texts_by_agency(w: Words, items: Sequence[AgencyText], *, cycles: bool) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What agencies wrote, each agency once with its tasks under it: [(agency, [(task, text)])].
+
+    An agency with seven tasks is named once and each paragraph names its task (with its cycle in a
+    report of several cycles), rather than the agency's name seven times and no task.
+    """
+    grouped: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for item in items:
+        task = item.task_title
+        if cycles and item.cycle_label:
+            task += f" ({w.cycle_name(item.cycle_label)})"
+        grouped.setdefault(item.agency_code, (item.agency_name, []))[1].append((task, item.text))
+    return list(grouped.values())
 
 
 def words_of(report: ConsolidatedReport) -> Words:

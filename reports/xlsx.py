@@ -1,42 +1,53 @@
-"""The consolidated report's tables as an Excel workbook: one sheet per table, numbers kept as numbers.
+"""The consolidated report's tables as an Excel workbook, in the report's outline, numbers kept as numbers.
+
+The sheets follow the outline of the Word file and the page (``reports.outline``): each is named by
+the section it belongs to ("I.1 Chỉ tiêu", "PL I Doanh nghiệp"), and the contents sheet lists every
+heading with its number and the sheet that holds it.
 
 Amounts and counts are numbers formatted ``#,##0``, which Excel and LibreOffice show with the
 reader's own separators (1.023.600.000 on a Vietnamese system); percentages are fractions formatted
-``0.0%``. Totals are written as values taken from the model, not as ``SUM`` formulas: openpyxl
-cannot compute a formula, so a formula cell would reach a reader whose viewer does not recalculate
-(a phone, a mail preview, pandas) empty, and the model is where every output takes its figures from.
+``0.0%``; years are integers. Totals are written as values taken from the model, not as ``SUM``
+formulas: openpyxl cannot compute a formula, so a formula cell would reach a reader whose viewer
+does not recalculate (a phone, a mail preview, pandas) empty, and the model is where every output
+takes its figures from.
 """
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.reports.archive import stable_archive
-from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
-from sxsh_flow.reports.writing import source_label, sources, total_in_words, words_of
+from sxsh_flow.reports.model import ConsolidatedReport, Figure
+from sxsh_flow.reports.outline import TEXT_SECTIONS, Heading, outline
+from sxsh_flow.reports.writing import counts_text, source_label, sources, total_in_words, words_of
+from sxsh_flow.reports.xlsx_cells import (
+    COUNT,
+    DAY,
+    DECIMAL,
+    PERCENT,
+    YEAR,
+    Cell,
+    Column,
+    append,
+    cycle_year,
+    formats,
+    headers,
+    number_format,
+    plain,
+    safe_cell,
+    scaled,
+)
 from sxsh_flow.words import N_, Words
 
-COUNT = "#,##0"
-DECIMAL = "#,##0.0"
-PERCENT = "0.0%"
-# Dates are date cells; their format writes them as the formatter does (21/12/2016 · 21 December 2016).
-DAY = {"vi": "dd/mm/yyyy", "en": "d mmmm yyyy"}
-# What a spreadsheet takes for the start of a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LARGEST_CELL_NUMBER = Decimal("9.99999999999999E+307")  # Excel's largest number
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
-Cell = str | int | float | date | None
+__all__ = ["render_xlsx", "safe_cell"]
 
 # The labels of a few of the model's keys (an indicator's aggregation, a target's scope).
 KEY_LABELS: dict[str, str] = {
@@ -46,29 +57,42 @@ KEY_LABELS: dict[str, str] = {
     "plan": N_("Whole plan"),
     "annual": N_("Every year"),
 }
-
-
-@dataclass(frozen=True)
-class _Column:
-    title: str
-    width: float  # in characters, as Excel counts them
-    number_format: str | None = None
+# How the late list counts its days: in the run's unit (its TimePolicy), said beside the number.
+DAY_UNITS: dict[DayUnit, str] = {DayUnit.WORKING: N_("working days"), DayUnit.CALENDAR: N_("calendar days")}
+SHEET_NAME_LENGTH = 31  # Excel's limit
 
 
 def render_xlsx(report: ConsolidatedReport) -> bytes:
-    """The report's tables as an .xlsx file: the same bytes for the same report."""
+    """The report's tables as an .xlsx file, in the report's outline: the same bytes for the same report."""
     w = words_of(report)
+    headings = {found.key: found for found in outline(report)}
+    texts = [headings[key] for key in TEXT_SECTIONS]
+    # Each heading's sheet: (heading keys it holds, sheet's short name, what fills it).
+    plan = [
+        (("indicators",), N_("Indicators"), _indicators),
+        (("work_volume",), N_("Work volume"), _work_volume),
+        (("funding", "funding_by_agency"), N_("Funding"), _funding),
+        (tuple(TEXT_SECTIONS), N_("Agencies' texts"), _texts),
+        (("reporting",), N_("Timeliness"), _timeliness),
+        (("reporting",), N_("Late units"), _late_units),
+        (("enterprises",), N_("Enterprises"), _enterprises),
+        (("indicators_by_agency",), N_("Indicators per agency"), _by_agency),
+    ]
     workbook = Workbook()
     workbook.remove(workbook.active)
     _about(workbook.create_sheet(w.gettext("About")), report, w)
-    _indicators(workbook.create_sheet(w.gettext("Indicators")), report, w)
-    if any(indicator.by_agency for indicator in report.indicators):
-        _by_agency(workbook.create_sheet(w.gettext("Indicators per agency")), report, w)
-    _work_volume(workbook.create_sheet(w.gettext("Work volume")), report, w)
-    _funding(workbook.create_sheet(w.gettext("Funding")), report, w)
-    _late_units(workbook.create_sheet(w.gettext("Late units")), report, w)
-    _enterprises(workbook.create_sheet(w.gettext("Enterprises")), report, w)
-    _timeliness(workbook.create_sheet(w.gettext("Timeliness")), report, w)
+    contents = workbook.create_sheet(w.gettext("Contents"))
+    sheets: dict[str, list[str]] = {}
+    for keys, name, fill in plan:
+        if not all(key in headings for key in keys[:1]):
+            continue  # an appendix this report does not have
+        first = headings[keys[0]]
+        number = f"{texts[0].reference}–{texts[-1].reference}" if keys == tuple(TEXT_SECTIONS) else _number(w, first)
+        title = f"{number} {w.gettext(name)}"[:SHEET_NAME_LENGTH]
+        fill(workbook.create_sheet(title), report, w)
+        for key in keys:
+            sheets.setdefault(key, []).append(title)
+    _contents(contents, tuple(headings.values()), sheets, w)
     header = report.header
     issued = datetime(header.issued_on.year, header.issued_on.month, header.issued_on.day)
     workbook.properties.creator = workbook.properties.lastModifiedBy = header.issuing_body
@@ -81,8 +105,14 @@ def render_xlsx(report: ConsolidatedReport) -> bytes:
     return stable_archive(buffer.getvalue(), header.issued_on)
 
 
+def _number(w: Words, heading: Heading) -> str:
+    """ "I.1" for a section of the body, "PL I" for an appendix: what a sheet's name begins with."""
+    return w.gettext("App. {number}", number=heading.reference) if heading.appendix else heading.reference
+
+
 def _about(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     header = report.header
+    counts = report.counts
     rows: list[tuple[str, Cell]] = [
         (w.gettext("Document"), f"{header.title} {header.subtitle}"),
         (w.gettext("Agency"), f"{header.superior_body} - {header.issuing_body}"),
@@ -90,38 +120,59 @@ def _about(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
         (w.gettext("Plan"), report.plan_title),
         (w.gettext("Period"), ", ".join(w.cycle_name(label) for label in report.cycle_labels)),
         (w.gettext("Figures from ... to"), f"{w.date(report.period_start)} - {w.date(report.period_end)}"),
-        (w.gettext("Reports consolidated / due"), _share(w, report.reports_received, report.reports_expected)),
-        *((w.gettext("Notes"), note) for note in report.notes),
+        (w.gettext("Reports"), counts_text(report)),
+        (w.gettext("Reports due from the agencies"), counts.expected),
+        (w.gettext("Reports received from the agencies"), counts.received),
     ]
+    if counts.upward_expected:
+        rows += [
+            (w.gettext("Reports of the lead agency upward, due"), counts.upward_expected),
+            (w.gettext("Reports of the lead agency upward, sent"), counts.upward_received),
+            (w.gettext("Reports due in all"), counts.all_expected),
+            (w.gettext("Reports received in all"), counts.all_received),
+        ]
+    rows += [(w.gettext("Notes"), note) for note in report.notes]
     for row in rows:
-        _append(sheet, list(row))
+        append(sheet, list(row))
+        if isinstance(row[1], int):
+            sheet.cell(sheet.max_row, 2).number_format = COUNT
     for cell in sheet["A"]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 110
 
 
+def _contents(sheet: Worksheet, headings: tuple[Heading, ...], sheets: dict[str, list[str]], w: Words) -> None:
+    """Every heading of the report, numbered as the Word file and the page number it, and its sheet."""
+    columns = [Column(w.gettext("Section"), 12), Column(w.gettext("Heading"), 60), Column(w.gettext("Sheet"), 50)]
+    headers(sheet, columns, freeze="A2")
+    for found in headings:
+        number = found.label if found.appendix else found.reference
+        append(sheet, [number, found.title, ", ".join(sheets.get(found.key, []))])
+    formats(sheet, columns)
+
+
 def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(w.gettext("No."), 6),
-        _Column(w.gettext("Code"), 20),
-        _Column(w.gettext("Indicator"), 60),
-        _Column(w.gettext("Unit"), 14),
-        _Column(w.gettext("Aggregation"), 22),
-        _Column(w.gettext("Target minimum"), 12),
-        _Column(w.gettext("Target maximum"), 12),
-        _Column(w.gettext("Target scope"), 14),
-        _Column(w.gettext("Result"), 12),
-        _Column(w.gettext("Numerator"), 12, COUNT),
-        _Column(w.gettext("Denominator"), 12, COUNT),
-        _Column(w.gettext("Percent of the minimum"), 14, PERCENT),
-        _Column(w.gettext("Assessment"), 18),
+        Column(w.gettext("No."), 6),
+        Column(w.gettext("Code"), 20),
+        Column(w.gettext("Indicator"), 60),
+        Column(w.gettext("Unit"), 14),
+        Column(w.gettext("Aggregation"), 22),
+        Column(w.gettext("Target minimum"), 12),
+        Column(w.gettext("Target maximum"), 12),
+        Column(w.gettext("Target scope"), 14),
+        Column(w.gettext("Result"), 12),
+        Column(w.gettext("Numerator"), 12, COUNT),
+        Column(w.gettext("Denominator"), 12, COUNT),
+        Column(w.gettext("Percent of the minimum"), 14, PERCENT),
+        Column(w.gettext("Assessment"), 18),
     ]
-    _headers(sheet, columns, freeze="D2")
+    headers(sheet, columns, freeze="D2")
     for index, indicator in enumerate(report.indicators, start=1):
-        kind = _number_format(indicator)
+        kind = number_format(indicator)
         of_target = indicator.attainment_percent
-        _append(
+        append(
             sheet,
             [
                 index,
@@ -129,10 +180,10 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                 indicator.name,
                 indicator.unit,
                 _optional(w, indicator.aggregation) or indicator.aggregation,
-                _scaled(indicator, indicator.target_min),
-                _scaled(indicator, indicator.target_max),
+                scaled(indicator, indicator.target_min),
+                scaled(indicator, indicator.target_max),
                 _optional(w, indicator.target_scope),
-                _scaled(indicator, indicator.province.value),
+                scaled(indicator, indicator.province.value),
                 indicator.province.numerator,
                 indicator.province.denominator,
                 None if of_target is None else float(of_target / 100),
@@ -141,141 +192,143 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
         )
         for column in (6, 7, 9):
             sheet.cell(sheet.max_row, column).number_format = kind
-    _formats(sheet, columns)
-
-
-def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
-    columns = [
-        _Column(w.gettext("Code"), 20),
-        _Column(w.gettext("Indicator"), 60),
-        _Column(w.gettext("Agency code"), 14),
-        _Column(w.gettext("Agency"), 36),
-        _Column(w.gettext("Result"), 12),
-        _Column(w.gettext("Numerator"), 12, COUNT),
-        _Column(w.gettext("Denominator"), 12, COUNT),
-    ]
-    _headers(sheet, columns, freeze="C2")
-    for indicator in report.indicators:
-        for agency in indicator.by_agency:
-            figure: Figure = agency.figure
-            _append(
-                sheet,
-                [
-                    indicator.code,
-                    indicator.name,
-                    agency.agency_code,
-                    agency.agency_name,
-                    _scaled(indicator, figure.value),
-                    figure.numerator,
-                    figure.denominator,
-                ],
-            )
-            sheet.cell(sheet.max_row, 5).number_format = _number_format(indicator)
-    _formats(sheet, columns)
+    formats(sheet, columns)
 
 
 def _work_volume(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(w.gettext("No."), 6),
-        _Column(w.gettext("Activity"), 70),
-        _Column(w.gettext("Unit"), 14),
-        _Column(w.gettext("Quantity"), 12),
-        _Column(w.gettext("Years"), 20),
+        Column(w.gettext("No."), 6),
+        Column(w.gettext("Activity"), 70),
+        Column(w.gettext("Unit"), 14),
+        Column(w.gettext("Quantity"), 12),
+        Column(w.gettext("From year"), 10, YEAR),
+        Column(w.gettext("To year"), 10, YEAR),
     ]
-    _headers(sheet, columns, freeze="C2")
+    headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.work_volume, start=1):
-        quantity = _plain(row.quantity)
-        _append(sheet, [index, row.activity, row.unit, quantity, ", ".join(str(year) for year in row.years)])
+        quantity = plain(row.quantity)
+        first = min(row.years) if row.years else None
+        last = max(row.years) if row.years else None
+        append(sheet, [index, row.activity, row.unit, quantity, first, last])
         sheet.cell(sheet.max_row, 4).number_format = COUNT if isinstance(quantity, int) else DECIMAL
-    _formats(sheet, columns)
+    formats(sheet, columns)
 
 
 def _funding(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     total = report.funding_total
     keys = sources(total)
     columns = [
-        _Column(w.gettext("No."), 6),
-        _Column(w.gettext("Agency"), 40),
-        *(_Column(source_label(key, report.language), 18, COUNT) for key in keys),
-        _Column(w.gettext("Total"), 18, COUNT),
+        Column(w.gettext("No."), 6),
+        Column(w.gettext("Agency"), 40),
+        *(Column(source_label(key, report.language), 18, COUNT) for key in keys),
+        Column(w.gettext("Total"), 18, COUNT),
     ]
-    _headers(sheet, columns, freeze="C2")
+    headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.funding_by_agency, start=1):
-        _append(sheet, [index, row.label, *(row.by_source.get(key, 0) for key in keys), row.total])
+        append(sheet, [index, row.label, *(row.by_source.get(key, 0) for key in keys), row.total])
     # Values from the model, not =SUM(...): see the module's docstring.
-    _append(sheet, [None, total.label, *(total.by_source.get(key, 0) for key in keys), total.total])
+    append(sheet, [None, total.label, *(total.by_source.get(key, 0) for key in keys), total.total])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    _formats(sheet, columns)
-    _append(sheet, [])
-    _append(sheet, [None, w.gettext("In words: {amount}.", amount=total_in_words(total.total))])
+    formats(sheet, columns)
+    append(sheet, [])
+    append(sheet, [None, w.gettext("In words: {amount}.", amount=total_in_words(total.total))])
     sheet.cell(sheet.max_row, 2).font = Font(italic=True)
+
+
+def _texts(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
+    """What the agencies wrote, under the section it belongs to (I.4 results; II, III, IV), task by task."""
+    headings = {found.key: found for found in outline(report)}
+    columns = [
+        Column(w.gettext("Section"), 8),
+        Column(w.gettext("Heading"), 28),
+        Column(w.gettext("Agency"), 32),
+        Column(w.gettext("Task"), 40),
+        Column(w.gettext("Year"), 8, YEAR),
+        Column(w.gettext("Cycle"), 16),
+        Column(w.gettext("Text"), 90),
+    ]
+    headers(sheet, columns, freeze="C2")
+    for key, section in TEXT_SECTIONS.items():
+        found = headings[key]
+        for item in report.texts.get(section, ()):
+            label = item.cycle_label or report.cycle_labels[-1]
+            year = cycle_year(label)
+            cycle = w.cycle_name(label)
+            append(sheet, [found.reference, found.title, item.agency_name, item.task_title, year, cycle, item.text])
+    formats(sheet, columns)
 
 
 def _late_units(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(w.gettext("No."), 6),
-        _Column(w.gettext("Cycle"), 12),
-        _Column(w.gettext("Agency code"), 16),
-        _Column(w.gettext("Agency"), 36),
-        _Column(w.gettext("Task"), 60),
-        _Column(w.gettext("Due"), 12, DAY[w.language]),
-        _Column(w.gettext("Sent"), 12, DAY[w.language]),
-        _Column(w.gettext("Days late"), 12, COUNT),
-        _Column(w.gettext("Status"), 14),
+        Column(w.gettext("No."), 6),
+        Column(w.gettext("Year"), 12, YEAR),
+        Column(w.gettext("Cycle"), 16),
+        Column(w.gettext("Agency code"), 16),
+        Column(w.gettext("Agency"), 36),
+        Column(w.gettext("Task"), 60),
+        Column(w.gettext("Due"), 12, DAY[w.language]),
+        Column(w.gettext("Sent"), 12, DAY[w.language]),
+        Column(w.gettext("Days late"), 12, COUNT),
+        Column(w.gettext("Day unit"), 16),
+        Column(w.gettext("Status"), 14),
     ]
-    _headers(sheet, columns, freeze="E2")
+    headers(sheet, columns, freeze="F2")
     for index, unit in enumerate(report.late_units, start=1):
         status = w.gettext("Not received") if unit.submitted_on is None else w.gettext("Late")
-        _append(
+        append(
             sheet,
             [
                 index,
-                unit.cycle_label,
+                cycle_year(unit.cycle_label),
+                w.cycle_name(unit.cycle_label),
                 unit.agency_code,
                 unit.agency_name,
                 unit.task_title,
                 unit.due_on,
                 unit.submitted_on,
                 unit.days_late,
+                w.gettext(DAY_UNITS[unit.day_unit]),
                 status,
             ],
         )
-    _formats(sheet, columns)
+    formats(sheet, columns)
 
 
 def _enterprises(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(w.gettext("No."), 6),
-        _Column(w.gettext("Enterprise"), 48),
-        _Column(w.gettext("Sector"), 26),
-        _Column(w.gettext("Participation"), 28),
-        _Column(w.gettext("Year"), 8),
-        _Column(w.gettext("Reported by"), 36),
+        Column(w.gettext("No."), 6),
+        Column(w.gettext("Enterprise"), 48),
+        Column(w.gettext("Sector"), 26),
+        Column(w.gettext("Participation"), 28),
+        Column(w.gettext("Year"), 8, YEAR),
+        Column(w.gettext("Reported by"), 36),
     ]
-    _headers(sheet, columns, freeze="C2")
+    headers(sheet, columns, freeze="C2")
     for index, row in enumerate(report.enterprises, start=1):
-        _append(sheet, [index, row.name, row.sector, row.participation, row.year, row.reported_by])
-    _formats(sheet, columns)
+        append(sheet, [index, row.name, row.sector, row.participation, row.year, row.reported_by])
+    formats(sheet, columns)
 
 
 def _timeliness(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     columns = [
-        _Column(w.gettext("Cycle"), 14),
-        _Column(w.gettext("Reports due"), 14, COUNT),
-        _Column(w.gettext("On time"), 12, COUNT),
-        _Column(w.gettext("Late"), 12, COUNT),
-        _Column(w.gettext("Not received"), 12, COUNT),
-        _Column(w.gettext("Not yet due"), 12, COUNT),
-        _Column(w.gettext("On-time rate"), 14, PERCENT),
+        Column(w.gettext("Year"), 8, YEAR),
+        Column(w.gettext("Cycle"), 16),
+        Column(w.gettext("Reports due"), 14, COUNT),
+        Column(w.gettext("On time"), 12, COUNT),
+        Column(w.gettext("Late"), 12, COUNT),
+        Column(w.gettext("Not received"), 12, COUNT),
+        Column(w.gettext("Not yet due"), 12, COUNT),
+        Column(w.gettext("On-time rate"), 14, PERCENT),
     ]
-    _headers(sheet, columns, freeze="B2")
+    headers(sheet, columns, freeze="C2")
     for cycle in report.timeliness:
         rate = cycle.on_time_rate
-        _append(
+        append(
             sheet,
             [
-                cycle.cycle_label,
+                cycle_year(cycle.cycle_label),
+                w.cycle_name(cycle.cycle_label),
                 cycle.expected,
                 cycle.on_time,
                 cycle.late,
@@ -284,77 +337,37 @@ def _timeliness(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                 None if rate is None else float(rate / 100),
             ],
         )
-    _formats(sheet, columns)
+    formats(sheet, columns)
 
 
-# --- building blocks ---------------------------------------------------------------------------
-
-
-def _append(sheet: Worksheet, row: Sequence[object]) -> None:
-    """One row, each value made safe for a spreadsheet (see ``safe_cell``)."""
-    sheet.append([safe_cell(value) for value in row])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # openpyxl makes a formula of any text that begins with "="
-
-
-def safe_cell(value: object) -> object:
-    """``value`` as a cell can hold it: text inert, numbers as numbers as long as Excel can hold them.
-
-    Text that begins with =, +, -, @, a tab or a carriage return is what a spreadsheet reads as a
-    formula (or as the start of one, through DDE): it gets a leading apostrophe, as OWASP's
-    CSV-injection guidance says, and stays text when the sheet is saved as CSV. A number larger
-    than a double (Excel's only number) is written as its digits, as text, rather than not at all.
-    """
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return value
-    exact = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
-    if not exact.is_finite() or abs(exact) > LARGEST_CELL_NUMBER:
-        return str(value)
-    return value
-
-
-def _headers(sheet: Worksheet, columns: Sequence[_Column], *, freeze: str) -> None:
-    _append(sheet, [column.title for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for number, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = column.width
-    sheet.freeze_panes = freeze
-
-
-def _formats(sheet: Worksheet, columns: Sequence[_Column]) -> None:
-    """The columns' number formats, and wrapped text at the top of each cell, for the data rows so far."""
-    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
-        for cell, column in zip(row, columns, strict=False):
-            if column.number_format and isinstance(cell.value, int | float | date):
-                cell.number_format = column.number_format
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
-
-
-def _number_format(indicator: IndicatorResult) -> str:
-    if indicator.unit == "%":
-        return PERCENT
-    values = (indicator.province.value, indicator.target_min, indicator.target_max)
-    whole = all(value is None or Decimal(str(value)) == Decimal(str(value)).to_integral_value() for value in values)
-    return COUNT if whole else DECIMAL
-
-
-def _scaled(indicator: IndicatorResult, value: Decimal | float | None) -> int | float | None:
-    """A percentage as the fraction Excel formats with "%" (78,2 → 0,782); other figures as they are."""
-    if value is None:
-        return None
-    if indicator.unit == "%":
-        return float(Decimal(str(value)) / 100)
-    return _plain(Decimal(str(value)))
-
-
-def _plain(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
+    columns = [
+        Column(w.gettext("Code"), 20),
+        Column(w.gettext("Indicator"), 60),
+        Column(w.gettext("Agency code"), 14),
+        Column(w.gettext("Agency"), 36),
+        Column(w.gettext("Result"), 12),
+        Column(w.gettext("Numerator"), 12, COUNT),
+        Column(w.gettext("Denominator"), 12, COUNT),
+    ]
+    headers(sheet, columns, freeze="C2")
+    for indicator in report.indicators:
+        for agency in indicator.by_agency:
+            figure: Figure = agency.figure
+            append(
+                sheet,
+                [
+                    indicator.code,
+                    indicator.name,
+                    agency.agency_code,
+                    agency.agency_name,
+                    scaled(indicator, figure.value),
+                    figure.numerator,
+                    figure.denominator,
+                ],
+            )
+            sheet.cell(sheet.max_row, 5).number_format = number_format(indicator)
+    formats(sheet, columns)
 
 
 def _share(w: Words, part: int, whole: int) -> str:

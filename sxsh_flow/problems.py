@@ -6,8 +6,9 @@ A file with any problem is never partly loaded: the loaders collect every ``Prob
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sxsh_flow.errors import Phrase, SxshError
@@ -19,7 +20,7 @@ class Saying(str):
 
     It is the English of a msgid filled with its parameters, and carries the ``Phrase`` to say it in
     any language: a Problem's message or hint keeps working as a plain string everywhere, and the CLI
-    prints it in the coordinator's language (``said``).
+    prints it in the coordinator's language (``say``). Validators raise ``ValueError(Saying(...))``.
     """
 
     phrase: Phrase
@@ -31,7 +32,7 @@ class Saying(str):
         return text
 
 
-def said(text: str, language: str) -> str:
+def say(text: str, language: str) -> str:
     """``text`` in ``language``: a Saying through its phrase; a plain string through the catalogue
     when it is a msgid there (a fixed hint), else as it is (a name, or an error from a library)."""
     if isinstance(text, Saying):
@@ -48,21 +49,45 @@ class Problem:
     line: int | None
     message: str
     hint: str = ""
+    # A message marked for the catalogues (``Problem.phrased``): its msgid and parameters, so that
+    # ``said`` reads it in the user's language; ``message`` is the same in English.
+    msgid: str = field(default="", compare=False, repr=False)
+    params: Mapping[str, str | int | date] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def phrased(
+        cls, source: str, path: str, line: int | None, msgid: str, hint: str = "", **params: str | int | date
+    ) -> Problem:
+        """A problem whose message (``msgid``, marked with ``N_``) and hint are read in either language.
+
+        Dates among the parameters are written the way the language writes them.
+        """
+        return cls(source, path, line, msgid.format(**_written(params, "en")), hint, msgid, params)
 
     def place(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
         return f"{where}: {self.path}" if self.path else where
 
+    def said(self, language: str) -> str:
+        """The problem in ``language``: from its msgid (``phrased``), or a message that is a ``Saying``
+        or a msgid itself; a message that is neither stays as it was written."""
+        said = words(language)
+        message = (
+            said.gettext(self.msgid, **_written(self.params, language)) if self.msgid else say(self.message, language)
+        )
+        if not self.hint:
+            return f"{self.place()}: {message}"
+        hint = say(self.hint, language)
+        return said.gettext("{place}: {problem} (hint: {hint})", place=self.place(), problem=message, hint=hint)
+
     def __str__(self) -> str:
         text = f"{self.place()}: {self.message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
 
-    def said(self, language: str) -> str:
-        """The problem as a person reads it in ``language``: its place, what is wrong, and the hint."""
-        text = f"{self.place()}: {said(self.message, language)}"
-        if not self.hint:
-            return text
-        return words(language).gettext("{problem} (hint: {hint})", problem=text, hint=said(self.hint, language))
+
+def _written(params: Mapping[str, str | int | date], language: str) -> dict[str, str | int]:
+    said = words(language)
+    return {name: said.date(value) if isinstance(value, date) else value for name, value in params.items()}
 
 
 class InvalidDataFile(SxshError):

@@ -17,11 +17,13 @@ from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.message import MailAttachment, MessageKind
-from sxsh_flow.engine.models import PlanRun, ReportingCycle
+from sxsh_flow.engine.models import PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.report_counts import count_reports, counts_sentence, upward_tasks
 from sxsh_flow.engine.services.digest import cycle_digest
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.states import CYCLE_FINISHED, CycleState, PlanRunState
+from sxsh_flow.words import words
 
 # What the closing email carries: the consolidated report's files, and a link to its page.
 ReportFiles = Callable[[Session, int, str, date], Sequence[MailAttachment]]
@@ -102,6 +104,15 @@ def _queue_closing_message(
     today = local_date(now)
     attachments = tuple(files(session, mail.run.id, cycle.label, today)) if files else ()
     extra = {"attached": "yes"} if attachments else {}
+    # The counts its files state, by the one rule (engine.report_counts): the agencies' reports,
+    # and the lead's own report upward apart, named with whom it goes to.
+    upward = upward_tasks(mail.spec)
+    counts = count_reports(session.scalars(select(TaskRun).where(TaskRun.cycle_id == cycle.id)), upward)
+    recipients = {mail.spec.recipient_of(task) for task in mail.spec.tasks if task.key in upward}
+    names = {a.code: a.display_name for a in mail.agencies.values() if a.code in recipients}
+    upward_to = ", ".join(names.get(code, code) for code in sorted(recipients))
+    lead = mail.lead.display_name
+    extra["counts"] = counts_sentence(words(mail.mailing.language), counts, lead=lead, upward_to=upward_to)
     if link is not None:
         extra["report_url"] = link(mail.run.id, cycle.label, now)
     message = mail.message(
@@ -112,7 +123,7 @@ def _queue_closing_message(
         cc=[],
         tasks=[],
         today=today,
-        cycles=[cycle_digest(session, cycle, today, mail.mailing.language, mail.time)],
+        cycles=[replace(cycle_digest(session, cycle, today, mail.mailing.language, mail.time), counts=counts)],
         extra=extra,
     )
     if attachments:

@@ -70,7 +70,8 @@ def test_an_html_file_is_written_and_the_coordinator_told_what_it_holds(cli: Cli
     assert TOTAL_IN_WORDS in page
     assert "Hải Dương, ngày 05 tháng 01 năm 2018" in page
     assert f"vào {target}: 23/25 báo cáo được tổng hợp; tổng kinh phí 1.023.600.000 đồng." in result.out
-    assert "1 báo cáo nộp chậm, 1 báo cáo chưa nộp" in result.out
+    assert "1 báo cáo nộp chậm, 1 báo cáo chưa nộp (xem mục I.5 của báo cáo)." in result.out
+    assert "cộng báo cáo của Sở Công Thương lên UBND tỉnh là 26 báo cáo, đã nhận 23 báo cáo." in result.out
 
 
 def test_without_a_file_the_html_goes_to_standard_output(cli: Cli, run_id: int) -> None:
@@ -93,6 +94,16 @@ def test_a_word_file_from_its_extension(cli: Cli, run_id: int, tmp_path: Path) -
     text = "\n".join([*(p.text for p in document.paragraphs), *cells])
     assert "Hải Dương, ngày 05 tháng 01 năm 2018" in text
     assert TOTAL_IN_WORDS in text
+    # The section the CLI points to ("xem mục I.5") is in the file: item 5 of part I.
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert headings[:6] == [
+        "I. KẾT QUẢ THỰC HIỆN",
+        "1. Kết quả thực hiện các chỉ tiêu của Kế hoạch",
+        "2. Khối lượng công việc",
+        "3. Kinh phí thực hiện",
+        "4. Kết quả thực hiện nhiệm vụ của các đơn vị",
+        "5. Tình hình nộp báo cáo của các đơn vị",
+    ]
 
 
 def test_an_excel_workbook_by_the_format_option_whatever_the_files_extension(

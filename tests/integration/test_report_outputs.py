@@ -239,7 +239,9 @@ def read_xlsx(content: bytes) -> Reading:
     reading = Reading()
 
     def table(sheet: str) -> tuple[list[Any], list[list[Any]]]:
-        rows = [list(row) for row in workbook[vi(sheet)].iter_rows(values_only=True)]
+        # Sheets are named by their section of the outline ("I.3 Kinh phí"): found by the name after it.
+        found = next(s for s in workbook.worksheets if s.title.endswith(" " + vi(sheet)))
+        rows = [list(row) for row in found.iter_rows(values_only=True)]
         return rows[0], [row for row in rows[1:] if any(cell is not None for cell in row)]
 
     about = dict((row[0], row[1]) for row in workbook[vi("About")].iter_rows(values_only=True))

@@ -19,6 +19,8 @@ from sxsh_flow.reports.decree30 import number_line, place_and_date, recipient_li
 from sxsh_flow.reports.docx import render_docx
 from sxsh_flow.reports.model import ConsolidatedReport
 
+from .conftest import DISTRICT_TASK
+
 TIMES = "Times New Roman"
 
 
@@ -202,7 +204,9 @@ def test_the_opening_names_the_legal_basis_and_the_period(document: Any) -> None
     assert opening.endswith(
         "trên cơ sở báo cáo của các đơn vị, Sở Công Thương báo cáo kết quả thực hiện năm 2017 như sau:"
     )
-    assert "Số liệu tổng hợp từ ngày 15/12/2016 đến ngày 14/12/2017, theo 17/18 báo cáo" in _body_texts(document)[3]
+    assert _body_texts(document)[3] == (
+        "Số liệu tổng hợp từ ngày 15/12/2016 đến ngày 14/12/2017. Các đơn vị phải nộp 18 báo cáo, đã nhận 17 báo cáo."
+    )
 
 
 def test_indicators_against_their_targets(document: Any) -> None:
@@ -291,7 +295,11 @@ def test_what_the_agencies_wrote_under_its_section(document: Any) -> None:
     difficulties = texts.index("II. KHÓ KHĂN, VƯỚNG MẮC")
     recommendations = texts.index("III. KIẾN NGHỊ, ĐỀ XUẤT")
     written = texts[difficulties + 1 : recommendations]
-    assert written[1] == "- UBND huyện Tứ Kỳ: Kinh phí bố trí cho hoạt động SXSH ở cấp huyện còn hạn chế."
+    # Each agency named once, each of its paragraphs under the task it was written for.
+    assert written[2:4] == [
+        "- UBND huyện Tứ Kỳ:",
+        f"+ {DISTRICT_TASK}: Kinh phí bố trí cho hoạt động SXSH ở cấp huyện còn hạn chế.",
+    ]
     closing = next(text for text in texts if text.startswith("Trên đây"))
     assert closing == "Trên đây là báo cáo kết quả thực hiện Kế hoạch sản xuất sạch hơn trong công nghiệp năm 2017./."
 

@@ -59,7 +59,8 @@ def test_the_page_the_word_file_and_the_workbook_print_the_same_total(
 
     page = render_html(built, charts=False)
     document = Document(BytesIO(render_docx(built)))
-    sheet = load_workbook(BytesIO(render_xlsx(built)))[words(language).gettext("Funding")]
+    workbook = load_workbook(BytesIO(render_xlsx(built)))
+    sheet = workbook["I.3 " + words(language).gettext("Funding")]
 
     assert f'<td class="num" data-source="total">{total}</td>' in page
     funding_table = next(t for t in document.tables if t.rows[-1].cells[1].text == words(language).gettext("Total"))

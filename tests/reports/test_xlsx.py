@@ -35,16 +35,18 @@ def _by_header(sheet: Any) -> list[dict[str, Any]]:
     return [dict(zip(headers, row, strict=True)) for row in sheet.iter_rows(min_row=2) if row[1].value is not None]
 
 
-def test_one_sheet_per_table(workbook: Any) -> None:
+def test_one_sheet_per_table_named_by_its_section_of_the_outline(workbook: Any) -> None:
     assert workbook.sheetnames == [
         "Thông tin chung",
-        "Chỉ tiêu",
-        "Chỉ tiêu theo đơn vị",
-        "Khối lượng công việc",
-        "Kinh phí",
-        "Đơn vị chậm",
-        "Doanh nghiệp",
-        "Tiến độ theo kỳ",
+        "Mục lục",
+        "I.1 Chỉ tiêu",
+        "I.2 Khối lượng công việc",
+        "I.3 Kinh phí",
+        "I.4–IV Nội dung các đơn vị",
+        "I.5 Tiến độ theo kỳ",
+        "I.5 Đơn vị chậm",
+        "PL I Doanh nghiệp",
+        "PL III Chỉ tiêu theo đơn vị",
     ]
 
 
@@ -59,11 +61,12 @@ def test_the_first_sheet_says_what_the_workbook_is(workbook: Any) -> None:
     about = dict(_rows(workbook["Thông tin chung"]))
     assert about["Văn bản"] == "BÁO CÁO Kết quả thực hiện Kế hoạch sản xuất sạch hơn trong công nghiệp năm 2017"
     assert about["Địa danh, ngày ban hành"] == "Hải Dương, ngày 05 tháng 01 năm 2018"
-    assert about["Báo cáo đã tổng hợp / phải nộp"] == "17/18"
+    assert about["Báo cáo"] == "Các đơn vị phải nộp 18 báo cáo, đã nhận 17 báo cáo."
+    assert (about["Số báo cáo các đơn vị phải nộp"], about["Số báo cáo đã nhận của các đơn vị"]) == (18, 17)
 
 
 def test_indicators_are_numbers_with_percentages_as_fractions(workbook: Any) -> None:
-    rows = {row["Mã"].value: row for row in _by_header(workbook["Chỉ tiêu"])}
+    rows = {row["Mã"].value: row for row in _by_header(workbook["I.1 Chỉ tiêu"])}
     assert len(rows) == 8
     informed = rows["informed"]
     assert informed["Kết quả"].value == pytest.approx(0.782)  # 78,2% of the reported sums, not an average
@@ -87,7 +90,7 @@ def test_indicators_are_numbers_with_percentages_as_fractions(workbook: Any) -> 
 
 
 def test_indicators_per_agency(workbook: Any) -> None:
-    rows = _by_header(workbook["Chỉ tiêu theo đơn vị"])
+    rows = _by_header(workbook["PL III Chỉ tiêu theo đơn vị"])
     assert [(row["Mã đơn vị"].value, row["Tử số"].value, row["Mẫu số"].value) for row in rows] == [
         ("SCT", 812, 1000),
         ("BQLKCN", 322, 450),
@@ -96,16 +99,17 @@ def test_indicators_per_agency(workbook: Any) -> None:
 
 
 def test_work_volume(workbook: Any) -> None:
-    rows = _by_header(workbook["Khối lượng công việc"])
+    rows = _by_header(workbook["I.2 Khối lượng công việc"])
     assert len(rows) == 7
     leaflets = rows[2]
     assert leaflets["Công việc thực hiện"].value == "Tờ rơi, tài liệu hướng dẫn SXSH được phát hành"
     assert (leaflets["Số lượng"].value, leaflets["Số lượng"].number_format) == (2800, "#,##0")
-    assert rows[1]["Thời gian thực hiện"].value == "2016, 2017"
+    assert (rows[1]["Từ năm"].value, rows[1]["Đến năm"].value) == (2016, 2017)
+    assert rows[1]["Từ năm"].number_format == "0"  # a year, not an amount: 2016, never 2.016
 
 
 def test_funding_with_the_total_as_a_value_and_the_amount_in_words(workbook: Any) -> None:
-    sheet = workbook["Kinh phí"]
+    sheet = workbook["I.3 Kinh phí"]
     rows = _rows(sheet)
     assert rows[0] == [
         "STT",
@@ -131,12 +135,14 @@ def test_funding_with_the_total_as_a_value_and_the_amount_in_words(workbook: Any
 
 
 def test_late_and_missing_units_with_dates_as_dates(workbook: Any) -> None:
-    rows = _by_header(workbook["Đơn vị chậm"])
+    rows = _by_header(workbook["I.5 Đơn vị chậm"])
     tu_ky, _, thanh_mien = rows
     assert tu_ky["Đơn vị"].value == "UBND huyện Tứ Kỳ"
     assert tu_ky["Hạn nộp"].value == datetime(2017, 12, 21)
     assert tu_ky["Hạn nộp"].number_format == "dd/mm/yyyy"
     assert tu_ky["Số ngày chậm"].value == 4  # working days, as the emails count
+    assert tu_ky["Đơn vị tính ngày"].value == "ngày làm việc"
+    assert (tu_ky["Năm"].value, tu_ky["Năm"].number_format) == (2017, "0")
     assert tu_ky["Tình trạng"].value == "Chậm"
     assert thanh_mien["Ngày nộp"].value is None
     assert thanh_mien["Số ngày chậm"].value is None
@@ -144,7 +150,7 @@ def test_late_and_missing_units_with_dates_as_dates(workbook: Any) -> None:
 
 
 def test_enterprises(workbook: Any) -> None:
-    rows = _by_header(workbook["Doanh nghiệp"])
+    rows = _by_header(workbook["PL I Doanh nghiệp"])
     assert len(rows) == 5
     assert [rows[0][key].value for key in ("Tên doanh nghiệp", "Nội dung tham gia", "Năm")] == [
         "Công ty TNHH Gốm sứ Chu Đậu Xanh",
@@ -154,16 +160,16 @@ def test_enterprises(workbook: Any) -> None:
 
 
 def test_timeliness_per_cycle(workbook: Any) -> None:
-    rows = _rows(workbook["Tiến độ theo kỳ"])
-    assert rows[1][:6] == ["2016", 18, 14, 3, 1, 0]
-    assert rows[1][6] == pytest.approx(14 / 18)
-    assert workbook["Tiến độ theo kỳ"]["G2"].number_format == "0.0%"
+    rows = _rows(workbook["I.5 Tiến độ theo kỳ"])
+    assert rows[1][:7] == [2016, "năm 2016", 18, 14, 3, 1, 0]
+    assert rows[1][7] == pytest.approx(14 / 18)
+    assert workbook["I.5 Tiến độ theo kỳ"]["H2"].number_format == "0.0%"
 
 
 def test_without_figures_per_agency_there_is_no_such_sheet(report: ConsolidatedReport) -> None:
     plain = tuple(replace(indicator, by_agency=()) for indicator in report.indicators)
     workbook = load_workbook(BytesIO(render_xlsx(replace(report, indicators=plain))))
-    assert "Chỉ tiêu theo đơn vị" not in workbook.sheetnames
+    assert "PL III Chỉ tiêu theo đơn vị" not in workbook.sheetnames
 
 
 def test_the_same_report_gives_the_same_file(report: ConsolidatedReport, rendered: bytes, workbook: Any) -> None:
@@ -174,8 +180,8 @@ def test_the_same_report_gives_the_same_file(report: ConsolidatedReport, rendere
 
 def test_an_english_workbook(report: ConsolidatedReport) -> None:
     workbook = load_workbook(BytesIO(render_xlsx(replace(report, language="en"))))
-    assert workbook.sheetnames[1] == "Indicators"
-    assert workbook["Funding"]["B1"].value == "Agency"
+    assert workbook.sheetnames[2] == "I.1 Indicators"
+    assert workbook["I.3 Funding"]["B1"].value == "Agency"
 
 
 HOSTILE_NAMES = (
@@ -197,7 +203,7 @@ def test_text_that_a_spreadsheet_would_read_as_a_formula_is_written_as_inert_tex
     with zipfile.ZipFile(BytesIO(rendered)) as package:
         sheets = [package.read(name) for name in package.namelist() if name.startswith("xl/worksheets/")]
     assert not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)  # not one formula in the file
-    rows = _by_header(load_workbook(BytesIO(rendered))["Doanh nghiệp"])
+    rows = _by_header(load_workbook(BytesIO(rendered))["PL I Doanh nghiệp"])
     for row, name in zip(rows, HOSTILE_NAMES, strict=True):
         for key in ("Tên doanh nghiệp", "Ngành sản xuất", "Đơn vị báo cáo"):
             assert row[key].data_type == "s"
@@ -209,6 +215,6 @@ def test_numbers_stay_numbers_even_negative_ones(report: ConsolidatedReport) -> 
 
     total = FundingRow("Tổng cộng", {"central_budget": -5, "local_budget": 12_345_678_901_234_567_890_123_456})
     workbook = load_workbook(BytesIO(render_xlsx(replace(report, funding_total=total, funding_by_agency=()))))
-    values = [cell.value for row in workbook["Kinh phí"].iter_rows() for cell in row]
+    values = [cell.value for row in workbook["I.3 Kinh phí"].iter_rows() for cell in row]
     assert -5 in values
     assert any(isinstance(value, int | float) and value > 10**25 for value in values)

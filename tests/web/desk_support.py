@@ -10,7 +10,8 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select
 
-from sxsh_flow.engine.models import OutboxMessage
+from sxsh_flow.engine.models import OutboxMessage, TaskRun
+from sxsh_flow.engine.services.outbox import Outcome, claim, record
 
 from .conftest import Portal, form_fields
 
@@ -47,11 +48,47 @@ def sign_in(portal: Portal, address: str = COORDINATOR, next_path: str = "/desk"
     return portal.http.post(link, follow_redirects=True)
 
 
-def post_form(portal: Portal, page: httpx.Response, action: str, **values: str) -> httpx.Response:
-    """Send the form of ``page`` that posts to ``action``, as prefilled, with ``values`` typed over it."""
-    fields = form_fields(page.text, action)
-    return portal.http.post(f"{portal.base_url}{action}", data={**fields, **values})
+def post_form(portal: Portal, page: httpx.Response, to: str, **values: str) -> httpx.Response:
+    """Send the form of ``page`` that posts ``to`` a path, as prefilled, with ``values`` typed over it."""
+    fields = form_fields(page.text, to)
+    return portal.http.post(f"{portal.base_url}{to}", data={**fields, **values})
 
 
 def later(portal: Portal, **delta: float) -> None:
     portal.clock.advance(timedelta(**delta))
+
+
+def run_id(portal: Portal) -> int:
+    with portal.store.session() as session:
+        return session.scalars(select(TaskRun.plan_run_id).where(TaskRun.id == portal.task_run_id)).one()
+
+
+def ask_extension(portal: Portal, until: str, reason: str = "Chờ số liệu của các xã.") -> None:
+    """Tứ Kỳ asks for more time through its reply link, as in its browser."""
+    fields = form_fields(portal.open().text, "/extension")
+    answer = portal.http.post(
+        portal.url(suffix="/extension"), data={**fields, "reason": reason, "proposed_until": until}
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def fail_one_email(portal: Portal, response: str) -> int:
+    """The mail server refuses one queued message for good, recorded as the dispatcher records it."""
+    with portal.store.session() as session:
+        (claimed,) = claim(session, now=portal.clock.now(), dispatcher="test", limit=1)
+        record(
+            session,
+            [
+                Outcome(
+                    claimed.id,
+                    ok=False,
+                    permanent=True,
+                    code=550,
+                    response=response,
+                    recipients=claimed.envelope.recipients,
+                )
+            ],
+            now=portal.clock.now(),
+            dispatcher="test",
+        )
+        return claimed.id

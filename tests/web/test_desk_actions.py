@@ -208,7 +208,8 @@ def test_the_history_page_lists_the_runs_moves(portal: Portal) -> None:
     page = sign_in(portal, next_path=f"/desk/runs/{run}/history")
 
     assert page.status_code == 200
-    assert "submit" in page.text
+    assert "Phiên bản báo cáo #" in page.text
+    assert "đã gửi" in page.text
 
 
 def test_the_report_page_links_to_the_consolidated_report_the_portal_serves(portal: Portal) -> None:

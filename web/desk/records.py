@@ -14,6 +14,7 @@ from sxsh_flow.engine.models import HistoryEntry, OutboxMessage, PlanRun, Report
 from sxsh_flow.engine.states import OutboxState
 from sxsh_flow.web.desk.board import run_nav
 from sxsh_flow.web.desk.context import Desk
+from sxsh_flow.web.desk.history_words import said
 from sxsh_flow.web.report_links import report_url
 
 RECENT_EMAILS = 100
@@ -78,9 +79,10 @@ class Records:
         return context
 
     async def history(self, request: Request, run_id: int) -> Response:
-        return await self._page(request, run_id, "desk/history.html", self._history)
+        language = self.desk.pages.language(request)
+        return await self._page(request, run_id, "desk/history.html", self._history, language)
 
-    def _history(self, run_id: int) -> dict[str, Any]:
+    def _history(self, run_id: int, language: str) -> dict[str, Any]:
         with self.desk.store.session() as session:
             entries = list(
                 session.scalars(
@@ -93,7 +95,7 @@ class Records:
             context = {
                 "run": session.get_one(PlanRun, run_id),
                 "nav": run_nav(session, run_id, "history"),
-                "entries": entries,
+                "entries": [said(entry, language) for entry in entries],
                 "limit": HISTORY_ROWS,
             }
         return context

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from sxsh_flow.engine.models import ExtensionRequest, HistoryEntry, OutboxMessage, Submission, TaskRun
+from sxsh_flow.engine.models import ExtensionRequest, HistoryEntry, OutboxMessage, ReplyLink, Submission, TaskRun
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
 
 from .conftest import REPORT, Portal, form_fields
@@ -248,3 +248,24 @@ def test_a_run_the_person_does_not_coordinate_is_not_found(portal: Portal) -> No
 def _extensions(portal: Portal) -> list[ExtensionRequest]:
     with portal.store.session() as session:
         return list(session.scalars(select(ExtensionRequest).order_by(ExtensionRequest.id)))
+
+
+def test_a_forward_outside_the_agencys_domains_is_approved_from_the_desk(portal: Portal) -> None:
+    run = run_id(portal)
+    fields = form_fields(portal.open().text, "/forward")
+    asked = portal.http.post(
+        portal.url(suffix="/forward"), data={**fields, "name": "Trần Văn Bình", "email": "binh.tran@gmail.example"}
+    )
+    assert asked.status_code == 200, asked.text
+    path = f"/desk/runs/{run}/forwards"
+    page = sign_in(portal, next_path=path)
+    assert "binh.tran@gmail.example" in page.text
+
+    answer = post_form(portal, page, path, action="approve")
+
+    assert answer.status_code == 303
+    with portal.store.session() as session:
+        link = session.scalars(select(ReplyLink).where(ReplyLink.guest_email == "binh.tran@gmail.example")).one()
+        assert (link.approval, link.decided_by) == ("approved", COORDINATOR)
+    assert len(portal.outbox("forwarded")) == 1
+    assert "Không có yêu cầu chuyển tiếp nào chờ phê duyệt." in portal.http.get(f"{portal.base_url}{path}").text

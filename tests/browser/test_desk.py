@@ -47,7 +47,7 @@ pytestmark = pytest.mark.slow
 
 COORDINATOR = "sxsh@sct.haiduong.example"
 VIEWPORTS = {"phone": (390, 844), "desktop": (1366, 900)}
-REFUSAL = "5.1.1 <vanthu@thanhha.haiduong.example>: Recipient address rejected: mailbox unavailable"
+REFUSAL = "5.1.1 Recipient address rejected: mailbox unavailable"
 COMMENT = "Đề nghị bổ sung số liệu kinh phí ngân sách địa phương và danh sách doanh nghiệp."
 
 

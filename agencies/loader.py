@@ -1,52 +1,34 @@
 """Load an agency directory from YAML or CSV: every problem at once, with its line; never half-load.
 
-CSV has one row per contact, the agency's columns repeated on each of its rows (a spreadsheet
-export is easy to make that way); an agency without contacts has one row with empty contact cells.
+CSV is read into the same document as YAML by ``directory_csv``, then checked the same way.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+__all__ = ["CSV_COLUMNS", "builtin_directory", "builtin_history", "load_directory_file", "load_directory_text"]
+
 from sxsh_flow.agencies.directory import Directory, DirectorySpec
+from sxsh_flow.agencies.directory_csv import CSV_COLUMNS, read_csv
 from sxsh_flow.agencies.kinds import PROVINCE_SEPARATOR, split_reference
 from sxsh_flow.agencies.registry import Registry
-from sxsh_flow.datafile import LoadedDocument, as_date, read_yaml, validate_document
+from sxsh_flow.datafile import as_date, read_yaml, validate_document
 from sxsh_flow.errors import UnknownProvince
 from sxsh_flow.problems import InvalidDirectory, Problem
 
 _Path = tuple[int | str, ...]
 
-CSV_COLUMNS = (
-    "province_code",
-    "province_name",
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "parent",
-    "valid_from",
-    "valid_to",
-    "successors",
-    "address",
-    "contact_name",
-    "contact_title",
-    "contact_email",
-    "contact_role",
-)
-_AGENCY_COLUMNS = ("code", "name", "short_name", "kind", "parent", "valid_from", "valid_to", "address")
-
 
 def load_directory_text(text: str, source: str, *, csv_format: bool = False) -> Directory:
     try:
-        document = _read_csv(text, source) if csv_format else read_yaml(text, source)
+        document = read_csv(text, source) if csv_format else read_yaml(text, source)
     except csv.Error as exc:  # a stray carriage return, a NUL: not a CSV file the reader can follow
         document = Problem(source, "", None, f"not a readable CSV file: {exc}", "save the sheet as CSV UTF-8")
     if isinstance(document, Problem):
@@ -101,100 +83,6 @@ def _builtin_directories() -> list[Directory]:
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".yaml")
     ]
-
-
-# --- CSV ----------------------------------------------------------------------------------------
-
-
-class _CsvPositions:
-    def __init__(self, agency_lines: list[int], contact_lines: dict[tuple[int, int], int]) -> None:
-        self._agency_lines = agency_lines
-        self._contact_lines = contact_lines
-
-    def line_of(self, path: Sequence[int | str]) -> int | None:
-        if len(path) >= 2 and path[0] == "agencies" and isinstance(path[1], int):
-            index = path[1]
-            if len(path) >= 4 and path[2] == "contacts" and isinstance(path[3], int):
-                return self._contact_lines.get((index, path[3]))
-            return self._agency_lines[index] if index < len(self._agency_lines) else None
-        return 2 if self._agency_lines else 1
-
-
-def _read_csv(text: str, source: str) -> LoadedDocument | Problem:
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
-    missing = [c for c in ("province_code", "province_name", "code", "name", "kind") if c not in columns]
-    if missing:
-        return Problem(
-            source,
-            "",
-            1,
-            f"missing column(s): {', '.join(missing)}",
-            f"the header row names the columns: {','.join(CSV_COLUMNS)}",
-        )
-    unknown = [c for c in columns if c not in CSV_COLUMNS]
-    if unknown:
-        return Problem(
-            source, "", 1, f"unknown column(s): {', '.join(unknown)}", f"allowed columns: {','.join(CSV_COLUMNS)}"
-        )
-    agencies: list[dict[str, Any]] = []
-    signatures: list[tuple[str, ...]] = []
-    agency_lines: list[int] = []
-    contact_lines: dict[tuple[int, int], int] = {}
-    province: dict[str, str] = {}
-    problems: list[Problem] = []
-    for row in reader:
-        line = reader.line_num
-        cells = {key: (value or "").strip() for key, value in row.items() if key is not None}
-        row_province = {"code": cells.get("province_code", ""), "name": cells.get("province_name", "")}
-        if not province:
-            province = row_province
-        elif row_province != province:
-            problems.append(
-                Problem(
-                    source,
-                    "province_code",
-                    line,
-                    f"this row is for province {row_province['code']} ({row_province['name']}), "
-                    f"the file for {province['code']} ({province['name']})",
-                    "import one file per province",
-                )
-            )
-            continue
-        signature = tuple(cells.get(column, "") for column in (*_AGENCY_COLUMNS, "successors"))
-        # Rows of one agency repeat its cells; a row with the same code and other cells is another
-        # agency, which the duplicate-code check then reports.
-        index = next(
-            (
-                i
-                for i, agency in enumerate(agencies)
-                if agency["code"] == cells.get("code", "") and signatures[i] == signature
-            ),
-            None,
-        )
-        if index is None:
-            agency: dict[str, Any] = {key: cells[key] for key in _AGENCY_COLUMNS if cells.get(key)}
-            agency["code"] = cells.get("code", "")
-            if cells.get("successors"):
-                agency["successors"] = [s.strip() for s in cells["successors"].split(";") if s.strip()]
-            agency["contacts"] = []
-            agencies.append(agency)
-            signatures.append(signature)
-            agency_lines.append(line)
-            index = len(agencies) - 1
-        if cells.get("contact_email") or cells.get("contact_name"):
-            contacts = agencies[index]["contacts"]
-            contact_lines[(index, len(contacts))] = line
-            contacts.append(
-                {
-                    "name": cells.get("contact_name", ""),
-                    "title": cells.get("contact_title", ""),
-                    "email": cells.get("contact_email", ""),
-                    "role": cells.get("contact_role") or "focal_point",
-                }
-            )
-    data = {"format": 1, "province": province, "agencies": agencies}
-    return LoadedDocument(source, data, _CsvPositions(agency_lines, contact_lines), problems)
 
 
 # --- cross-field checks --------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
         typer.echo(f"sxsh-flow: {error.message(_language())}", err=True)
         if isinstance(error, InvalidDataFile):
             for problem in error.problems:
-                typer.echo(f"  {problem}", err=True)
+                typer.echo(f"  {problem.said(_language())}", err=True)
         return error.exit_code
     return 0
 

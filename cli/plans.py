@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from sxsh_flow.cli.output import emit_json, shorten, table, write_json
-from sxsh_flow.words import Words
+from sxsh_flow.words import N_, Words
 
 app = typer.Typer(
     help="Plans: list, show, validate a plan file, print the plan-file JSON Schema.", no_args_is_help=True
@@ -217,40 +217,24 @@ def _range_text(target: Any, unit: str, said: Words) -> str:
 def validate(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The plan file (YAML) to check.", dir_okay=False)],
+    province: Annotated[
+        str | None,
+        typer.Option(
+            "--province",
+            "-p",
+            help=N_(
+                "Also check every agency code and selector against this province's directory "
+                "(the one imported here, else the sample shipped for it)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check a plan file and list EVERY problem with its line and a hint (exit 65 if any)."""
-    from sxsh_flow.engine.plan_file import load_plan_file
-    from sxsh_flow.problems import InvalidPlan
+    from sxsh_flow.cli.plan_check import validate_plan
 
-    try:
-        loaded = load_plan_file(file)
-    except InvalidPlan as error:
-        if not as_json:
-            raise
-        emit_json({"valid": False, "file": str(file), "problems": list(error.problems)})
-        raise typer.Exit(error.exit_code) from error
-    if as_json:
-        emit_json(
-            {
-                "valid": True,
-                "file": str(file),
-                "key": loaded.spec.key,
-                "version": loaded.spec.version,
-                "content_hash": loaded.content_hash,
-            }
-        )
-        return
-    typer.echo(
-        _words(ctx).gettext(
-            "{file}: valid · {plan} ({version}) · {tasks} tasks · content hash {hash}",
-            file=file,
-            plan=loaded.spec.key,
-            version=loaded.spec.version,
-            tasks=len(loaded.spec.tasks),
-            hash=loaded.content_hash[:16],
-        )
-    )
+    validate_plan(ctx.obj, file, province, as_json)
 
 
 @app.command("schema")

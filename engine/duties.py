@@ -27,9 +27,23 @@ def selector_changes(spec: PlanSpec) -> tuple[SelectorChange, ...]:
 
 def task_holders(spec: PlanSpec, registry: Registry, province: str, task: Task, day: date) -> list[Holder]:
     """The agencies that lead ``task`` on ``day``, in the plan's order, each once."""
+    return _holders(spec, registry, province, task.lead, day)
+
+
+def task_partners(spec: PlanSpec, registry: Registry, province: str, task: Task, day: date) -> list[Holder]:
+    """The agencies that take part in ``task`` on ``day`` ("đơn vị phối hợp"), leads left out, each once.
+
+    Read like the leads, on the same day and through the same successors: a partner that ended is
+    stood in for by whoever took over its duties.
+    """
+    leads = set(task_holders(spec, registry, province, task, day))
+    return [h for h in _holders(spec, registry, province, task.partners, day) if h not in leads]
+
+
+def _holders(spec: PlanSpec, registry: Registry, province: str, selectors: tuple[str, ...], day: date) -> list[Holder]:
     changes = selector_changes(spec)
     found: dict[Holder, None] = {}
-    for selector in task.lead:
+    for selector in selectors:
         found.update(dict.fromkeys(registry.holders(selector, province, day, changes)))
     return list(found)
 

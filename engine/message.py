@@ -30,6 +30,7 @@ class MessageKind(StrEnum):
     CYCLE_CLOSED = "cycle_closed"  # a cycle closed: its final status, with the consolidated report
     RETURNED = "returned"  # the coordinator sent a report back: the comment, and a fresh link
     EXTENSION = "extension"  # the coordinator's answer to a request for more time
+    EXTENSION_REQUEST = "extension_request"  # to the coordinator: an agency asks for more time
     FORWARDED = "forwarded"  # a colleague forwarded a task: a link of one's own
     FORWARD_APPROVAL = "forward_approval"  # to the coordinator: a forward to an outside address waits
     HANDOVER = "handover"  # to a successor: the duties of an agency that ended it takes over, and from when
@@ -78,11 +79,26 @@ class TaskItem:
     days_overdue: int = 0
     days_left: int | None = None
     reply_url: str | None = None  # the signed link of the reply portal (a later issue)
+    partners: tuple[str, ...] = ()  # KICKOFF, REQUEST: the names of the agencies that take part
 
     def counted_on(self, today: date, time: TimePolicy) -> TaskItem:
         """This task with its days left (None once the deadline passed) and days overdue on ``today``."""
         left = time.days_left(self.due_on, today) if self.due_on >= today else None
         return replace(self, days_left=left, days_overdue=time.days_late(self.due_on, today))
+
+
+@dataclass(frozen=True)
+class PartnerTask:
+    """A task an agency takes part in without reporting on it ("để phối hợp"): told, never asked."""
+
+    task_key: str
+    title: str
+    description: str
+    cycle_label: str
+    cutoff_start: date
+    cutoff_end: date
+    due_on: date  # the lead agencies' deadline
+    leads: tuple[str, ...]  # the names of the agencies that carry it out and report
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,18 @@ class CycleDigest:
     reported: int  # submitted or accepted
     reported_late: tuple[AgencyProgress, ...] = ()
     overdue: tuple[AgencyProgress, ...] = ()
-    due_next: tuple[AgencyProgress, ...] = ()
+    due_next: tuple[AgencyProgress, ...] = ()  # every unit still owing a report, not yet overdue
+    soon_until: date | None = None  # DIGEST: the last day of "due soon" (N working days ahead)
+
+    @property
+    def due_soon(self) -> tuple[AgencyProgress, ...]:
+        """The units of ``due_next`` whose deadline falls by ``soon_until``."""
+        return tuple(p for p in self.due_next if self.soon_until is not None and p.due_on <= self.soon_until)
+
+    @property
+    def due_later(self) -> tuple[AgencyProgress, ...]:
+        """The units of ``due_next`` not yet due soon."""
+        return tuple(p for p in self.due_next if self.soon_until is None or p.due_on > self.soon_until)
 
 
 @dataclass(frozen=True)
@@ -150,6 +177,8 @@ class MessageContext:
     agency_name: str
     greeting_name: str  # the person addressed ("Kính gửi: Ông/Bà ...")
     tasks: tuple[TaskItem, ...] = ()
+    # KICKOFF, REQUEST: the tasks the agency takes part in for coordination (no reply link, no reminder)
+    partner_tasks: tuple[PartnerTask, ...] = ()
     coordinator: Address | None = None  # who to ask (the lead agency's focal point)
     cycles: tuple[CycleDigest, ...] = ()  # DIGEST only
     receipt: ReceiptInfo | None = None  # RECEIPT only

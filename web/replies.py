@@ -353,7 +353,9 @@ class ReplyPortal:
             if errors or until is None:
                 return Extended(state, SideForm(values, errors), None)
             try:
-                request_extension(session, access, reason=reason, proposed_until=until, now=self.clock.now())
+                request_extension(
+                    session, access, reason=reason, proposed_until=until, now=self.clock.now(), mailing=self.mailing
+                )
             except InvalidRequest as problem:
                 session.rollback()
                 return Extended(state, SideForm(values, {}, (problem.message("vi"), problem.message("en"))), None)

@@ -90,7 +90,7 @@ def sweep_task(at: datetime, run_id: int | None = None) -> jobs.JobResult:
 
 @task(name="digest", cache_policy=NO_CACHE, retries=STEP_RETRIES, retry_delay_seconds=STEP_RETRY_DELAY_SECONDS)
 def digest_task(at: datetime, run_id: int | None = None) -> jobs.JobResult:
-    """Queue the coordinator's status digest of every run with a cycle open."""
+    """Queue the coordinator's weekly digest of every run with a report overdue or due soon."""
     return _run(jobs.send_digest, at, run_id)
 
 

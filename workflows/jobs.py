@@ -139,11 +139,11 @@ def close_cycles(env: JobEnvironment, at: datetime, run_id: int | None = None) -
 
 
 def send_digest(env: JobEnvironment, at: datetime, run_id: int | None = None) -> JobResult:
-    """The coordinator's status digest of every run that has a cycle open."""
+    """The coordinator's weekly digest of every run with a report overdue or due soon (``digest_horizon``)."""
     from sxsh_flow.engine.services.digest import queue_digest
 
     with env.store.session() as session:
-        summary = queue_digest(session, now=at, mailing=env.mailing, actor=env.actor, run_id=run_id, only_open=True)
+        summary = queue_digest(session, now=at, mailing=env.mailing, actor=env.actor, run_id=run_id, weekly=True)
     return _result("digest", at, summary)
 
 

@@ -67,14 +67,17 @@ class Timetable:
     def due_at(self, day: date) -> datetime:
         return datetime.combine(day, self.daily_at, tzinfo=VIETNAM)
 
-    def slots(self, now: datetime) -> Iterator[tuple[Slot, bool]]:
-        """Every slot that has come in the lookback window, oldest first, and whether it may still run."""
+    def slots(self, now: datetime, since: datetime | None = None) -> Iterator[tuple[Slot, bool]]:
+        """Every slot that has come in the lookback window, oldest first, and whether it may still run.
+
+        Slots due before ``since`` (when the schedule began to exist) were never owed: none is missed.
+        """
         today = local_date(now)
         lookback = (self.misfire_grace // timedelta(days=1)) + 1
         for offset in range(lookback, -1, -1):
             day = today - timedelta(days=offset)
             due = self.due_at(day)
-            if due > now:
+            if due > now or (since is not None and due < since):
                 continue
             for job in self.jobs_on(day):
                 yield Slot(job, day, due), now - due <= self.misfire_grace
@@ -96,8 +99,11 @@ class Runner:
         *,
         owner: str | None = None,
         on_result: Callable[[JobResult], None] | None = None,
+        since: datetime | None = None,
     ) -> None:
         self.env = env
+        # A simulated world begins at its first instant: the day before it, no scheduler could have run.
+        self.since = since
         self.clock = clock
         self.timetable = timetable or Timetable()
         self.owner = owner or ledger.this_process()
@@ -110,7 +116,7 @@ class Runner:
         with self._lock:
             now = self.clock.now()
             results = []
-            for slot, in_time in self.timetable.slots(now):
+            for slot, in_time in self.timetable.slots(now, self.since):
                 if not in_time:
                     self._skip(slot, now)
                 elif (result := self._run_slot(slot, now)) is not None:

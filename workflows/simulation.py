@@ -141,7 +141,7 @@ class Simulation:
         self.first_day = replay_date(plan.spec)
         self.until = until
         self.clock = FixedClock(self._at(self.first_day, time(8, 0)))
-        self.runner = Runner(env, self.clock, Timetable(calendar=self.calendar), owner=ACTOR)
+        self.runner = Runner(env, self.clock, Timetable(calendar=self.calendar), owner=ACTOR, since=self.clock.now())
         self.answers: dict[int, date] = {}  # task run -> the day its agency answers
         self.planned: set[int] = set()
         self.sent = 0

@@ -1,4 +1,11 @@
-"""The coordinator's status digest: per open cycle, who has reported, who is late, what is due next."""
+"""The coordinator's status digest: per open cycle, who has reported, who is late, what is due next.
+
+Every unit still owing a report is listed, grouped by how urgent it is: overdue, due soon (within
+the digest's horizon), not yet due. The weekly digest goes out only while something is due within
+that horizon or overdue: a one-off task that opened a cycle in May does not bring 24 Mondays of
+"nothing due". The horizon is the plan's earliest reminder (its largest ``before_due``), counted in
+the run's unit of days, so the coordinator hears from the day the agencies start being reminded.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +16,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.directory import ContactRole
+from sxsh_flow.engine import desk_paths
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.message import AgencyProgress, CycleDigest, MessageKind
 from sxsh_flow.engine.models import PlanRun, ReportingCycle, Submission, TaskRun
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, people
+from sxsh_flow.engine.spec import ReminderPolicy
 from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
 from sxsh_flow.engine.time_policy import TimePolicy
+
+# How far ahead the digest looks when the plan's reminder policy sends no reminder before a deadline.
+DEFAULT_DIGEST_HORIZON = 10  # days in the run's unit: two working weeks
+
+
+def digest_horizon(policy: ReminderPolicy) -> int:
+    """How many days (in the run's unit) ahead a deadline makes the weekly digest worth sending."""
+    return max(policy.before_due, default=DEFAULT_DIGEST_HORIZON)
 
 
 def queue_digest(
@@ -27,24 +44,28 @@ def queue_digest(
     actor: str,
     run_id: int | None = None,
     calendar: WorkingCalendar | None = None,
-    only_open: bool = False,
+    weekly: bool = False,
 ) -> NoticeSummary:
     """The coordinator's status digest of each active run: per open cycle, who reported, who is late.
 
-    With ``only_open`` (the weekly digest), a run with no cycle open gets none: between cycles
-    there is nothing new to tell.
+    With ``weekly`` (the Monday digest), a run gets one only while a report in a cycle it shows is
+    overdue or due within ``digest_horizon`` days; asked for outright (``sxsh-flow digest``), always.
     """
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
         shown = _digest_cycles(session, run, today)
-        if only_open and not any(cycle.state is CycleState.OPEN for cycle in shown):
+        mail = RunMail(session, run, mailing, calendar=calendar, on=today)
+        soon_until = mail.time.shift(today, digest_horizon(mail.spec.reminders))
+        if weekly and not _anything_due(session, shown, soon_until):
             continue
-        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
             summary.problems.append(f"run {run.id}: the lead agency has no active focal point; digest not queued")
             continue
-        cycles = [cycle_digest(session, cycle, today, mailing.language, mail.time) for cycle in shown]
+        cycles = [
+            cycle_digest(session, cycle, today, mailing.language, mail.time, soon_until=soon_until) for cycle in shown
+        ]
+        board = mailing.desk_link(desk_paths.board(run.id))
         message = mail.message(
             kind=MessageKind.DIGEST,
             key=f"digest:{run.id}:{today.isoformat()}",
@@ -54,9 +75,20 @@ def queue_digest(
             tasks=[],
             today=today,
             cycles=cycles,
+            extra={"board_url": board} if board else {},
         )
         mail.queue(summary, [message], now=now, actor=actor)
     return summary
+
+
+def _anything_due(session: Session, cycles: list[ReportingCycle], soon_until: date) -> bool:
+    """Whether a report of an open one of ``cycles`` is still owed and due by ``soon_until`` (or overdue)."""
+    open_ids = [c.id for c in cycles if c.state is CycleState.OPEN]
+    if not open_ids:
+        return False
+    deadline = func.coalesce(TaskRun.extended_until, TaskRun.due_on)
+    owed = select(TaskRun.id).where(TaskRun.cycle_id.in_(open_ids), TaskRun.awaits_report, deadline <= soon_until)
+    return session.scalars(owed.limit(1)).first() is not None
 
 
 def _digest_cycles(session: Session, run: PlanRun, today: date) -> list[ReportingCycle]:
@@ -89,8 +121,19 @@ def first_submissions(session: Session, task_run_ids: list[int]) -> dict[int, da
     return found
 
 
-def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language: str, time: TimePolicy) -> CycleDigest:
-    """Where ``cycle`` stands on ``today``: who reported, who is late, what is due next (days counted by ``time``)."""
+def cycle_digest(
+    session: Session,
+    cycle: ReportingCycle,
+    today: date,
+    language: str,
+    time: TimePolicy,
+    *,
+    soon_until: date | None = None,
+) -> CycleDigest:
+    """Where ``cycle`` stands on ``today``: who reported, who is late, who still owes (days counted by ``time``).
+
+    Nothing is left out: ``due_next`` holds every unit not yet overdue, ``soon_until`` splits it.
+    """
     task_runs = list(
         session.scalars(
             select(TaskRun).where(TaskRun.cycle_id == cycle.id).order_by(TaskRun.due_on, TaskRun.agency_code)
@@ -124,5 +167,6 @@ def cycle_digest(session: Session, cycle: ReportingCycle, today: date, language:
         reported=len(reported),
         reported_late=tuple(late),
         overdue=tuple(progress(t) for t in task_runs if t.is_overdue(today)),
-        due_next=tuple(progress(t) for t in task_runs if t.state.awaits_report and not t.is_overdue(today))[:20],
+        due_next=tuple(progress(t) for t in task_runs if t.state.awaits_report and not t.is_overdue(today)),
+        soon_until=soon_until,
     )

@@ -1,7 +1,8 @@
 """Extensions: an agency asks for more time through its link; the coordinator approves or denies.
 
-An approved extension moves the task run's deadline (and with it the reminders); either answer is
-sent to the agency by email and written to history.
+The coordinator hears of each request by email, with a link to the desk's extensions page. An
+approved extension moves the task run's deadline (and with it the reminders); either answer is
+sent to the agency by email, with its reply link, and written to history.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.engine.message import MessageKind
-from sxsh_flow.engine.models import ExtensionRequest
+from sxsh_flow.engine import desk_paths
+from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.message import ExtensionInfo, MessageKind
+from sxsh_flow.engine.models import ExtensionRequest, PlanRun, TaskRun
 from sxsh_flow.engine.services.links import LinkAccess
+from sxsh_flow.engine.services.mailing import NoticeSummary, RunMail
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
 from sxsh_flow.engine.services.submissions import report_contacts, task_context
 from sxsh_flow.engine.services.transitions import fire, record_note
@@ -23,8 +27,19 @@ from sxsh_flow.words import N_
 
 
 def request_extension(
-    session: Session, access: LinkAccess, *, reason: str, proposed_until: date, now: datetime
+    session: Session,
+    access: LinkAccess,
+    *,
+    reason: str,
+    proposed_until: date,
+    now: datetime,
+    mailing: Mailing | None = None,
 ) -> ExtensionRequest:
+    """Record a request for more time; with ``mailing``, the coordinator gets an email linking to the desk.
+
+    A second request while one is pending updates it (the desk shows the latest words) and sends
+    no second email: one email per request.
+    """
     task_run, _spec = task_context(session, access)
     if not task_run.awaits_report:
         raise ReportNotExpected(task_run.id, task_run.state.value)
@@ -58,7 +73,42 @@ def request_extension(
     record_note(
         session, task_run, "request_extension", access.actor, f"until {proposed_until.isoformat()}: {reason[:200]}", now
     )
+    if mailing is not None:
+        _ask_coordinator(session, task_run, request, access, now, mailing)
     return request
+
+
+def _ask_coordinator(
+    session: Session,
+    task_run: TaskRun,
+    request: ExtensionRequest,
+    access: LinkAccess,
+    now: datetime,
+    mailing: Mailing,
+) -> None:
+    """One email to the coordinator (the lead agency's focal point) about ``request``, with the desk's link."""
+    run = session.get_one(PlanRun, task_run.plan_run_id)
+    mail = RunMail(session, run, mailing, agency_ids={task_run.agency_id}, on=local_date(now))
+    if mail.coordinator is None:
+        return  # no one to tell by email: `extensions list` and the desk still show it
+    extra = {"number": str(request.id), "requested_by": access.contact_name}
+    if (url := mailing.desk_link(desk_paths.extensions(run.id))) is not None:
+        extra["desk_url"] = url
+    if request.proposed_until > task_run.cycle.closes_on:
+        extra["past_close"] = "yes"  # approving it moves the report past the period's consolidation
+    message = mail.message(
+        kind=MessageKind.EXTENSION_REQUEST,
+        key=f"extension_request:{request.id}",
+        agency=mail.agencies[task_run.agency_id],
+        to=[mail.coordinator],
+        cc=[],
+        tasks=[mail.task_item(task_run, task_run.cycle)],
+        today=local_date(now),
+        comment=request.reason,
+        extension=ExtensionInfo(approved=False, requested_until=request.proposed_until, granted_until=None),
+        extra=extra,
+    )
+    mail.queue(NoticeSummary(), [message], now=now, actor=access.actor)
 
 
 def decide_extension(
@@ -96,6 +146,7 @@ def decide_extension(
         to_contacts=contacts,
         now=now,
         mailing=mailing,
+        signer=mailing.signer,  # the answer carries the agency's link (a fresh one, or the one it has)
         comment=comment,
         extension=request,
     )

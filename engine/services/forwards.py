@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.addresses import UnsendableAddress, sendable_address
+from sxsh_flow.engine import desk_paths
 from sxsh_flow.engine.clock import local_date
 from sxsh_flow.engine.message import Address, MessageKind
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReplyLink, TaskRun
@@ -178,6 +179,14 @@ def _ask_coordinator(
     mail = RunMail(session, run, mailing, agency_ids={task_run.agency_id}, on=local_date(now))
     if mail.coordinator is None:
         return  # no one to tell by email: `forwards list` still shows it
+    extra = {
+        "number": str(link.id),
+        "guest_name": link.guest_name or "",
+        "guest_email": link.guest_email or "",
+        "forwarder_email": access.contact_email,
+    }
+    if (url := mailing.desk_link(desk_paths.forwards(run.id))) is not None:
+        extra["desk_url"] = url  # the desk's forwards page: approve or deny there
     message = mail.message(
         kind=MessageKind.FORWARD_APPROVAL,
         key=f"forward_approval:{link.id}",
@@ -187,11 +196,6 @@ def _ask_coordinator(
         tasks=[mail.task_item(task_run, task_run.cycle)],
         today=local_date(now),
         forwarded_by=access.contact_name,
-        extra={
-            "number": str(link.id),
-            "guest_name": link.guest_name or "",
-            "guest_email": link.guest_email or "",
-            "forwarder_email": access.contact_email,
-        },
+        extra=extra,
     )
     mail.queue(NoticeSummary(), [message], now=now, actor=access.actor)

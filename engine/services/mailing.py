@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from sxsh_flow.addresses import address_problem
 from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.engine.calendar import WorkingCalendar
+from sxsh_flow.engine.desk_paths import desk_url
 from sxsh_flow.engine.duties import lead_holder
 from sxsh_flow.engine.message import (
     Address,
@@ -53,6 +54,12 @@ class Mailing:
     signer: LinkSigner | None = None  # signs reply links; without it messages carry none
     # Mixed into every Message-ID, so two installations never send the same one (engine.secrets).
     installation: str = ""
+    base_url: str | None = None  # the portal (SXSH_BASE_URL); else the signer's, which is the same
+
+    def desk_link(self, path: str) -> str | None:
+        """The address of a desk page (``engine.desk_paths``) for a coordinator's email; None without a portal."""
+        base = self.base_url or (self.signer.base_url if self.signer is not None else None)
+        return desk_url(base, path) if base else None
 
 
 @dataclass
@@ -144,7 +151,9 @@ class RunMail:
         link = issue_link(self.session, task_run, contact, now=now, actor=actor)
         return self.mailing.signer.url(link)
 
-    def task_item(self, task_run: TaskRun, cycle: ReportingCycle, reply_url: str | None = None) -> TaskItem:
+    def task_item(
+        self, task_run: TaskRun, cycle: ReportingCycle, reply_url: str | None = None, partners: Sequence[str] = ()
+    ) -> TaskItem:
         """``task_run`` as a message shows it; ``message`` counts its days on the message's day."""
         task = self.spec.task(task_run.task_key)
         return TaskItem(
@@ -157,6 +166,7 @@ class RunMail:
             cutoff_end=cycle.cutoff_end,
             due_on=task_run.effective_due_on,
             reply_url=reply_url,
+            partners=tuple(partners),
         )
 
     def message(

@@ -29,6 +29,7 @@ from sxsh_flow.engine.reminders import AwaitedTask, Nudge, nudge_for
 from sxsh_flow.engine.services.digest import queue_digest
 from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
+from sxsh_flow.engine.services.partners import Partnering
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
 
@@ -53,10 +54,17 @@ def queue_kickoffs(
     actor: str,
     calendar: WorkingCalendar | None = None,
 ) -> NoticeSummary:
-    """One letter per agency of a new run: its tasks and each one's first deadline."""
+    """One letter per agency of a new run: its tasks and each one's first deadline, and the tasks it partners.
+
+    An agency that leads some tasks and takes part in others gets one letter with both parts; one
+    that only takes part gets a letter "để phối hợp" (for coordination): no reply link, nothing to send.
+    """
     mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
+    partnering = Partnering(session, mail.spec, run.province_code)
     today = local_date(now)
     first_runs: dict[int, dict[str, tuple[TaskRun, ReportingCycle]]] = defaultdict(dict)
+    first_cycle: dict[str, int] = {}  # each task's first cycle: what its partners are told of
+    first_of_task: list[tuple[TaskRun, ReportingCycle]] = []
     for task_run, cycle in session.execute(
         select(TaskRun, ReportingCycle)
         .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
@@ -64,9 +72,12 @@ def queue_kickoffs(
         .order_by(TaskRun.due_on, TaskRun.id)
     ).tuples():
         first_runs[task_run.agency_id].setdefault(task_run.task_key, (task_run, cycle))
+        if first_cycle.setdefault(task_run.task_key, cycle.id) == cycle.id:
+            first_of_task.append((task_run, cycle))
+    told = partnering.told(first_of_task)
     summary = NoticeSummary()
     messages = []
-    for agency_id, by_task in first_runs.items():
+    for agency_id in dict.fromkeys([*first_runs, *told]):
         agency = mail.agencies[agency_id]
         if not agency.valid_on(today):
             # A unit the reform creates later (a commune of 2025) hears of its tasks when its first
@@ -82,8 +93,9 @@ def queue_kickoffs(
                 task_run,
                 cycle,
                 reply_url=mail.reply_url(task_run, to, now=now, actor=actor) if task_run.state.awaits_report else None,
+                partners=partnering.names(task_run, cycle),
             )
-            for task_run, cycle in by_task.values()
+            for task_run, cycle in first_runs.get(agency_id, {}).values()
         ]
         messages.append(
             mail.message(
@@ -94,6 +106,7 @@ def queue_kickoffs(
                 cc=cc,
                 tasks=tasks,
                 today=today,
+                partner_tasks=tuple(told.get(agency_id, ())),
             )
         )
     mail.queue(summary, messages, now=now, actor=actor)
@@ -170,10 +183,17 @@ def open_due(
                     reason=f"opening day {task_run.opens_on.isoformat()}",
                 )
         messages = []
-        for agency_id, items in opening.items() if ask else ():
+        partnering = Partnering(session, mail.spec, run.province_code)
+        # The partners of what opened today are told of it in the same letter as the leads' request.
+        told = partnering.told(row for items in opening.values() for row in items) if ask else {}
+        for agency_id in dict.fromkeys([*opening, *told]) if ask else ():
             agency = mail.agencies[agency_id]
+            items = opening.get(agency_id, [])
             if not agency.valid_on(today):
-                summary.problems.append(f"{agency.code}: ended on {agency.valid_to}; its successors are asked instead")
+                if items:
+                    summary.problems.append(
+                        f"{agency.code}: ended on {agency.valid_to}; its successors are asked instead"
+                    )
                 continue
             to, cc = recipients(mail, agency)
             if not to:
@@ -187,9 +207,16 @@ def open_due(
                     to=to,
                     cc=cc,
                     tasks=[
-                        mail.task_item(t, c, reply_url=mail.reply_url(t, to, now=now, actor=actor)) for t, c in items
+                        mail.task_item(
+                            t,
+                            c,
+                            reply_url=mail.reply_url(t, to, now=now, actor=actor),
+                            partners=partnering.names(t, c),
+                        )
+                        for t, c in items
                     ],
                     today=today,
+                    partner_tasks=tuple(told.get(agency_id, ())),
                 )
             )
         mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)

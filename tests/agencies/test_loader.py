@@ -1,6 +1,7 @@
 """Importing an agency directory from YAML or CSV: every problem at once, with its line.
 
-CSV has one row per contact; an agency's columns repeat on each of its rows, and an agency
+CSV has one row per contact; an agency's columns repeat on each of its rows here (the first-row-only
+form is specified in test_directory_csv.py), and an agency
 without contacts has one row with empty contact cells. Line 1 is the header row.
 """
 

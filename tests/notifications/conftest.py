@@ -101,6 +101,7 @@ REFUSAL_COMMENT = "Số liệu năm 2016 đã được các doanh nghiệp gửi
 FORWARDER = "Đặng Văn Hải"  # the focal point of Sở Khoa học và Công nghệ
 COLLEAGUE = "Nguyễn Thị Lan"  # who gets the forwarded task, with a link of her own
 FORWARDED_LINK = "https://sxsh.haiduong.example/bao-cao/101?token=lan-xyz&lang=vi"
+DESK = "https://sxsh.haiduong.example"  # the portal, where the coordinator's desk is
 
 DIGEST_CYCLE = CycleDigest(
     label="2016",
@@ -211,6 +212,13 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
         "tasks": (RESEARCH,),
         "forwarded_by": FORWARDER,
         "extra": {"number": "7", "guest_name": "Người ngoài", "guest_email": "someone@mail.example.org"},
+    },
+    MessageKind.EXTENSION_REQUEST: {
+        "today": date(2016, 12, 19),
+        "tasks": (RESEARCH,),
+        "comment": "Số liệu của các doanh nghiệp trong khu công nghiệp chưa được gửi đủ.",
+        "extension": ExtensionInfo(approved=False, requested_until=date(2016, 12, 30), granted_until=None),
+        "extra": {"number": "3", "requested_by": FORWARDER, "desk_url": DESK + "/desk/runs/1/extensions"},
     },
     MessageKind.DIGEST: {
         "today": date(2016, 12, 23),

@@ -36,6 +36,8 @@ ANSWER_KINDS = [MessageKind.RECEIPT, MessageKind.RETURNED, MessageKind.EXTENSION
 LINK = RESEARCH.reply_url or ""
 # Summaries to the coordinator, about many agencies' tasks rather than the reader's own.
 COORDINATOR_KINDS = {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED, MessageKind.SUCCESSION, MessageKind.SIGN_IN}
+# To the coordinator about one agency's task: they name it, but the letter is not the agency's.
+TO_THE_COORDINATOR = {MessageKind.FORWARD_APPROVAL, MessageKind.EXTENSION_REQUEST}
 
 
 def test_every_kind_renders_in_both_languages(kind: MessageKind, language: str) -> None:
@@ -70,7 +72,7 @@ def test_a_subject_stays_on_one_line_when_a_title_holds_line_breaks() -> None:
 
 @pytest.mark.parametrize(
     "kind",
-    [k for k in MessageKind if k not in {*COORDINATOR_KINDS, MessageKind.FORWARD_APPROVAL}],
+    [k for k in MessageKind if k not in {*COORDINATOR_KINDS, *TO_THE_COORDINATOR}],
     ids=str,
 )
 def test_messages_about_tasks_say_plan_basis_task_deadline_and_contact(kind: MessageKind) -> None:

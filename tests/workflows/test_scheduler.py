@@ -54,6 +54,13 @@ def test_a_slot_missed_by_less_than_the_grace_may_still_run_and_an_older_one_may
     assert due["open_cycles", MONDAY - timedelta(days=1)] is False  # Sunday's, 31 hours late
 
 
+def test_slots_due_before_the_schedule_began_are_not_owed() -> None:
+    # A simulated world that begins on Monday at 08:00 had no Sunday: nothing of Sunday's was missed.
+    slots = list(Timetable().slots(vn(MONDAY, 8, 0), since=vn(MONDAY, 8, 0)))
+
+    assert {(slot.day, in_time) for slot, in_time in slots} == {(MONDAY, True)}
+
+
 def test_the_daily_time_is_configurable_and_in_vietnam_time() -> None:
     timetable = Timetable(daily_at=time(7, 30))
 

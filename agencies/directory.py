@@ -35,6 +35,8 @@ class ContactRole(StrEnum):
     FOCAL_POINT = "focal_point"  # đầu mối: receives the requests and the links
     HEAD = "head"  # thủ trưởng: hears about escalations
     COPY = "copy"  # in copy of every message to the agency
+    # điều phối: of the lead agency, signs in to the coordinator's desk (its focal points when none is named)
+    COORDINATOR = "coordinator"
 
 
 class Contact(_Frozen):

@@ -109,8 +109,9 @@ def submissions_show(
     submission: Annotated[int, typer.Argument(help="The number from `submissions list`.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Show one report version: who sent it, when, every value, the attachments."""
-    from sxsh_flow.engine.models import Submission
+    """Show one report version as its form reads: who sent it, when, every value, the attachments."""
+    from sxsh_flow.cli.submission_text import submission_text
+    from sxsh_flow.engine.models import PlanRun, Submission
     from sxsh_flow.errors import UnknownSubmission
 
     app_context: AppContext = ctx.obj
@@ -118,18 +119,14 @@ def submissions_show(
         row = session.get(Submission, submission)
         if row is None:
             raise UnknownSubmission(submission)
-        document = _submission_json(row)
+        if as_json:
+            document = _submission_json(row)
+        else:
+            text = submission_text(row, session.get_one(PlanRun, row.plan_run_id), app_context.words)
     if as_json:
         emit_json(document)
         return
-    heading = [str(document[key]) for key in ("agency_name", "task_key", "cycle")]
-    typer.echo(f"#{document['id']} " + " · ".join(heading) + f" · v{document['version']} · {document['state']}")
-    values = document["values"]
-    assert isinstance(values, dict)
-    for key, value in values.items():
-        typer.echo(f"  {key}: {value}")
-    for attachment in document["attachments"]:  # type: ignore[attr-defined]
-        typer.echo(f"  📎 {attachment['filename']} ({attachment['size']} B, sha256 {attachment['sha256'][:12]})")
+    typer.echo(text)
 
 
 def _review(ctx: typer.Context, submission: int, *, accept: bool, comment: str, no_send: bool) -> None:

@@ -24,7 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # The newest migration's revision. Knowing it without loading alembic keeps every command's start
 # fast when the schema is current; tests check it against alembic's own view of the head.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 
 
 def normalize_url(url: str) -> URL:

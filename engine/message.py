@@ -36,6 +36,7 @@ class MessageKind(StrEnum):
     FORWARD_APPROVAL = "forward_approval"  # to the coordinator: a forward to an outside address waits
     HANDOVER = "handover"  # to a successor: the duties of an agency that ended it takes over, and from when
     SUCCESSION = "succession"  # to the coordinator: every duty a directory change moved, and the letters sent
+    SIGN_IN = "sign_in"  # to a coordinator who asked: a one-time link into the desk
 
 
 @dataclass(frozen=True)

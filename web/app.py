@@ -30,6 +30,7 @@ from sxsh_flow.engine.services.status import failing_jobs
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import ReportNotExpected, SxshError
 from sxsh_flow.web.consolidated import register_report_pages
+from sxsh_flow.web.desk import register_desk
 from sxsh_flow.web.pages import TEMPLATE_FOLDER, Pages
 from sxsh_flow.web.replies import ReplyPortal
 from sxsh_flow.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware, redact_access_log, security_headers
@@ -103,6 +104,7 @@ def create_app(
     app.add_api_route("/r/{token}/extension", portal.extension, methods=["POST"], include_in_schema=False)
     app.add_api_route("/r/{token}/forward", portal.forward, methods=["POST"], include_in_schema=False)
     register_report_pages(app, store, settings, clock, pages, bad_link=portal.bad_link)
+    register_desk(app, store, settings, clock, pages)
 
     @app.get("/health", include_in_schema=False)
     def health() -> Response:

@@ -38,14 +38,17 @@ class FormTicket:
 class CsrfTokens:
     """Signed, expiring [link id, form nonce] pairs; the time comes from the injected clock."""
 
-    def __init__(self, secret_key: str, clock: Clock, max_age: timedelta = CSRF_MAX_AGE) -> None:
+    def __init__(
+        self, secret_key: str, clock: Clock, max_age: timedelta = CSRF_MAX_AGE, *, salt: str = CSRF_SALT
+    ) -> None:
         class ClockedSigner(TimestampSigner):
             # itsdangerous reads time.time(); the portal's "now" is the clock's, so tests and
             # replays can age a form by moving their FixedClock.
             def get_timestamp(self) -> int:
                 return int(clock.now().timestamp())
 
-        self._serializer = URLSafeTimedSerializer(secret_key, salt=CSRF_SALT, signer=ClockedSigner)
+        # A salt per kind of form: a reply page's token never passes for a desk session's.
+        self._serializer = URLSafeTimedSerializer(secret_key, salt=salt, signer=ClockedSigner)
         self._max_age = int(max_age.total_seconds())
 
     def issue(self, link_id: int) -> FormTicket:

@@ -3,6 +3,7 @@
 from sxsh_flow.engine.models.agency import AgencyRecord, ContactRecord, DirectoryChange, ProvinceRecord
 from sxsh_flow.engine.models.attachment import Attachment
 from sxsh_flow.engine.models.base import Base, UTCDateTime
+from sxsh_flow.engine.models.desk_access import DeskSession, SignInLink
 from sxsh_flow.engine.models.extension_request import ExtensionRequest
 from sxsh_flow.engine.models.history import HistoryEntry
 from sxsh_flow.engine.models.outbox import DeliveryAttempt, OutboxMessage
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "ContactRecord",
     "DeliveryAttempt",
+    "DeskSession",
     "DirectoryChange",
     "ExtensionRequest",
     "HistoryEntry",
@@ -26,6 +28,7 @@ __all__ = [
     "ReplyLink",
     "ReportingCycle",
     "ScheduledRun",
+    "SignInLink",
     "Submission",
     "TaskRun",
     "UTCDateTime",

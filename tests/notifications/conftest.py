@@ -248,6 +248,13 @@ _KIND_DEFAULTS: dict[MessageKind, dict[str, Any]] = {
         "handovers": (*HANDOVERS, DISTRICT_HANDOVER),
         "letters": 1,
     },
+    MessageKind.SIGN_IN: {
+        "today": date(2016, 12, 5),
+        "agency_code": "SCT",
+        "agency_name": "Sở Công Thương tỉnh Hải Dương",
+        "greeting_name": "Lê Văn Cường",
+        "extra": {"sign_in_url": "https://sxsh.example/desk/sign-in/AbC123", "minutes": "20"},
+    },
 }
 
 

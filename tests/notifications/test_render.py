@@ -35,7 +35,7 @@ SINGLE_TASK_KINDS = [MessageKind.REQUEST, MessageKind.REMINDER, MessageKind.DUE_
 ANSWER_KINDS = [MessageKind.RECEIPT, MessageKind.RETURNED, MessageKind.EXTENSION, MessageKind.FORWARDED]
 LINK = RESEARCH.reply_url or ""
 # Summaries to the coordinator, about many agencies' tasks rather than the reader's own.
-COORDINATOR_KINDS = {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED, MessageKind.SUCCESSION}
+COORDINATOR_KINDS = {MessageKind.DIGEST, MessageKind.CYCLE_CLOSED, MessageKind.SUCCESSION, MessageKind.SIGN_IN}
 # To the coordinator about one agency's task: they name it, but the letter is not the agency's.
 TO_THE_COORDINATOR = {MessageKind.FORWARD_APPROVAL, MessageKind.EXTENSION_REQUEST}
 

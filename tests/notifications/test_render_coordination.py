@@ -78,8 +78,9 @@ def test_the_digest_lists_thirty_units_due_soon_and_later_without_cutting() -> N
         AgencyProgress(f"UBND-X{n}", f"Ủy ban nhân dân xã Số {n}", "Triển khai kế hoạch", DUE, "chờ báo cáo")
         for n in range(30)
     )
-    later = AgencyProgress("SCT", "Sở Công Thương tỉnh Hải Dương", "Báo cáo tổng hợp", date(2016, 12, 28), "chờ")
-    cycle = dataclasses.replace(DIGEST_CYCLE, due_next=(*units, later), soon_until=date(2016, 12, 23))
+    later_unit = "Sở Công Thương tỉnh Hải Dương"
+    last = AgencyProgress("SCT", later_unit, "Báo cáo tổng hợp", date(2016, 12, 28), "chờ")
+    cycle = dataclasses.replace(DIGEST_CYCLE, due_next=(*units, last), soon_until=date(2016, 12, 23))
     rendered = render(make_context(MessageKind.DIGEST, cycles=(cycle,), extra={"board_url": f"{DESK}/desk/runs/1"}))
 
     for unit in units:
@@ -88,3 +89,9 @@ def test_the_digest_lists_thirty_units_due_soon_and_later_without_cutting() -> N
     assert "Sắp đến hạn, đến ngày 23/12/2016 (30):" in rendered.text
     assert "Chưa đến hạn (1):\n- Sở Công Thương tỉnh Hải Dương" in rendered.text
     assert f"{DESK}/desk/runs/1" in rendered.text
+    # The HTML part groups the same way: each heading, then a row per unit with its deadline.
+    soon = rendered.html.index("Sắp đến hạn, đến ngày 23/12/2016 (30)")
+    later = rendered.html.index("Chưa đến hạn (1)")
+    assert soon < rendered.html.index(units[-1].agency_name) < later
+    assert later_unit in rendered.html[later:]
+    assert rendered.html.count("<tr><td") == 31 + len(cycle.overdue) + len(cycle.reported_late)

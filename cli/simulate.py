@@ -136,6 +136,10 @@ class _Progress:
 
 
 def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
+    from sxsh_flow.engine.labels import code_label
+    from sxsh_flow.engine.message import MessageKind
+    from sxsh_flow.engine.states import PlanRunState
+
     said = app_context.words
     typer.echo(
         said.gettext(
@@ -146,7 +150,7 @@ def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
             first=said.date(summary.first_day),
             last=said.date(summary.last_day),
             run=summary.run_id,
-            state=summary.run_state,
+            state=code_label(PlanRunState, summary.run_state, said.language),
         )
     )
     rows = [
@@ -185,7 +189,10 @@ def _print_summary(app_context: AppContext, summary: SimulationSummary) -> None:
                     agencies=", ".join(cycle.never_reported),
                 )
             )
-    sent = ", ".join(f"{kind} {count}" for kind, count in sorted(summary.messages_sent.items()))
+    language = said.language
+    sent = ", ".join(
+        f"{code_label(MessageKind, kind, language)} ({count})" for kind, count in sorted(summary.messages_sent.items())
+    )
     typer.echo(
         said.gettext(
             "{submissions} reports received ({returned} returned for changes). Sent: {sent}.",

@@ -82,6 +82,7 @@ _LABELS: dict[tuple[type, str], tuple[str, str]] = {
     (MessageKind, MessageKind.FORWARD_APPROVAL): ("email kind", NP_("email kind", "forward to approve")),
     (MessageKind, MessageKind.HANDOVER): ("email kind", NP_("email kind", "handover letter")),
     (MessageKind, MessageKind.SUCCESSION): ("email kind", NP_("email kind", "succession report")),
+    (MessageKind, MessageKind.SIGN_IN): ("email kind", NP_("email kind", "sign-in link")),
 }
 # "kind:district" in a plan: every agency of that kind.
 _EVERY_OF_KIND: dict[AgencyKind, str] = {

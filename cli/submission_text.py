@@ -13,23 +13,17 @@ from datetime import datetime
 
 from sxsh_flow.cli.output import printable, table
 from sxsh_flow.engine.clock import VIETNAM
+from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.models import PlanRun, Submission
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import SubmissionState
 from sxsh_flow.engine.submission_reading import read_submission
-from sxsh_flow.words import NP_, Words
-
-SUBMISSION_STATES: dict[SubmissionState, str] = {
-    SubmissionState.DRAFT: NP_("submission state", "draft"),
-    SubmissionState.SUBMITTED: NP_("submission state", "submitted, awaiting review"),
-    SubmissionState.ACCEPTED: NP_("submission state", "accepted"),
-    SubmissionState.RETURNED: NP_("submission state", "returned for changes"),
-}
+from sxsh_flow.words import Words
 
 
 def submission_state(state: SubmissionState, said: Words) -> str:
-    return said.pgettext("submission state", SUBMISSION_STATES[state])
+    return state_label(state, said.language)
 
 
 def _moment(instant: datetime, said: Words) -> str:

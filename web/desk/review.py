@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from sxsh_flow.engine import desk_paths
 from sxsh_flow.engine.clock import local_date
+from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.models import PlanRun, Submission
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.services.submissions import review_submission
@@ -122,12 +123,14 @@ class Review:
                     session, run_id, "board", task_run.cycle.year if task_run.cycle.due_on <= today else None
                 ),
                 "submission": shown,
+                "submission_state": state_label(shown.state, language),
                 "task_run": task_run,
                 "cycle_label": task_run.cycle.label,
                 "sections": readings[versions.index(shown)],
                 "attachments": [(a.filename, a.size) for a in shown.attachments],
                 "versions": [
-                    (v.id, v.version, f"state_{v.state.value}", desk_paths.submission(run_id, v.id)) for v in versions
+                    (v.id, v.version, state_label(v.state, language), desk_paths.submission(run_id, v.id))
+                    for v in versions
                 ],
                 "compared": compare(readings) if len(versions) > 1 else [],
                 "reviewable": shown.state is SubmissionState.SUBMITTED,

@@ -92,10 +92,6 @@ DESK_TEXT: dict[str, str] = {
     "return": NP_("desk", "Return with this comment"),
     "comment_missing": NP_("desk", "Write what to correct before returning the report."),
     "not_reviewable": NP_("desk", "This version is not waiting for review."),
-    "state_draft": NP_("desk", "draft"),
-    "state_submitted": NP_("desk", "submitted, awaiting review"),
-    "state_accepted": NP_("desk", "accepted"),
-    "state_returned": NP_("desk", "returned for changes"),
     "done_accepted": NP_("desk", "The report was accepted."),
     "done_returned": NP_("desk", "The report was returned; the agency will get your comment by email."),
     # extensions

@@ -21,7 +21,8 @@ from sxsh_flow.agencies.kinds import PROVINCE_SEPARATOR, split_reference
 from sxsh_flow.agencies.registry import Registry
 from sxsh_flow.datafile import as_date, read_yaml, validate_document
 from sxsh_flow.errors import UnknownProvince
-from sxsh_flow.problems import InvalidDirectory, Problem
+from sxsh_flow.problems import InvalidDirectory, Problem, Saying
+from sxsh_flow.words import N_
 
 _Path = tuple[int | str, ...]
 
@@ -30,7 +31,13 @@ def load_directory_text(text: str, source: str, *, csv_format: bool = False) -> 
     try:
         document = read_csv(text, source) if csv_format else read_yaml(text, source)
     except csv.Error as exc:  # a stray carriage return, a NUL: not a CSV file the reader can follow
-        document = Problem(source, "", None, f"not a readable CSV file: {exc}", "save the sheet as CSV UTF-8")
+        document = Problem(
+            source,
+            "",
+            None,
+            Saying(N_("not a readable CSV file: {error}"), error=str(exc)),
+            N_("save the sheet as CSV UTF-8"),
+        )
     if isinstance(document, Problem):
         raise InvalidDirectory(source, [document])
     structural = validate_document(document, DirectorySpec)
@@ -46,11 +53,12 @@ def load_directory_file(path: Path) -> Directory:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InvalidDirectory(
-            str(path), [Problem(str(path), "", None, f"cannot read the file: {exc.strerror}")]
+            str(path),
+            [Problem(str(path), "", None, Saying(N_("cannot read the file: {reason}"), reason=str(exc.strerror)))],
         ) from exc
     except UnicodeDecodeError as exc:
         raise InvalidDirectory(
-            str(path), [Problem(str(path), "", None, "the file is not UTF-8 text", "save it as UTF-8")]
+            str(path), [Problem(str(path), "", None, N_("the file is not UTF-8 text"), N_("save it as UTF-8"))]
         ) from exc
     return load_directory_text(text, str(path), csv_format=path.suffix.lower() == ".csv")
 
@@ -95,7 +103,11 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
     province = data.get("province")
     home = str(province.get("code", "")) if isinstance(province, dict) else ""
     if isinstance(province, dict) and province.get("successor") is not None and province.get("successor") == home:
-        yield ("province", "successor"), "a province cannot succeed itself", "name the province that took it over"
+        yield (
+            ("province", "successor"),
+            N_("a province cannot succeed itself"),
+            N_("name the province that took it over"),
+        )
     # A code that is not text (a list, a map) is the structural check's to report; it is not counted here.
     codes = Counter(a.get("code") for a in agencies if isinstance(a, dict) and isinstance(a.get("code"), str))
     known = {code for code in codes if isinstance(code, str)}
@@ -109,16 +121,16 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
         if codes[code] > 1 and code in reported:
             yield (
                 ("agencies", index, "code"),
-                f"duplicate agency code '{code}'",
-                "each code must be unique in a province",
+                Saying(N_("duplicate agency code '{code}'"), code=str(code)),
+                N_("each code must be unique in a province"),
             )
         reported.add(code)
         parent = agency.get("parent")
         if isinstance(parent, str) and parent and parent not in known:
             yield (
                 ("agencies", index, "parent"),
-                f"unknown parent agency '{parent}'",
-                "use the code of an agency in this file",
+                Saying(N_("unknown parent agency '{parent}'"), parent=parent),
+                N_("use the code of an agency in this file"),
             )
         successors = agency.get("successors")
         for position, successor in enumerate(successors if isinstance(successors, list) else []):
@@ -129,17 +141,25 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
             if not isinstance(successor, str) or successor not in known:
                 yield (
                     ("agencies", index, "successors", position),
-                    f"unknown successor agency '{successor}'",
-                    "use the code of an agency in this file",
+                    Saying(N_("unknown successor agency '{successor}'"), successor=str(successor)),
+                    N_("use the code of an agency in this file"),
                 )
             elif successor == code:
-                yield ("agencies", index, "successors", position), "an agency cannot succeed itself", "remove it"
+                yield (
+                    ("agencies", index, "successors", position),
+                    N_("an agency cannot succeed itself"),
+                    N_("remove it"),
+                )
         valid_from, valid_to = as_date(agency.get("valid_from")), as_date(agency.get("valid_to"))
         if isinstance(valid_from, date) and isinstance(valid_to, date) and valid_from > valid_to:
             yield (
                 ("agencies", index, "valid_to"),
-                f"valid_to {valid_to.isoformat()} is before valid_from {valid_from.isoformat()}",
-                "swap the dates",
+                Saying(
+                    N_("valid_to {valid_to} is before valid_from {valid_from}"),
+                    valid_to=valid_to.isoformat(),
+                    valid_from=valid_from.isoformat(),
+                ),
+                N_("swap the dates"),
             )
         contacts = agency.get("contacts")
         emails = Counter(
@@ -155,7 +175,7 @@ def _cross_field_problems(data: Any) -> Iterator[tuple[_Path, str, str]]:
             if email and emails[email] > 1 and email in seen:
                 yield (
                     ("agencies", index, "contacts", position, "email"),
-                    f"{email} is listed twice for {code}",
-                    "list each contact once; one contact has one role",
+                    Saying(N_("{email} is listed twice for {code}"), email=email, code=str(code)),
+                    N_("list each contact once; one contact has one role"),
                 )
             seen.add(email)

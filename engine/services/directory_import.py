@@ -20,7 +20,8 @@ from sxsh_flow.engine.models import DirectoryChange
 from sxsh_flow.engine.services.agencies import ImportSummary, import_directory, load_registry
 from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary
 from sxsh_flow.engine.services.succession import Succession, follow_calendar, follow_directory
-from sxsh_flow.problems import InvalidDirectory, Problem
+from sxsh_flow.problems import InvalidDirectory, Problem, Saying
+from sxsh_flow.words import N_
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,8 @@ def _check_successors(session: Session, directories: Sequence[tuple[str, Directo
             sources[dangling.holder.province],
             f"{dangling.holder.agency.code}.successors",
             None,
-            f"successor '{dangling.reference}' is in no directory imported so far",
-            "import that province's directory in the same command: sxsh-flow agencies import OLD.yaml NEW.yaml",
+            Saying(N_("successor '{reference}' is in no directory imported so far"), reference=dangling.reference),
+            N_("import that province's directory in the same command: sxsh-flow agencies import OLD.yaml NEW.yaml"),
         )
         for dangling in registry.dangling()
         if dangling.holder.province in sources
@@ -90,8 +91,8 @@ def _check_successors(session: Session, directories: Sequence[tuple[str, Directo
                     source,
                     "province.successor",
                     None,
-                    f"successor province '{successor}' has no directory imported so far",
-                    "import its directory in the same command",
+                    Saying(N_("successor province '{province}' has no directory imported so far"), province=successor),
+                    N_("import its directory in the same command"),
                 )
             )
     if problems:

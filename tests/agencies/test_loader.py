@@ -169,6 +169,10 @@ def test_an_unknown_successor(directory_data: dict[str, Any]) -> None:
     [problem] = yaml_problems(text)
     assert (problem.path, problem.line) == ("agencies[1].successors[1]", line_of(text, "successors:"))
     assert problem.message == "unknown successor agency 'SNNMT'"
+    # The coordinator reads it in Vietnamese, the hint included; logs and JSON keep the English.
+    said = problem.said("vi")
+    assert "không có cơ quan kế thừa 'SNNMT'" in said
+    assert "dùng mã của một cơ quan có trong tệp này" in said
 
 
 def test_an_agency_cannot_succeed_itself(directory_data: dict[str, Any]) -> None:

@@ -30,7 +30,8 @@ agencies:
       - {name: Phạm Thị Dung, title: Giám đốc Sở, email: lanhdao@sct.thunghiem.example, role: head}
 """
 
-# Three problems: an unknown successor (line 7), a bad email (line 9), a duplicate code (line 10).
+# Three problems: an unknown successor (line 7), a bad email (line 9), a duplicate code (line 10),
+# said in Vietnamese (the CLI's default language).
 BROKEN_DIRECTORY_YAML = """\
 format: 1
 province: {code: TN, name: Tỉnh Thử Nghiệm}
@@ -46,9 +47,9 @@ agencies:
     kind: department
 """
 BROKEN_DIRECTORY_PROBLEMS = {
-    (7, "agencies[0].successors[0]", "unknown successor agency 'SNNMT'"),
+    (7, "agencies[0].successors[0]", "không có cơ quan kế thừa 'SNNMT'"),
     (9, "agencies[0].contacts[0].email", "not-an-address"),
-    (10, "agencies[1].code", "duplicate agency code 'SCT'"),
+    (10, "agencies[1].code", "mã cơ quan 'SCT' bị trùng"),
 }
 
 
@@ -273,7 +274,7 @@ def test_a_bad_csv_directory_points_at_the_csv_line_of_each_problem(cli: Cli, tm
     result = cli("agencies", "import", str(path))
 
     assert result.code == 65
-    assert f"{path}:3: agencies[1].successors[0]: unknown successor agency 'STC'" in result.err
+    assert f"{path}:3: agencies[1].successors[0]: không có cơ quan kế thừa 'STC'" in result.err
     assert f"{path}:4: agencies[2].contacts[0].email: " in result.err
     assert cli("agencies", "list", "--json").json()["sample"] is True
 

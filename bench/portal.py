@@ -34,6 +34,8 @@ from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.workflows import load_builtin_plan
 
+from .figures import Figures, Say
+
 COMMUNES = int(os.environ.get("BENCH_COMMUNES", "1000"))
 OPENS = int(os.environ.get("BENCH_OPENS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
@@ -153,7 +155,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def main() -> None:
+def measure(say: Say) -> Figures:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
@@ -179,16 +181,24 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait()
-    print(f"reply portal (`sxsh-flow serve`, SQLite, {CONCURRENCY} concurrent clients on loopback)")
-    print(
+    say(f"reply portal (`sxsh-flow serve`, SQLite, {CONCURRENCY} concurrent clients on loopback)")
+    say(
         f"  open a form   {rate:6.0f} req/s   p50 {statistics.median(opened) * 1000:5.1f} ms   "
         f"p99 {_percentile(opened, 0.99) * 1000:5.1f} ms   ({OPENS} requests)"
     )
-    print(
+    say(
         f"  submit        {submit_rate:6.0f} req/s   p50 {statistics.median(submitted) * 1000:5.1f} ms   "
         f"p99 {_percentile(submitted, 0.99) * 1000:5.1f} ms   ({len(submitted)} reports)"
     )
+    return {
+        "sqlite_open_rps": round(rate),
+        "sqlite_open_p50_ms": round(statistics.median(opened) * 1000, 1),
+        "sqlite_open_p99_ms": round(_percentile(opened, 0.99) * 1000, 1),
+        "sqlite_submit_rps": round(submit_rate),
+        "sqlite_submit_p50_ms": round(statistics.median(submitted) * 1000, 1),
+        "sqlite_submit_p99_ms": round(_percentile(submitted, 0.99) * 1000, 1),
+    }
 
 
 if __name__ == "__main__":
-    main()
+    measure(print)

@@ -12,10 +12,11 @@ import subprocess
 import tempfile
 import time
 
-from .cli_startup import _command
+from .cli import _command
+from .figures import Figures, Say
 
 
-def main() -> None:
+def measure(say: Say) -> Figures:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "SXSH_HOME": home}
         env.pop("SXSH_DATABASE_URL", None)
@@ -31,12 +32,13 @@ def main() -> None:
         wall = time.perf_counter() - started
     summary = json.loads(done.stdout)
     sent = sum(summary["messages_sent"].values())
-    print("simulate plan-2016-2020 (seed 2016, SQLite, .eml files, one fresh process)")
-    print(
+    say("simulate plan-2016-2020 (seed 2016, SQLite, .eml files, one fresh process)")
+    say(
         f"  {summary['first_day']} to {summary['last_day']}: wall {wall:5.1f} s, {sent} emails sent, "
         f"{summary['submissions']} reports, run {summary['run_state']}"
     )
+    return {"wall_s": round(wall, 2), "emails": sent, "reports": summary["submissions"]}
 
 
 if __name__ == "__main__":
-    main()
+    measure(print)

@@ -1,4 +1,4 @@
-"""Outbox figures: the daily sweep over 100,000 open task runs, and dispatch throughput over SMTP.
+"""Dispatch throughput over SMTP, against the SMTP server's own ceiling in the same run.
 
 The SMTP server is aiosmtpd in a separate process on loopback, discarding what it receives. Its
 own ceiling is measured first in the same run (pre-built messages blasted over the same number
@@ -18,30 +18,21 @@ import time
 from pathlib import Path
 
 import aiosmtplib
-from sqlalchemy import select
 
-from sxsh_flow.agencies.directory import Agency, Contact, ContactRole, Directory, Province
-from sxsh_flow.agencies.kinds import AgencyKind
 from sxsh_flow.engine.clock import FixedClock, parse_instant
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.message import Address, RenderedMessage
-from sxsh_flow.engine.models import TaskRun
-from sxsh_flow.engine.plan_file import LoadedPlan
-from sxsh_flow.engine.services.agencies import import_directory, load_registry
-from sxsh_flow.engine.services.notices import Mailing, queue_reminders
 from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_message
-from sxsh_flow.engine.services.start import start_plan
-from sxsh_flow.engine.states import TaskRunState
 from sxsh_flow.notifications import EMAIL_WRITER
 from sxsh_flow.notifications.compose import compose
 from sxsh_flow.notifications.dispatcher import dispatch
 from sxsh_flow.notifications.smtp_url import parse_smtp_url
 from sxsh_flow.notifications.transports import SmtpTransport
-from sxsh_flow.workflows import load_builtin_plan
+
+from .figures import Figures, Say
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "3000"))
 POOL = int(os.environ.get("BENCH_POOL", "4"))
-TASK_RUNS = int(os.environ.get("BENCH_TASK_RUNS", "100000"))
 
 
 def _free_port() -> int:
@@ -126,65 +117,26 @@ def _dispatch_rate(port: int, folder: Path) -> tuple[float, int]:
         return sent / (time.perf_counter() - started), sent
 
 
-def _sweep(folder: Path) -> tuple[float, int, int]:
-    """Seconds for one daily sweep over TASK_RUNS open task runs.
-
-    1,000 communes with 20 tasks each over five yearly cycles, every task run open: the sweep judges
-    each one and queues one reminder per commune (rendered and composed), as on a reminder day.
-    """
-    communes = 1000
-    tasks_per_commune = max(TASK_RUNS // (communes * 5), 1)
-
-    def agency(code: str, name: str, kind: AgencyKind, email: str) -> Agency:
-        contact = Contact(name=f"Đầu mối {name}", email=email, role=ContactRole.FOCAL_POINT)
-        return Agency(code=code, name=name, kind=kind, contacts=(contact,))
-
-    agencies = [agency("SCT", "Sở Công Thương", AgencyKind.DEPARTMENT, "sxsh@sct.bench.example")]
-    agencies += [
-        agency(f"XA-{n:05d}", f"Ủy ban nhân dân xã số {n}", AgencyKind.COMMUNE, f"sxsh@xa{n}.bench.example")
-        for n in range(communes)
-    ]
-    directory = Directory(Province(code="HD", name="Hải Dương"), tuple(agencies))
-    plan = load_builtin_plan("plan-2016-2020")
-    task = plan.spec.tasks[0].model_copy(update={"key": "commune-report", "lead": ("kind:commune",), "partners": ()})
-    spec = plan.spec.model_copy(
-        update={
-            "tasks": tuple(task.model_copy(update={"key": f"commune-report-{i}"}) for i in range(tasks_per_commune))
-        }
-    )
-    at = parse_instant("2016-09-01")
-    with Store(f"sqlite:///{folder / 'sweep.db'}") as store:
-        with store.session() as session:
-            import_directory(session, directory, now=at)
-            start_plan(
-                session, LoadedPlan(spec, "bench", "bench"), load_registry(session, "HD"), "HD", now=at, actor="bench"
-            )
-        with store.session() as session:
-            session.execute(TaskRun.__table__.update().values(state=TaskRunState.OPEN.value))
-            open_count = len(session.scalars(select(TaskRun.id)).all())
-        day = parse_instant("2016-12-01")  # 14 working days before the 2016 deadline: every commune is reminded
-        started = time.perf_counter()
-        with store.session() as session:
-            summary = queue_reminders(session, now=day, mailing=Mailing(writer=EMAIL_WRITER), actor="bench")
-        return time.perf_counter() - started, open_count, len(summary.queued)
-
-
-def main() -> None:
+def measure(say: Say) -> Figures:
     port = _free_port()
     server = _start_server(port)
     try:
         with tempfile.TemporaryDirectory() as folder:
             ceiling = asyncio.run(_server_ceiling(port))
             rate, sent = _dispatch_rate(port, Path(folder))
-            print(f"outbox dispatch ({MESSAGES} Vietnamese messages, {POOL} pooled SMTP connections, aiosmtpd apart)")
-            print(f"  server ceiling (raw sendmail, no database)  {ceiling:7.0f} msg/s")
-            print(f"  dispatcher (claim, send, record)   {rate:7.0f} msg/s   ({sent} sent)")
-            seconds, task_runs, queued = _sweep(Path(folder))
-            print(f"daily sweep over {task_runs} open task runs (SQLite): {seconds:.2f} s, {queued} messages queued")
     finally:
         server.terminate()
         server.wait()
+    say(f"outbox dispatch ({MESSAGES} Vietnamese messages, {POOL} pooled SMTP connections, aiosmtpd apart)")
+    say(f"  server ceiling (raw sendmail, no database)  {ceiling:7.0f} msg/s")
+    say(f"  dispatcher (claim, send, record)   {rate:7.0f} msg/s   ({sent} sent, {rate / ceiling:.0%} of the ceiling)")
+    return {
+        "ceiling_msg_s": round(ceiling),
+        "rate_msg_s": round(rate),
+        "share_pct": round(100 * rate / ceiling, 1),
+        "sent": sent,
+    }
 
 
 if __name__ == "__main__":
-    main()
+    measure(print)

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .figures import Figures, Say
+
 RUNS = 15
 
 
@@ -33,7 +35,8 @@ def _time(args: list[str], env: dict[str, str]) -> list[float]:
     return timings
 
 
-def main() -> None:
+def measure(say: Say) -> Figures:
+    figures: Figures = {}
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "SXSH_HOME": home}
         env.pop("SXSH_DATABASE_URL", None)
@@ -43,16 +46,16 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        print(f"cli startup ({RUNS} runs each, fresh process, SQLite, 131 task runs)")
-        for label, args in [
-            ("sxsh-flow --help", ["--help"]),
-            ("sxsh-flow status", ["--now", "2016-12-22", "status"]),
-            ("sxsh-flow status --json", ["--now", "2016-12-22", "status", "--json"]),
+        say(f"cli startup ({RUNS} runs each, fresh process, SQLite, 131 task runs)")
+        for key, label, args in [
+            ("help", "sxsh-flow --help", ["--help"]),
+            ("status", "sxsh-flow status", ["--now", "2016-12-22", "status"]),
+            ("status_json", "sxsh-flow status --json", ["--now", "2016-12-22", "status", "--json"]),
         ]:
             timings = _time(args, env)
-            print(
-                f"  {label:<26} median {statistics.median(timings) * 1000:6.0f} ms   max {max(timings) * 1000:6.0f} ms"
-            )
+            figures[f"{key}_ms"] = round(statistics.median(timings) * 1000, 1)
+            figures[f"{key}_max_ms"] = round(max(timings) * 1000, 1)
+            say(f"  {label:<26} median {statistics.median(timings) * 1000:6.0f} ms   max {max(timings) * 1000:6.0f} ms")
         probe = subprocess.run(
             [
                 sys.executable,
@@ -65,8 +68,11 @@ def main() -> None:
             capture_output=True,
             text=True,
         )
-        print(f"  status path: {probe.stdout.strip().splitlines()[-1]}")
+        path = probe.stdout.strip().splitlines()[-1]
+        figures["status_imports_prefect"] = "yes" if path == "prefect imported" else "no"
+        say(f"  status path: {path}")
+    return figures
 
 
 if __name__ == "__main__":
-    main()
+    measure(print)

@@ -9,12 +9,15 @@ sends the same Message-IDs again, once each.
 What keeps the pool busy while the store writes (``OutcomeRecorder``): outcomes are committed off
 the event loop, so the other connections go on sending during a commit, and every outcome that
 arrives during one commit goes into the next, together (a group commit). The next batch is claimed,
-also off the loop, while the current one is sent, once the server has taken a message of it.
+also off the loop, while the current one is sent, once the server has taken a message of it, but
+only when batches go fast beside the lease: a claim takes again the rows claimed longer than a
+lease ago, and a row of ours still waiting to go must never look abandoned to our own next claim.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +65,9 @@ async def _deliver(transport: Transport, item: ClaimedMessage) -> Outcome:
         item.id, delivery.ok, delivery.permanent, delivery.code, delivery.response,
         recipients=item.envelope.recipients, refused=delivery.refused,
     )  # fmt: skip
+
+
+_LEASE_MARGIN = 3  # the claim ahead waits until a batch takes less than a third of the lease
 
 
 def _server_unwell(outcome: Outcome) -> bool:
@@ -144,6 +150,9 @@ async def dispatch(
     claimed = 0
     unwell = False
     next_batch: asyncio.Task[list[ClaimedMessage]] | None = None
+    # A row claimed ahead waits for the batch before it; claiming ahead again during its own batch
+    # must find it younger than the lease: so only while a batch takes well under a third of it.
+    ahead_safe = False
 
     def claim_next() -> list[ClaimedMessage]:
         size = batch_size if limit is None else min(batch_size, limit - claimed)
@@ -160,7 +169,7 @@ async def dispatch(
         while queue:
             outcome = await _deliver(transport, queue.pop())
             unwell = unwell or _server_unwell(outcome)
-            if outcome.ok and not unwell and next_batch is None:
+            if outcome.ok and not unwell and ahead_safe and next_batch is None:
                 next_batch = claim_ahead()  # the server takes mail: claim the next batch while this one goes
             summary.add(await recorder.record(outcome))
 
@@ -172,7 +181,9 @@ async def dispatch(
         claimed += len(batch)
         next_batch = None
         queue = list(reversed(batch))  # popped from the end: sent in the order claimed
+        began = time.monotonic()
         await asyncio.gather(*(sender(queue) for _ in range(min(concurrency(transport), len(batch)))))
+        ahead_safe = (time.monotonic() - began) * _LEASE_MARGIN < lease.total_seconds()
         if on_batch is not None:
             on_batch(summary)
         if next_batch is None:

@@ -79,13 +79,12 @@ def execute(argv: Sequence[str] | None = None) -> int:
     """
     from typer._click import exceptions as click_errors
 
-    from sxsh_flow.cli.speech import show_usage_error, speak
+    from sxsh_flow.cli.speech import prepare, show_usage_error
     from sxsh_flow.errors import SxshError
-    from sxsh_flow.problems import InvalidDataFile
 
     language = _language()
     command = typer.main.get_command(app)
-    speak(command, language)
+    prepare(command, language)
     try:
         result = command.main(
             args=list(argv) if argv is not None else sys.argv[1:], prog_name="sxsh-flow", standalone_mode=False
@@ -99,6 +98,8 @@ def execute(argv: Sequence[str] | None = None) -> int:
         typer.echo(words(language).gettext("Aborted."), err=True)
         return 1
     except SxshError as error:
+        from sxsh_flow.problems import InvalidDataFile
+
         typer.echo(f"sxsh-flow: {error.message(_language())}", err=True)
         if isinstance(error, InvalidDataFile):
             for problem in error.problems:

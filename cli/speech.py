@@ -8,20 +8,23 @@ they are written); the words Typer and Click add themselves ("Usage:", the panel
 this message and exit.", "[default: …]") go through Click's extension points (a Context whose
 formatter writes the usage prefix, the options metavar) and Typer's ``rich_utils`` settings; and a
 usage error is rewritten from its kind and fields (``usage_error``), never by parsing its English.
+
+Only help and usage errors show these words, so a command that runs pays nothing for them: ``prepare``
+only gives each command of the tree the ``SpeakingContext``, which speaks the tree (``speak``) when
+help or a usage line is asked for. Typer's ``rich_utils`` (and Rich, Markdown, Pygments behind it)
+is imported then too, never on the way to a command's own output.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
-from pydantic import ValidationError
-from typer import rich_utils
 from typer._click import core as click_core
 from typer._click import exceptions as click_errors
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
-from sxsh_flow.datafile import pydantic_message
-from sxsh_flow.problems import say as said_in
 from sxsh_flow.words import N_, Words, translations, words
 
 # Typer's and Click's own words, marked for the catalogue (their English is the msgid).
@@ -41,8 +44,9 @@ _RICH_WORDS: dict[str, str] = {
     "ABORTED_TEXT": N_("Aborted."),
     "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
 }
-_ENGLISH_RICH_WORDS = {name: getattr(rich_utils, name) for name in _RICH_WORDS}
+_ENGLISH_RICH_WORDS: dict[str, Any] = {}  # rich_utils' own values, read when it is first imported
 _current = words("vi")
+_unspoken: tuple[click_core.Command, str] | None = None  # the tree prepare() was given, until spoken
 
 
 def _said(text: str | None) -> str | None:
@@ -58,7 +62,42 @@ class SpeakingFormatter(HelpFormatter):
 
 
 class SpeakingContext(typer.Context):
+    """A command's context that speaks the tree before it writes help or a usage line."""
+
     formatter_class = SpeakingFormatter
+
+    def get_help(self) -> str:
+        _speak_prepared()
+        return super().get_help()
+
+    def get_usage(self) -> str:
+        _speak_prepared()
+        return super().get_usage()
+
+
+def prepare(command: click_core.Command, language: str) -> None:
+    """Make ``command`` (the tree Typer built from the app) speak ``language`` once help or usage is shown.
+
+    Cheap: each command gets the ``SpeakingContext``; the words are translated only when needed.
+    """
+    global _unspoken
+    _unspoken = (command, language)
+    _give_context(command)
+
+
+def _give_context(command: click_core.Command) -> None:
+    command.context_class = SpeakingContext
+    if isinstance(command, TyperGroup):
+        for child in command.commands.values():
+            _give_context(child)
+
+
+def _speak_prepared() -> None:
+    global _unspoken
+    if _unspoken is not None:
+        command, language = _unspoken
+        _unspoken = None
+        speak(command, language)
 
 
 def speak(command: click_core.Command, language: str) -> None:
@@ -67,8 +106,12 @@ def speak(command: click_core.Command, language: str) -> None:
     Idempotent per language: the English msgid of each text is kept, so speaking a tree again in
     another language (tests run many commands in one process) starts from the English.
     """
+    from typer import rich_utils
+
     global _current
     _current = words(language)
+    if not _ENGLISH_RICH_WORDS:
+        _ENGLISH_RICH_WORDS.update({name: getattr(rich_utils, name) for name in _RICH_WORDS})
     for name, english in _ENGLISH_RICH_WORDS.items():
         setattr(rich_utils, name, _current.gettext(_RICH_WORDS[name]) if english == _RICH_WORDS[name] else english)
     _speak_command(command)
@@ -106,6 +149,11 @@ def usage_error(error: click_errors.ClickException, said: Words) -> str:
             return said.gettext("Missing option {name}.", name=name)
         return said.gettext("Missing argument {name}.", name=name)
     if isinstance(error, click_errors.BadParameter):
+        from pydantic import ValidationError
+
+        from sxsh_flow.datafile import pydantic_message
+        from sxsh_flow.problems import say as said_in
+
         problem = said_in(error.message, said.language)
         cause = error.__cause__
         if isinstance(cause, ValidationError) and cause.errors():  # Typer converts values with pydantic
@@ -148,5 +196,8 @@ def show_usage_error(error: click_errors.ClickException, language: str) -> None:
     """Print a usage error as Typer would, with its words in ``language``."""
     if isinstance(error, click_errors.NoArgsIsHelpError):
         return  # the help was printed already
+    from typer import rich_utils
+
+    _speak_prepared()
     translated = click_errors.UsageError(usage_error(error, words(language)), getattr(error, "ctx", None))
     rich_utils.rich_format_error(translated)

@@ -102,7 +102,18 @@ def envelope_of(message: EmailMessage) -> tuple[str, list[str]]:
     return senders[0], recipients
 
 
-__all__ = ["Delivery", "MalformedMessage", "Refusal", "Transport", "envelope_of", "malformed", "transient"]
+__all__ = [
+    "Delivery", "MalformedMessage", "Refusal", "Transport", "concurrency", "envelope_of", "malformed", "transient",
+]  # fmt: skip
+
+
+def concurrency(transport: Transport) -> int:
+    """How many messages ``transport`` carries at once: an SMTP pool says its size, the others take one at a time.
+
+    The dispatcher sends no more than this at once, so that no more are in flight at a crash.
+    """
+    size = getattr(transport, "pool_size", 1)
+    return size if isinstance(size, int) and size >= 1 else 1
 
 
 def malformed(exc: Exception) -> Delivery:

@@ -1,16 +1,25 @@
 """The dispatcher: take due rows from the outbox, send them, record what the server said.
 
-Rows are claimed in batches in one short transaction and sent concurrently (up to the transport's
-pool); each outcome is recorded in its own transaction as soon as the server answers. A crash
-therefore leaves unrecorded only the messages in flight at that instant (at most the pool's size):
-after the lease another dispatcher takes them and sends the same Message-IDs again, once each.
+Rows are claimed in batches in one short transaction. One sender per connection the transport can
+use at once (``concurrency``) takes the batch's messages one after another, and takes the next only
+once the outcome of the last is committed. A crash therefore leaves unrecorded only the messages in
+flight at that instant (at most the pool's size): after the lease another dispatcher takes them and
+sends the same Message-IDs again, once each.
+
+What keeps the pool busy while the store writes (``OutcomeRecorder``): outcomes are committed off
+the event loop, so the other connections go on sending during a commit, and every outcome that
+arrives during one commit goes into the next, together (a group commit). The next batch is claimed,
+also off the loop, while the current one is sent, once the server has taken a message of it, but
+only when batches go fast beside the lease: a claim takes again the rows claimed longer than a
+lease ago, and a row of ours still waiting to go must never look abandoned to our own next claim.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,6 +28,8 @@ from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, Outcome, Recorded, claim, record
 from sxsh_flow.engine.services.policies import run_policies
+from sxsh_flow.engine.time_policy import RunPolicies
+from sxsh_flow.notifications.delivery import concurrency
 from sxsh_flow.notifications.transports import Delivery, Transport
 
 
@@ -34,6 +45,16 @@ class DispatchSummary:
     def attempted(self) -> int:
         return self.sent + self.deferred + self.failed
 
+    def add(self, recorded: Recorded) -> None:
+        if recorded.move == "deliver":
+            self.sent += 1
+            return
+        if recorded.move == "fail":
+            self.failed += 1
+        else:
+            self.deferred += 1
+        self.errors.append(f"#{recorded.outbox_id}: {recorded.error}")
+
 
 async def _deliver(transport: Transport, item: ClaimedMessage) -> Outcome:
     try:
@@ -44,6 +65,56 @@ async def _deliver(transport: Transport, item: ClaimedMessage) -> Outcome:
         item.id, delivery.ok, delivery.permanent, delivery.code, delivery.response,
         recipients=item.envelope.recipients, refused=delivery.refused,
     )  # fmt: skip
+
+
+_LEASE_MARGIN = 3  # the claim ahead waits until a batch takes less than a third of the lease
+
+
+def _server_unwell(outcome: Outcome) -> bool:
+    """A transient failure of the whole message (not of one recipient): the server, not the message."""
+    return not outcome.ok and not outcome.permanent and not outcome.refused
+
+
+class OutcomeRecorder:
+    """Commits outcomes in groups, off the event loop; ``record`` returns once its outcome is committed.
+
+    One commit at a time: the outcomes that arrive while one is written wait for the next, and go in
+    it together. The store's writes are the same as one ``record`` call per outcome would make.
+    """
+
+    def __init__(self, store: Store, clock: Clock, dispatcher: str, policies: RunPolicies) -> None:
+        self._store, self._clock, self._dispatcher, self._policies = store, clock, dispatcher, policies
+        self._waiting: list[tuple[Outcome, asyncio.Future[Recorded]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, outcome: Outcome) -> Recorded:
+        answer: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        self._waiting.append((outcome, answer))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        return await answer
+
+    async def _write(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            try:
+                recorded = await asyncio.to_thread(self._commit, [outcome for outcome, _ in group])
+            except BaseException as exc:
+                for _, answer in group:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, answer), result in zip(group, recorded, strict=True):
+                if not answer.done():
+                    answer.set_result(result)
+
+    def _commit(self, outcomes: Sequence[Outcome]) -> list[Recorded]:
+        with self._store.session() as session:
+            return record(
+                session, outcomes, now=self._clock.now(), dispatcher=self._dispatcher, policies=self._policies
+            )
 
 
 async def dispatch(
@@ -63,7 +134,8 @@ async def dispatch(
 
     Outside office hours (the plans' own, on Vietnam's working days) nothing is sent: mail waits
     for the morning. ``office_hours=False`` sends whatever the hour (what is due is still due).
-    Each message retried later waits for the office hours of its own run's plan.
+    Each message retried later waits for the office hours of its own run's plan. Every message
+    claimed is tried; when the server fails a message as a whole for now, no further batch is claimed.
     """
     name = dispatcher or uuid.uuid4().hex[:12]
     summary = DispatchSummary()
@@ -74,36 +146,48 @@ async def dispatch(
     if office_hours and not policies.office_open(clock.now()):
         summary.outside_office_hours = True
         return summary
-    while limit is None or summary.attempted < limit:
-        size = batch_size if limit is None else min(batch_size, limit - summary.attempted)
-        now = clock.now()
+    recorder = OutcomeRecorder(store, clock, name, policies)
+    claimed = 0
+    unwell = False
+    next_batch: asyncio.Task[list[ClaimedMessage]] | None = None
+    # A row claimed ahead waits for the batch before it; claiming ahead again during its own batch
+    # must find it younger than the lease: so only while a batch takes well under a third of it.
+    ahead_safe = False
+
+    def claim_next() -> list[ClaimedMessage]:
+        size = batch_size if limit is None else min(batch_size, limit - claimed)
+        if size <= 0:
+            return []
         with store.session() as session:
-            claimed = claim(session, now=now, dispatcher=name, limit=size, lease=lease)
-        if not claimed:
+            return claim(session, now=clock.now(), dispatcher=name, limit=size, lease=lease)
+
+    def claim_ahead() -> asyncio.Task[list[ClaimedMessage]]:
+        return asyncio.create_task(asyncio.to_thread(claim_next))
+
+    async def sender(queue: list[ClaimedMessage]) -> None:
+        nonlocal unwell, next_batch
+        while queue:
+            outcome = await _deliver(transport, queue.pop())
+            unwell = unwell or _server_unwell(outcome)
+            if outcome.ok and not unwell and ahead_safe and next_batch is None:
+                next_batch = claim_ahead()  # the server takes mail: claim the next batch while this one goes
+            summary.add(await recorder.record(outcome))
+
+    next_batch = claim_ahead()
+    while True:
+        batch = await next_batch
+        if not batch:
             break
-
-        async def send_and_record(item: ClaimedMessage) -> tuple[Outcome, Recorded]:
-            outcome = await _deliver(transport, item)
-            # Recorded before the next await: a crash from here on cannot send this message again.
-            # The write is a few milliseconds, done on the event loop on purpose: handing it to a
-            # thread would reopen the window between the server's answer and the record.
-            with store.session() as session:
-                (recorded,) = record(session, [outcome], now=clock.now(), dispatcher=name, policies=policies)
-            return outcome, recorded
-
-        results = await asyncio.gather(*(send_and_record(item) for item in claimed))
-        outcomes = [outcome for outcome, _ in results]
-        for _, recorded in results:
-            if recorded.move == "deliver":
-                summary.sent += 1
-                continue
-            if recorded.move == "fail":
-                summary.failed += 1
-            else:
-                summary.deferred += 1
-            summary.errors.append(f"#{recorded.outbox_id}: {recorded.error}")
+        claimed += len(batch)
+        next_batch = None
+        queue = list(reversed(batch))  # popped from the end: sent in the order claimed
+        began = time.monotonic()
+        await asyncio.gather(*(sender(queue) for _ in range(min(concurrency(transport), len(batch)))))
+        ahead_safe = (time.monotonic() - began) * _LEASE_MARGIN < lease.total_seconds()
         if on_batch is not None:
             on_batch(summary)
-        if any(not o.ok and not o.permanent and not o.refused for o in outcomes):
-            break  # the server is unwell: leave the rest for the next run instead of hammering it
+        if next_batch is None:
+            if unwell:
+                break  # the server is unwell: leave the rest for the next run instead of hammering it
+            next_batch = claim_ahead()
     return summary

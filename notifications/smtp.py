@@ -39,6 +39,11 @@ class SmtpTransport:
         self._supports_utf8: bool | None = None
 
     @property
+    def pool_size(self) -> int:
+        """How many connections, so how many messages at once, at most."""
+        return self._pool_size
+
+    @property
     def supports_utf8(self) -> bool | None:
         """Whether the server advertised SMTPUTF8; ``None`` until a connection has been made."""
         return self._supports_utf8

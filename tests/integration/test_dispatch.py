@@ -238,3 +238,34 @@ def test_the_office_hours_are_the_plans_not_eight_to_five(queued: Store) -> None
 
     early = send(queued, MemoryTransport(), FixedClock(parse_instant("2016-11-22T07:30")))
     assert (early.outside_office_hours, early.sent) == (False, 36)
+
+
+class PooledTransport(MemoryTransport):
+    """Takes a while per message and carries ``pool_size`` at once, as an SMTP pool does; notes, at each
+    send, how many messages had gone out without their outcome recorded yet."""
+
+    pool_size = 3
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.started = 0
+        self.unrecorded_at_send: list[int] = []
+
+    async def send_raw(self, envelope: Envelope) -> Delivery:
+        with self.store.session() as session:
+            recorded = session.scalar(select(func.count()).select_from(DeliveryAttempt)) or 0
+        self.unrecorded_at_send.append(self.started - recorded)
+        self.started += 1
+        await asyncio.sleep(0.002)
+        return await super().send_raw(envelope)
+
+
+def test_a_pooled_transport_never_has_more_than_its_pool_in_flight_unrecorded(queued: Store, clock: FixedClock) -> None:
+    # Sends overlap the commits of earlier outcomes, but a crash still finds at most the pool unrecorded.
+    transport = PooledTransport(queued)
+    summary = send(queued, transport, clock, batch_size=10)
+    assert summary.sent == 36
+    assert states(queued) == {"sent": 36}
+    assert max(transport.unrecorded_at_send) < PooledTransport.pool_size  # with the one about to go: the pool
+    assert max(transport.unrecorded_at_send) > 1, "the pool should have carried messages at once"

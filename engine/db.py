@@ -148,6 +148,10 @@ class Store:
         block, taken without the writer's lock. It ends with a rollback, on every backend.
         """
         with self._sessions() as session:
+            # The session forgets a row once nothing refers to it, and services often load one, drop it
+            # and ask for it again (the link's task run, then the form's): held here, it is read once.
+            held = session.info.setdefault("held", [])
+            event.listen(session, "loaded_as_persistent", lambda _session, instance: held.append(instance))
             if self._serial is not None:
                 # pysqlite begins a transaction only before a write: without this, each SELECT would
                 # see its own moment, and a report committed in between could show half-saved.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
@@ -143,3 +144,22 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_and_waits_for_other_writers(tmp_
 
 
 PRAGMAS = ("journal_mode", "synchronous", "busy_timeout", "foreign_keys")
+
+
+def test_a_reading_unit_of_work_reads_a_row_once_even_after_the_caller_dropped_it(store: Store) -> None:
+    # Services load a row, keep only its values, and ask for it again (the link's task run, then the form's).
+    with store.session() as session:
+        session.add(_history("asked for twice"))
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    with store.reading() as session:
+        first_id = session.scalars(select(HistoryEntry.id)).one()
+        assert session.get(HistoryEntry, first_id) is not None
+        gc.collect()
+        counted = len(statements)
+        again = session.get(HistoryEntry, first_id)
+        actor = again.actor if again is not None else None
+
+    assert actor == "asked for twice"
+    assert len(statements) == counted  # the second get asked the database nothing

@@ -13,6 +13,12 @@ is still taken from the server: the figures are a floor of what the portal does 
 BENCH_PORTAL_WORKERS lists the worker counts to measure ("2" by default; "1,2,4" to compare):
 the keys without a suffix are the first count's, the others get ``_w<N>``. With several counts,
 the 1,000 reports are shared among them (a link reports once).
+
+Why two workers on a two-core machine: a worker is one Python process, busy on one core at a time
+(the GIL), so one worker leaves the second core to the client and the database; two use both;
+four only add context switches and, on SQLite, more writers meeting in its busy handler, which
+sleeps in steps of up to 100 ms (measured under load: four workers had the worst p99 for both
+opening and submitting). PostgreSQL's own processes share the same two cores.
 """
 
 from __future__ import annotations

@@ -17,8 +17,10 @@ the 1,000 reports are shared among them (a link reports once).
 Why two workers on a two-core machine: a worker is one Python process, busy on one core at a time
 (the GIL), so one worker leaves the second core to the client and the database; two use both;
 four only add context switches and, on SQLite, more writers meeting in its busy handler, which
-sleeps in steps of up to 100 ms (measured under load: four workers had the worst p99 for both
-opening and submitting). PostgreSQL's own processes share the same two cores.
+sleeps in steps of up to 100 ms (measured on a machine busy with other work: on SQLite, four
+workers had the worst p99 for opening and for submitting; on PostgreSQL four looked better, but
+on a shared machine more processes simply take a larger share of it). PostgreSQL's own
+processes need the same two cores.
 """
 
 from __future__ import annotations

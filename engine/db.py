@@ -67,7 +67,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets the web app read while a sweep writes.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # A writer from another process (a second portal worker, the scheduler, a command) is waited for.
     cursor.execute("PRAGMA busy_timeout=30000")
+    # FULL, not NORMAL: in WAL mode NORMAL survives a crash of the application but may lose the last
+    # commits when the machine loses power, and a receipt the portal showed must still be true then.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
@@ -125,6 +129,7 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time, and its busy handler sleeps in coarse steps: threads of
         # one process (the portal's request threads) queue here instead, which keeps tails short.
+        # Only units of work that may write take it; ``reading`` does not.
         self._serial = threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     @contextmanager
@@ -132,6 +137,29 @@ class Store:
         """One unit of work: committed when the block ends, rolled back if it raises."""
         with self._serialised(), self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads: it waits for no writer and holds none up; nothing it does is kept.
+
+        For pages that show what is stored (the portal's GETs). It skips the lock ``session`` takes,
+        so reads are not queued behind the writers of this process. On SQLite it opens its own
+        transaction: in WAL mode that is one snapshot of the last commit for every query of the
+        block, taken without the writer's lock. It ends with a rollback, on every backend.
+        """
+        with self._sessions() as session:
+            # The session forgets a row once nothing refers to it, and services often load one, drop it
+            # and ask for it again (the link's task run, then the form's): held here, it is read once.
+            held = session.info.setdefault("held", [])
+            event.listen(session, "loaded_as_persistent", lambda _session, instance: held.append(instance))
+            if self._serial is not None:
+                # pysqlite begins a transaction only before a write: without this, each SELECT would
+                # see its own moment, and a report committed in between could show half-saved.
+                session.connection().exec_driver_sql("BEGIN")
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     @contextmanager
     def _serialised(self) -> Iterator[None]:

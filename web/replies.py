@@ -23,11 +23,12 @@ from sxsh_flow.engine.attachments import MAX_BYTES
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
+from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.services.extensions import request_extension
 from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, PassedOn, passed_on, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.submissions import FormState, form_state, save_report
+from sxsh_flow.engine.services.submissions import FormState, form_state, save_report, task_context
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -271,19 +272,16 @@ class ReplyPortal:
 
     def _read(self, token: str) -> FormState | PassedOn | None:
         """The task of a working link; else who took its duty over, if it moved."""
-        with self.store.session() as session:
+        # A GET only reads (mail scanners open every link they see): not queued behind the writers.
+        with self.store.reading() as session:
             now = self.clock.now()
             access = resolve(session, self.signer, token, now=now)
-            state = form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
-            session.rollback()  # a GET only reads: mail scanners open every link they see
-        return state
+            return form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
 
     def _link_id(self, token: str) -> int | PassedOn | None:
-        with self.store.session() as session:
+        with self.store.reading() as session:
             access = self._access(session, token)
-            found = access.link_id if access else passed_on(session, self.signer, token, now=self.clock.now())
-            session.rollback()
-        return found
+            return access.link_id if access else passed_on(session, self.signer, token, now=self.clock.now())
 
     async def _checked_post(self, request: Request, token: str) -> PostedForm | Response:
         """The posted form, if the link works and the form carries a valid token for it."""
@@ -312,13 +310,15 @@ class ReplyPortal:
             access = self._access(session, token)
             if access is None:
                 return None
-            before = form_state(session, access)
+            # The form's definition only, not the whole page's state: the page is read after the save.
+            task_run, spec = task_context(session, access)
+            definition = form_definition(spec, spec.task(task_run.task_key))
             result = save_report(
                 session,
                 access,
-                guard_numbers(before.definition, posted.data),
+                guard_numbers(definition, posted.data),
                 # The engine would store files even where the plan asks for none; only send what the form offers.
-                posted.files if before.definition.attachments else (),
+                posted.files if definition.attachments else (),
                 submit=submit,
                 form_nonce=posted.get("form_nonce"),
                 now=self.clock.now(),

@@ -7,7 +7,7 @@ import threading
 import httpx
 from sqlalchemy import select
 
-from sxsh_flow.engine.models import ContactRecord, Submission, TaskRun
+from sxsh_flow.engine.models import ContactRecord, HistoryEntry, Submission, TaskRun
 from sxsh_flow.engine.services.links import issue_link
 from sxsh_flow.engine.services.notices import Mailing
 from sxsh_flow.engine.services.submissions import review_submission
@@ -233,3 +233,33 @@ def test_a_returned_report_shows_the_comment_and_takes_a_second_version(portal: 
         (2, SubmissionState.SUBMITTED),
     ]
     assert portal.submissions()[1].values["indicator.applying.numerator"] == 350
+
+
+def test_the_form_opens_while_another_report_is_being_saved(portal: Portal) -> None:
+    """A GET is not queued behind the portal's writers: it reads the last commit and answers."""
+    writing, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with portal.store.session() as session:
+            task_run = session.get_one(TaskRun, portal.task_run_id)
+            session.add(
+                HistoryEntry(
+                    entity="task_run", entity_id=task_run.id, transition="note", to_state=task_run.state.value,
+                    actor="test", reason="a save in progress", at=portal.clock.now(),
+                )
+            )  # fmt: skip
+            session.flush()
+            writing.set()
+            done.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert writing.wait(10)
+        page = portal.http.get(portal.url(), timeout=5)
+    finally:
+        done.set()
+        thread.join()
+
+    assert page.status_code == 200
+    assert "chờ báo cáo" in page.text

@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -35,7 +34,7 @@ from sxsh_flow.engine.message import (
 from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_link
-from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys
+from sxsh_flow.engine.services.outbox import SMTP_POLICY, OutgoingMessage, queue_messages, queued_keys
 from sxsh_flow.engine.services.outbox_failures import record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import PlanRunState
@@ -231,15 +230,12 @@ class RunMail:
         others (issue 12: one address stopped every reminder): it gets a problem line and, unless in
         a dry run, a FAILED row in the outbox with why, under its key, so a second run records it once.
         """
-        built: dict[str, EmailMessage] = {}
+        built: dict[str, bytes] = {}
         sendable = []
         unbuilt: list[tuple[OutgoingMessage, str]] = []
         for message in messages:
             try:
-                built[message.message_id] = self.mailing.writer.compose(
-                    message.rendered, sender=message.sender, to=message.to, cc=message.cc,
-                    reply_to=self.reply_to, message_id=message.message_id, sent_at=now, language=message.language,
-                )  # fmt: skip
+                built[message.message_id] = self._serialise(message, now=now)
             except ValueError as exc:
                 agency = self.agencies.get(message.agency_id) if message.agency_id is not None else None
                 self.problems.append(f"{agency.code if agency else '-'}: {message.kind} cannot be sent: {exc}")
@@ -260,7 +256,7 @@ class RunMail:
             message_id: str,
             sent_at: datetime,
             language: str,
-        ) -> EmailMessage:
+        ) -> bytes:
             return built[message_id]  # the very message built above
 
         if dry_run:
@@ -279,6 +275,17 @@ class RunMail:
         )
         summary.queued.extend(m for m in messages if m.dedup_key in created)
         summary.already_queued += len(messages) - len(created)
+
+    def _serialise(self, message: OutgoingMessage, *, now: datetime) -> bytes:
+        """The bytes the outbox keeps for ``message`` (``ValueError`` when it cannot be built)."""
+        writer = self.mailing.writer
+        arguments: dict[str, Any] = dict(
+            sender=message.sender, to=message.to, cc=message.cc, reply_to=self.reply_to,
+            message_id=message.message_id, sent_at=now, language=message.language,
+        )  # fmt: skip
+        if writer.compose_bytes is not None:
+            return writer.compose_bytes(message.rendered, **arguments)
+        return writer.compose(message.rendered, **arguments).as_bytes(policy=SMTP_POLICY)
 
 
 def short_hash(key: str) -> str:

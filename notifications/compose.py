@@ -263,6 +263,12 @@ def _address_header(name: str, addresses: tuple[Address, ...]) -> str:
 
 
 def _mailbox_words(address: Address, room: int, *, sender: bool = False) -> list[str]:
+    return list(_checked_mailbox_words(address, room, sender))
+
+
+# An agency's address is checked and encoded once, not once per message it gets.
+@lru_cache(maxsize=16384)
+def _checked_mailbox_words(address: Address, room: int, sender: bool) -> tuple[str, ...]:
     # The one address policy (the directory and the portal ask it too); an internationalised domain
     # travels as its ASCII (punycode) form, which needs no SMTPUTF8. A sender may be unattended.
     addr_spec = sendable_address(address.email, deliverable=not sender).ascii
@@ -271,8 +277,8 @@ def _mailbox_words(address: Address, room: int, *, sender: bool = False) -> list
     except (HeaderParseError, ValueError) as exc:
         raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
     if not mailbox.display_name:
-        return [mailbox.addr_spec]
-    return [*_display_name_words(mailbox.display_name, room), f"<{mailbox.addr_spec}>"]
+        return (mailbox.addr_spec,)
+    return (*_display_name_words(mailbox.display_name, room), f"<{mailbox.addr_spec}>")
 
 
 def _display_name_words(name: str, room: int) -> list[str]:

@@ -48,14 +48,13 @@ def render(context: MessageContext, language: str = "vi") -> RenderedMessage:
     shaped = shape_of(context)
     if shaped is None:
         return render_each(context, language)
-    key, shape_context, values = shaped
-    template = _SHAPES.get((key, language))
+    template = _SHAPES.get((shaped.key, language))
     if template is None:
         if len(_SHAPES) >= _MOST_SHAPES:
             _SHAPES.clear()  # a bound on memory; a long run meets new shapes each day
-        template = _SHAPES[key, language] = render_each(shape_context, language)
+        template = _SHAPES[shaped.key, language] = render_each(shaped.context(), language)
     calendar = _calendar(context, context.tasks, language)  # its UIDs and links are the message's own
-    return fill(template, values, calendar)
+    return fill(template, shaped.values, calendar)
 
 
 # Rendered shapes, by (shape, language): a sweep meets a few dozen.

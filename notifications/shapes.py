@@ -21,10 +21,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 from markupsafe import escape
 
-from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage
+from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
 
 SHAPED_KINDS = frozenset(
     {
@@ -42,43 +43,73 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARK = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 
 
-def shape_of(context: MessageContext) -> tuple[Hashable, MessageContext, tuple[str, ...]] | None:
-    """``context``'s shape (a key, and the context to render with marks) and the values of its marks.
+# What a shape is made of: every field but the recipient's values, which marks stand for.
+_TASK_FIELDS = tuple(f.name for f in dataclasses.fields(TaskItem) if f.name not in {"task_run_id", "reply_url"})
+_CONTEXT_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(MessageContext)
+    if f.name not in {"agency_code", "agency_name", "greeting_name", "tasks", "extra"}
+)
 
-    None when ``context`` is rendered whole: not a kind sent in bulk, or with a value a mark
-    could not stand for.
-    """
+
+@dataclass(frozen=True)
+class Shape:
+    """A message's shape: ``key`` names it, ``values`` are what its marks stand for in this message."""
+
+    key: Hashable
+    values: tuple[str, ...]
+    _context: MessageContext
+    _marks: tuple[str | None, ...]  # each task's link, then the agency's code and name, the greeting
+
+    def context(self) -> MessageContext:
+        """The context to render the shape from: the message's, with marks for its values."""
+        *links, code, name, greeting = self._marks
+        tasks = tuple(
+            # The id only matches handovers (none here); the calendar, which shows it, is per message.
+            dataclasses.replace(task, task_run_id=index, reply_url=link)
+            for index, (task, link) in enumerate(zip(self._context.tasks, links, strict=True))
+        )
+        return dataclasses.replace(
+            self._context, agency_code=str(code), agency_name=str(name), greeting_name=str(greeting), tasks=tasks
+        )
+
+
+def shape_of(context: MessageContext) -> Shape | None:
+    """``context``'s shape, or None when it is rendered whole (not a kind sent in bulk, or a value a mark
+    could not stand for)."""
     if context.kind not in SHAPED_KINDS or context.handovers:
         return None
     values: list[str] = []
+    refused = False
 
-    def mark(value: str) -> str | None:
+    def mark(value: str | None) -> str | None:
+        nonlocal refused
         if not value:
-            return value  # the templates test emptiness: an empty value is part of the shape
+            return value  # the templates test emptiness: an empty value or no link is part of the shape
         if value != " ".join(value.split()) or _OPEN in value or _CLOSE in value:
-            return None
+            refused = True
         values.append(value)
         return f"{_OPEN}{len(values) - 1}{_CLOSE}"
 
-    tasks = []
-    for index, task in enumerate(context.tasks):
-        url = mark(task.reply_url) if task.reply_url is not None else None
-        if task.reply_url is not None and url is None:
-            return None
-        # The id only matches handovers (none here); the calendar, which shows it, is per message.
-        tasks.append(dataclasses.replace(task, task_run_id=index, reply_url=url))
-    fields = [mark(context.agency_code), mark(context.agency_name), mark(context.greeting_name)]
-    if any(field is None for field in fields):
+    marks = (
+        *(mark(task.reply_url) for task in context.tasks),
+        mark(context.agency_code),
+        mark(context.agency_name),
+        mark(context.greeting_name),
+    )
+    if refused:
         return None
-    code, name, greeting = (str(field) for field in fields)
-    shape = dataclasses.replace(context, agency_code=code, agency_name=name, greeting_name=greeting, tasks=tuple(tasks))
-    key = tuple(getattr(shape, f.name) for f in dataclasses.fields(shape) if f.name != "extra")
-    key += (tuple(sorted(shape.extra.items())),)
+    key = (
+        tuple(getattr(context, name) for name in _CONTEXT_FIELDS),
+        tuple(sorted(context.extra.items())),
+        tuple(tuple(getattr(task, name) for name in _TASK_FIELDS) for task in context.tasks),
+        marks,
+    )
     try:
         hash(key)
     except TypeError:
         return None
-    return key, shape, tuple(values)
+    return Shape(key, tuple(values), context, marks)
 
 
 def fill(shape: RenderedMessage, values: Sequence[str], calendar: str | None) -> RenderedMessage:

@@ -16,6 +16,7 @@ reminders). The path is plain SMTP with 7-bit headers:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -41,6 +42,10 @@ class SendableAddress:
     ascii: str  # as the SMTP envelope and the headers carry it: the domain in punycode
 
 
+# Every step that writes checks the directory's addresses again, each in two places (who can be
+# written to, then the headers): a pure check, so each address is checked once per process.
+# A refusal is not kept: it is raised again at each call.
+@lru_cache(maxsize=16384)
 def sendable_address(email: str, *, smtputf8: bool = False, deliverable: bool = True) -> SendableAddress:
     """``email`` checked against the policy; raises ``UnsendableAddress`` with the reason.
 

@@ -6,6 +6,7 @@ step loads the plan snapshot, the agencies and their contacts once.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,17 @@ class NoticeSummary:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AwaitedRun:
+    """What a message shows of a task run, read as columns: a sweep holds thousands, not their ORM objects."""
+
+    id: int
+    agency_id: int
+    task_key: str
+    task_title: str
+    effective_due_on: date
+
+
 class RunMail:
     """A run's plan, province and people, loaded once per step."""
 
@@ -87,7 +99,7 @@ class RunMail:
     ) -> None:
         self.session = session
         self.run = run
-        self.spec = PlanSpec.model_validate(run.spec)
+        self.spec = run_spec(run)
         self.mailing = mailing
         # The run's one time policy: every count of days and every sending hour of this step.
         self.time = TimePolicy.for_plan(self.spec, calendar=calendar)
@@ -150,8 +162,16 @@ class RunMail:
         link = issue_link(self.session, task_run, contact, now=now, actor=actor)
         return self.mailing.signer.url(link)
 
+    def linkable(self, task_run_ids: Sequence[int]) -> dict[int, TaskRun]:
+        """The task runs of ``task_run_ids`` a reply link is issued for, read in one query."""
+        return {t.id: t for t in self.session.scalars(select(TaskRun).where(TaskRun.id.in_(task_run_ids)))}
+
     def task_item(
-        self, task_run: TaskRun, cycle: ReportingCycle, reply_url: str | None = None, partners: Sequence[str] = ()
+        self,
+        task_run: TaskRun | AwaitedRun,
+        cycle: ReportingCycle,
+        reply_url: str | None = None,
+        partners: Sequence[str] = (),
     ) -> TaskItem:
         """``task_run`` as a message shows it; ``message`` counts its days on the message's day."""
         task = self.spec.task(task_run.task_key)
@@ -286,6 +306,25 @@ class RunMail:
         if writer.compose_bytes is not None:
             return writer.compose_bytes(message.rendered, **arguments)
         return writer.compose(message.rendered, **arguments).as_bytes(policy=SMTP_POLICY)
+
+
+# Each run's validated plan, with the snapshot it was validated from: every step of every day
+# builds a RunMail, and a simulation of five years or a national deployment would validate the same
+# snapshot thousands of times. Comparing the snapshot (a dict) costs a fraction of validating it,
+# and a run whose snapshot differs (another store with the same ids) is validated again.
+_SPECS: dict[int, tuple[dict[str, Any], PlanSpec]] = {}
+
+
+def run_spec(run: PlanRun) -> PlanSpec:
+    """``run``'s plan snapshot, validated (``PlanSpec`` is frozen: one object serves every step)."""
+    known = _SPECS.get(run.id)
+    if known is not None and known[0] == run.spec:
+        return known[1]
+    spec = PlanSpec.model_validate(run.spec)
+    if len(_SPECS) >= 4096:
+        _SPECS.clear()
+    _SPECS[run.id] = (copy.deepcopy(run.spec), spec)
+    return spec
 
 
 def short_hash(key: str) -> str:

@@ -73,7 +73,7 @@ def test_a_shape_keeps_empty_names_and_missing_links_as_they_are() -> None:
     shaped = shape_of(context)
 
     assert shaped is not None
-    _, shape, values = shaped
+    shape = shaped.context()
     assert shape.greeting_name == ""
     assert [task.reply_url is None for task in shape.tasks] == [task.reply_url is None for task in context.tasks]
-    assert {context.agency_code, context.agency_name} <= set(values)
+    assert {context.agency_code, context.agency_name} <= set(shaped.values)

@@ -42,16 +42,20 @@ class SendableAddress:
     ascii: str  # as the SMTP envelope and the headers carry it: the domain in punycode
 
 
-# Every step that writes checks the directory's addresses again, each in two places (who can be
-# written to, then the headers): a pure check, so each address is checked once per process.
-# A refusal is not kept: it is raised again at each call.
-@lru_cache(maxsize=16384)
 def sendable_address(email: str, *, smtputf8: bool = False, deliverable: bool = True) -> SendableAddress:
     """``email`` checked against the policy; raises ``UnsendableAddress`` with the reason.
 
     ``deliverable=False`` is for a sender only: an unattended ``noreply@...`` mailbox under a name
     that receives nothing (``.invalid``) may stand in From, never in To.
     """
+    return _checked(email, smtputf8, deliverable)
+
+
+# Every step that writes checks the directory's addresses again, each in two places (who can be
+# written to, then the headers): a pure check, so each address is checked once per process.
+# A refusal is not kept: it is raised again at each call.
+@lru_cache(maxsize=16384)
+def _checked(email: str, smtputf8: bool, deliverable: bool) -> SendableAddress:
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in email):
         raise UnsendableAddress(email.encode("unicode_escape").decode("ascii"), "it contains a control character")
     local_part = email.rpartition("@")[0]

@@ -32,9 +32,9 @@ from sxsh_flow.engine.message import (
     RenderedMessage,
     TaskItem,
 )
-from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import succession_registry
-from sxsh_flow.engine.services.links import LinkSigner, issue_link
+from sxsh_flow.engine.services.links import LinkSigner, issue_links
 from sxsh_flow.engine.services.outbox import SMTP_POLICY, OutgoingMessage, queue_messages, queued_keys
 from sxsh_flow.engine.services.outbox_failures import record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec
@@ -153,18 +153,31 @@ class RunMail:
 
     def reply_url(self, task_run: TaskRun, to: Sequence[Address], *, now: datetime, actor: str) -> str | None:
         """The reply link of the message's first recipient for ``task_run``, issued if need be."""
-        if self.mailing.signer is None or not to:
-            return None
-        agency = self.agencies[task_run.agency_id]
-        contact = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
-        if contact is None:
-            return None
-        link = issue_link(self.session, task_run, contact, now=now, actor=actor)
-        return self.mailing.signer.url(link)
+        return self.reply_urls([(task_run, to)], now=now, actor=actor)[0]
+
+    def reply_urls(
+        self, wanted: Sequence[tuple[TaskRun, Sequence[Address]]], *, now: datetime, actor: str
+    ) -> list[str | None]:
+        """``reply_url`` of each (task run, recipients) of ``wanted``, the links issued together."""
+        signer = self.mailing.signer
+        contacts: list[ContactRecord | None] = [None] * len(wanted)
+        for index, (task_run, to) in enumerate(wanted):
+            if signer is not None and to:
+                agency = self.agencies[task_run.agency_id]
+                contacts[index] = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
+        asked = [(task_run, contact) for (task_run, _), contact in zip(wanted, contacts, strict=True) if contact]
+        if signer is None or not asked:
+            return [None] * len(wanted)
+        urls = iter([signer.url(link) for link in issue_links(self.session, asked, now=now, actor=actor)])
+        return [next(urls) if contact is not None else None for contact in contacts]
 
     def linkable(self, task_run_ids: Sequence[int]) -> dict[int, TaskRun]:
-        """The task runs of ``task_run_ids`` a reply link is issued for, read in one query."""
-        return {t.id: t for t in self.session.scalars(select(TaskRun).where(TaskRun.id.in_(task_run_ids)))}
+        """The task runs of ``task_run_ids`` that reply links are issued for, read a few hundred a query."""
+        found: dict[int, TaskRun] = {}
+        for start in range(0, len(task_run_ids), 500):
+            chunk = task_run_ids[start : start + 500]
+            found.update((t.id, t) for t in self.session.scalars(select(TaskRun).where(TaskRun.id.in_(chunk))))
+        return found
 
     def task_item(
         self,

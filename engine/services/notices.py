@@ -277,7 +277,7 @@ def queue_reminders(
             nudge = nudges[task_run.effective_due_on, row[5]]
             grouped[task_run.agency_id, nudge.kind].append((task_run, cycles[row.cycle_id], nudge))
         mail = RunMail(session, run, mailing, {agency_id for agency_id, _ in grouped}, calendar, on=today)
-        messages = []
+        addressed = []
         for (agency_id, kind), items in grouped.items():
             agency = mail.agencies[agency_id]
             if not agency.valid_on(today):  # its duties pass to its successors at the next opening sweep
@@ -290,24 +290,23 @@ def queue_reminders(
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; {kind.value} not queued")
                 continue
-            linked = mail.linkable([t.id for t, _, _ in items]) if mailing.signer is not None else {}
-            messages.append(
-                mail.message(
-                    kind=kind,
-                    key=f"{kind.value}:{run.id}:{agency.code}:{today.isoformat()}",
-                    agency=agency,
-                    to=to,
-                    cc=cc,
-                    tasks=[
-                        mail.task_item(t, c, reply_url=mail.reply_url(linked[t.id], to, now=now, actor=actor))
-                        if linked
-                        else mail.task_item(t, c)
-                        for t, c, _ in items
-                    ],
-                    today=today,
-                )
+            addressed.append((agency, kind, items, to, cc))
+        # Every reply link of the day at once: a few queries and one flush, not a query per task run.
+        linked = mail.linkable([t.id for *_, items, _, _ in addressed for t, _, _ in items]) if mailing.signer else {}
+        wanted = [(linked[t.id], to) for *_, items, to, _ in addressed for t, _, _ in items] if linked else []
+        urls = iter(mail.reply_urls(wanted, now=now, actor=actor) if wanted else [])
+        messages = []
+        for agency, kind, items, to, cc in addressed:
+            message = mail.message(
+                kind=kind,
+                key=f"{kind.value}:{run.id}:{agency.code}:{today.isoformat()}",
+                agency=agency,
+                to=to,
+                cc=cc,
+                tasks=[mail.task_item(t, c, reply_url=next(urls, None)) for t, c, _ in items],
+                today=today,
             )
-            messages[-1] = replace(messages[-1], reason="; ".join(dict.fromkeys(nudge.reason for _, _, nudge in items)))
+            messages.append(replace(message, reason="; ".join(dict.fromkeys(nudge.reason for *_, nudge in items))))
         mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)
     return summary
 

@@ -8,6 +8,7 @@ peak of Python allocations (tracemalloc slows the run, so the two are apart).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -32,6 +33,8 @@ from sxsh_flow.workflows import load_builtin_plan
 from .figures import Figures, Say
 
 SIZES = (100_000, 20_000)
+# SXSH_BENCH_SWEEP_SIZES=20000 for a quick run of one size.
+SIZES_VARIABLE = "SXSH_BENCH_SWEEP_SIZES"
 COMMUNES = 1000
 
 
@@ -80,8 +83,9 @@ def _sweep(path: Path) -> tuple[float, int]:
 
 def measure(say: Say) -> Figures:
     figures: Figures = {}
+    sizes = [int(size) for size in os.environ.get(SIZES_VARIABLE, "").split(",") if size.strip()] or SIZES
     with tempfile.TemporaryDirectory() as folder:
-        for size in SIZES:
+        for size in sizes:
             built = Path(folder) / f"sweep-{size}.db"
             open_count = _build(built, size)
             timed, traced = Path(folder) / "timed.db", Path(folder) / "traced.db"

@@ -34,11 +34,21 @@ class WorkingCalendar:
         self._extra_holidays = frozenset(extra_holidays)
         # Compensatory Saturdays the government sometimes declares when it bridges a holiday.
         self._extra_working_days = frozenset(extra_working_days)
+        # Answers already given: a sweep asks about the same few deadlines for every task run, and a
+        # simulation about the same days every day. The calendar never changes, so neither do they.
+        self._working: dict[date, bool] = {}
+        self._between: dict[tuple[date, date], int] = {}
 
     def is_holiday(self, day: date) -> bool:
         return day in self._extra_holidays or day in _public_holidays(day.year)
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self._extra_working_days or day in _swapped_working_days(day.year):
             return True
         return day.weekday() < 5 and not self.is_holiday(day)
@@ -69,6 +79,14 @@ class WorkingCalendar:
         """Working days in ``(start, end]``; negative when ``end`` is before ``start``."""
         if end < start:
             return -self.working_days_between(end, start)
+        known = self._between.get((start, end))
+        if known is None:
+            if len(self._between) > 65536:
+                self._between.clear()  # a bound on memory over a long simulation
+            known = self._between[start, end] = self._count_working_days(start, end)
+        return known
+
+    def _count_working_days(self, start: date, end: date) -> int:
         count = 0
         day = start
         while day < end:

@@ -4,9 +4,9 @@
 """
 
 from sxsh_flow.engine.message import MessageWriter
-from sxsh_flow.notifications.compose import compose, make_message_id
+from sxsh_flow.notifications.compose import compose, compose_bytes, make_message_id
 from sxsh_flow.notifications.render import render
 
-EMAIL_WRITER = MessageWriter(render=render, compose=compose, message_id=make_message_id)
+EMAIL_WRITER = MessageWriter(render=render, compose=compose, message_id=make_message_id, compose_bytes=compose_bytes)
 
 __all__ = ["EMAIL_WRITER"]

@@ -26,11 +26,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from email import policy
+from email import policy, quoprimime
 from email.errors import HeaderParseError
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 
 from sxsh_flow.addresses import sendable_address
 from sxsh_flow.engine.message import Address, RenderedMessage
@@ -69,26 +70,11 @@ def compose(
     refuses (``sxsh_flow.addresses.UnsendableAddress``: a non-ASCII local part, no dot in the domain),
     or a malformed ``message_id`` or ``language``.
     """
-    if sent_at.tzinfo is None:
-        raise ValueError("compose needs a timezone-aware sent_at")
-    if not to:
-        raise ValueError("a message needs at least one recipient in To")
-    if not message_id.isascii() or not _MESSAGE_ID.fullmatch(message_id):
-        raise ValueError(f"'{message_id}' is not a Message-ID of the form <left@right>")
-    if not _LANGUAGE_TAG.fullmatch(language):
-        raise ValueError(f"'{language}' is not a language tag such as vi or en")
     message = EmailMessage(policy=policy.SMTP)
-    message.set_raw("From", address_header("From", [sender]))
-    message.set_raw("To", address_header("To", to))
-    if cc:
-        message.set_raw("Cc", address_header("Cc", cc))
-    if reply_to:
-        message.set_raw("Reply-To", address_header("Reply-To", reply_to))
-    message.set_raw("Subject", unstructured_header("Subject", rendered.subject))
-    message.set_raw("Date", format_datetime(sent_at))
-    message.set_raw("Message-ID", message_id)
-    # RFC 3834: an automatic message, so vacation responders and the like stay quiet.
-    message.set_raw("Auto-Submitted", "auto-generated")
+    headers = _headers(sender=sender, to=to, cc=cc, reply_to=reply_to, subject=rendered.subject, message_id=message_id,
+                       sent_at=sent_at, language=language)  # fmt: skip
+    for name, value in headers:
+        message.set_raw(name, value)
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
     if rendered.calendar is not None:
@@ -112,16 +98,116 @@ def compose(
     return message
 
 
+def compose_bytes(
+    rendered: RenderedMessage,
+    *,
+    sender: Address,
+    to: Sequence[Address],
+    cc: Sequence[Address] = (),
+    reply_to: Sequence[Address] = (),
+    message_id: str,
+    sent_at: datetime,
+    language: str,
+) -> bytes:
+    """``compose(...).as_bytes(policy=SMTP)``, the very same bytes, written directly for a plain message.
+
+    A message with text and HTML alone (every reminder) is one fixed MIME shape: the bytes are
+    written here, sparing the ``email`` package's header objects and generator, which cost more
+    than rendering. Lines of the bodies are quoted-printable encoded one by one exactly as
+    ``email.contentmanager`` does (it encodes each line on its own too), and the same line is
+    encoded once. A message with a calendar or files goes through ``compose``. Raises what
+    ``compose`` raises.
+    """
+    if rendered.calendar is not None or rendered.attachments:
+        return compose(
+            rendered, sender=sender, to=to, cc=cc, reply_to=reply_to, message_id=message_id, sent_at=sent_at,
+            language=language,
+        ).as_bytes(policy=policy.SMTP)  # fmt: skip
+    headers = _headers(sender=sender, to=to, cc=cc, reply_to=reply_to, subject=rendered.subject, message_id=message_id,
+                       sent_at=sent_at, language=language)  # fmt: skip
+    boundary = f"=_sxsh_{_boundary_digest(message_id)}_0"
+    parts = [policy.SMTP.fold_binary(name, value) for name, value in headers]
+    parts.append(
+        f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n'.encode("ascii")
+    )
+    parts.append(policy.SMTP.fold_binary("Content-Language", language))
+    parts.append(f"\r\n--{boundary}\r\n".encode("ascii"))
+    parts.append(_TEXT_PART_HEADERS % b"plain")
+    parts.append(_quoted_printable(rendered.text))
+    parts.append(f"\r\n--{boundary}\r\n".encode("ascii"))
+    parts.append(_TEXT_PART_HEADERS % b"html")
+    parts.append(_quoted_printable(rendered.html))
+    parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
+    return b"".join(parts)
+
+
+_SMTP_LINE_LENGTH = policy.SMTP.max_line_length or MAX_LINE_LENGTH  # 78: what set_content wraps at
+_TEXT_PART_HEADERS = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+
+
+def _quoted_printable(text: str) -> bytes:
+    """The body of a text part as ``set_content(..., cte="quoted-printable")`` and the SMTP generator write it."""
+    lines = text.encode("utf-8").splitlines() or [b""]
+    return b"".join(_quoted_printable_line(line) for line in lines)
+
+
+@lru_cache(maxsize=4096)
+def _quoted_printable_line(line: bytes) -> bytes:
+    # One line, as quoprimime.body_encode encodes it (its lines never depend on each other), with
+    # the generator's CRLF at each soft break and at its end.
+    encoded = quoprimime.body_encode(line.decode("latin-1") + "\n", _SMTP_LINE_LENGTH)
+    return encoded.replace("\n", "\r\n").encode("ascii")
+
+
+def _headers(
+    *,
+    sender: Address,
+    to: Sequence[Address],
+    cc: Sequence[Address],
+    reply_to: Sequence[Address],
+    subject: str,
+    message_id: str,
+    sent_at: datetime,
+    language: str,
+) -> list[tuple[str, str]]:
+    """The checked, pre-encoded and folded top headers of a message, in their order."""
+    if sent_at.tzinfo is None:
+        raise ValueError("compose needs a timezone-aware sent_at")
+    if not to:
+        raise ValueError("a message needs at least one recipient in To")
+    if not message_id.isascii() or not _MESSAGE_ID.fullmatch(message_id):
+        raise ValueError(f"'{message_id}' is not a Message-ID of the form <left@right>")
+    if not _LANGUAGE_TAG.fullmatch(language):
+        raise ValueError(f"'{language}' is not a language tag such as vi or en")
+    headers = [("From", _address_header("From", (sender,))), ("To", _address_header("To", tuple(to)))]
+    if cc:
+        headers.append(("Cc", _address_header("Cc", tuple(cc))))
+    if reply_to:
+        headers.append(("Reply-To", _address_header("Reply-To", tuple(reply_to))))
+    headers += [
+        ("Subject", _unstructured_header("Subject", subject)),
+        ("Date", format_datetime(sent_at)),
+        ("Message-ID", message_id),
+        # RFC 3834: an automatic message, so vacation responders and the like stay quiet.
+        ("Auto-Submitted", "auto-generated"),
+    ]
+    return headers
+
+
 def _set_boundaries(message: EmailMessage, message_id: str) -> None:
     """Boundaries derived from the Message-ID, so the same message always gives the same bytes.
 
     ``email`` would draw random ones at each serialisation. "=_" cannot occur in quoted-printable
     or base64 text, so these boundaries can never collide with the content.
     """
-    digest = hashlib.sha256(message_id.encode("ascii")).hexdigest()[:24]
+    digest = _boundary_digest(message_id)
     multiparts = [part for part in message.walk() if part.is_multipart()]
     for index, part in enumerate(multiparts):
         part.set_boundary(f"=_sxsh_{digest}_{index}")
+
+
+def _boundary_digest(message_id: str) -> str:
+    return hashlib.sha256(message_id.encode("ascii")).hexdigest()[:24]
 
 
 def make_message_id(domain: str, *parts: str) -> str:
@@ -144,6 +230,11 @@ def make_message_id(domain: str, *parts: str) -> str:
 
 def unstructured_header(name: str, text: str) -> str:
     """The folded value of an unstructured header (Subject): plain ASCII, or UTF-8 encoded words."""
+    return _unstructured_header(name, text)
+
+
+@lru_cache(maxsize=1024)
+def _unstructured_header(name: str, text: str) -> str:
     text = _one_line(text)
     # Readers take the whitespace after "Subject:" for the separator, not text: a subject that
     # starts with a space keeps it only inside an encoded word.
@@ -154,6 +245,13 @@ def unstructured_header(name: str, text: str) -> str:
 
 def address_header(name: str, addresses: Sequence[Address]) -> str:
     """The folded value of an address header (From, To, Cc, Reply-To)."""
+    return _address_header(name, tuple(addresses))
+
+
+# The same sender, coordinator and subjects come back in every message of a sweep: each is
+# checked and encoded once (pure functions of their arguments; errors are raised again each time).
+@lru_cache(maxsize=4096)
+def _address_header(name: str, addresses: tuple[Address, ...]) -> str:
     words: list[str] = []
     for index, address in enumerate(addresses):
         room = _first_line_room(name) if index == 0 else MAX_LINE_LENGTH - 1
@@ -165,6 +263,12 @@ def address_header(name: str, addresses: Sequence[Address]) -> str:
 
 
 def _mailbox_words(address: Address, room: int, *, sender: bool = False) -> list[str]:
+    return list(_checked_mailbox_words(address, room, sender))
+
+
+# An agency's address is checked and encoded once, not once per message it gets.
+@lru_cache(maxsize=16384)
+def _checked_mailbox_words(address: Address, room: int, sender: bool) -> tuple[str, ...]:
     # The one address policy (the directory and the portal ask it too); an internationalised domain
     # travels as its ASCII (punycode) form, which needs no SMTPUTF8. A sender may be unattended.
     addr_spec = sendable_address(address.email, deliverable=not sender).ascii
@@ -173,8 +277,8 @@ def _mailbox_words(address: Address, room: int, *, sender: bool = False) -> list
     except (HeaderParseError, ValueError) as exc:
         raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
     if not mailbox.display_name:
-        return [mailbox.addr_spec]
-    return [*_display_name_words(mailbox.display_name, room), f"<{mailbox.addr_spec}>"]
+        return (mailbox.addr_spec,)
+    return (*_display_name_words(mailbox.display_name, room), f"<{mailbox.addr_spec}>")
 
 
 def _display_name_words(name: str, room: int) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Hashable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from sxsh_flow.engine.legal_basis import in_force
 from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
 from sxsh_flow.engine.time_policy import DayUnit, days_in_words
 from sxsh_flow.notifications.calendar_file import deadline_calendar
+from sxsh_flow.notifications.shapes import fill, shape_of
 from sxsh_flow.words import translations, words
 
 LANGUAGES = ("vi", "en")
@@ -35,9 +37,33 @@ _KINDS_WITH_CALENDAR = frozenset({MessageKind.KICKOFF, MessageKind.REQUEST})
 
 
 def render(context: MessageContext, language: str = "vi") -> RenderedMessage:
-    """Render ``context`` in ``language`` ("vi", the default, or "en")."""
+    """Render ``context`` in ``language`` ("vi", the default, or "en").
+
+    The messages a sweep sends by the thousand (``shapes.SHAPED_KINDS``) are rendered once per
+    shape, what they say but for whom, and the recipient's values put in each copy: the same
+    result as rendering each one (``shapes`` says why, and its tests show it).
+    """
     if language not in LANGUAGES:
         raise ValueError(f"no templates for language '{language}'; use one of: {', '.join(LANGUAGES)}")
+    shaped = shape_of(context)
+    if shaped is None:
+        return render_each(context, language)
+    template = _SHAPES.get((shaped.key, language))
+    if template is None:
+        if len(_SHAPES) >= _MOST_SHAPES:
+            _SHAPES.clear()  # a bound on memory; a long run meets new shapes each day
+        template = _SHAPES[shaped.key, language] = render_each(shaped.context(), language)
+    calendar = _calendar(context, context.tasks, language)  # its UIDs and links are the message's own
+    return fill(template, shaped.values, calendar)
+
+
+# Rendered shapes, by (shape, language): a sweep meets a few dozen.
+_SHAPES: dict[tuple[Hashable, str], RenderedMessage] = {}
+_MOST_SHAPES = 512
+
+
+def render_each(context: MessageContext, language: str) -> RenderedMessage:
+    """Render ``context`` through the templates, whatever its kind (``render`` without shapes)."""
     tasks = context.tasks
     calendar = _calendar(context, tasks, language)
     variables = _variables(context, tasks, language, has_calendar=calendar is not None)

@@ -16,6 +16,7 @@ reminders). The path is plain SMTP with 7-bit headers:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -47,6 +48,14 @@ def sendable_address(email: str, *, smtputf8: bool = False, deliverable: bool = 
     ``deliverable=False`` is for a sender only: an unattended ``noreply@...`` mailbox under a name
     that receives nothing (``.invalid``) may stand in From, never in To.
     """
+    return _checked(email, smtputf8, deliverable)
+
+
+# Every step that writes checks the directory's addresses again, each in two places (who can be
+# written to, then the headers): a pure check, so each address is checked once per process.
+# A refusal is not kept: it is raised again at each call.
+@lru_cache(maxsize=16384)
+def _checked(email: str, smtputf8: bool, deliverable: bool) -> SendableAddress:
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in email):
         raise UnsendableAddress(email.encode("unicode_escape").decode("ascii"), "it contains a control character")
     local_part = email.rpartition("@")[0]

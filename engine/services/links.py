@@ -9,6 +9,7 @@ anything. The link of a duty that passed to a successor says who took it over (`
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -96,16 +97,55 @@ def issue_link(
     forwarded_from: ReplyLink | None = None,
 ) -> ReplyLink:
     """The working link of ``contact`` for ``task_run``: the existing one, or a new one."""
-    existing = session.scalars(
-        select(ReplyLink).where(
-            ReplyLink.task_run_id == task_run.id,
-            ReplyLink.contact_id == contact.id,
-            ReplyLink.revoked_at.is_(None),
-            ReplyLink.expires_at > now,
-        )
-    ).first()
-    if existing is not None:
-        return existing
+    if forwarded_from is None:
+        return issue_links(session, [(task_run, contact)], now=now, actor=actor)[0]
+    link = _new_link(session, task_run, contact, now=now, actor=actor, forwarded_from=forwarded_from)
+    session.flush()
+    return link
+
+
+def issue_links(
+    session: Session, wanted: Sequence[tuple[TaskRun, ContactRecord]], *, now: datetime, actor: str
+) -> list[ReplyLink]:
+    """The working link of each (task run, contact) of ``wanted``, in its order: the existing one, or a new one.
+
+    A sweep asks for thousands: the existing links are read in a few queries and the new ones
+    written in one flush, each with its history row, rather than a query and a flush per link.
+    """
+    contact_ids = sorted({contact.id for _, contact in wanted})
+    task_run_ids = sorted({task_run.id for task_run, _ in wanted})
+    working: dict[tuple[int, int | None], ReplyLink] = {}
+    for start in range(0, len(task_run_ids), 500):
+        for link in session.scalars(
+            select(ReplyLink)
+            .where(
+                ReplyLink.task_run_id.in_(task_run_ids[start : start + 500]),
+                ReplyLink.contact_id.in_(contact_ids),
+                ReplyLink.revoked_at.is_(None),
+                ReplyLink.expires_at > now,
+            )
+            .order_by(ReplyLink.id)
+        ):
+            working.setdefault((link.task_run_id, link.contact_id), link)
+    links = []
+    for task_run, contact in wanted:
+        found = working.get((task_run.id, contact.id))
+        if found is None:
+            found = working[task_run.id, contact.id] = _new_link(session, task_run, contact, now=now, actor=actor)
+        links.append(found)
+    session.flush()
+    return links
+
+
+def _new_link(
+    session: Session,
+    task_run: TaskRun,
+    contact: ContactRecord,
+    *,
+    now: datetime,
+    actor: str,
+    forwarded_from: ReplyLink | None = None,
+) -> ReplyLink:
     link = ReplyLink(
         task_run_id=task_run.id,
         contact_id=contact.id,
@@ -116,7 +156,6 @@ def issue_link(
         forwarded_from_id=forwarded_from.id if forwarded_from else None,
     )
     session.add(link)
-    session.flush()
     reason = f"link for {contact.email}" + (f", forwarded from link {forwarded_from.id}" if forwarded_from else "")
     record_note(session, task_run, "issue_link" if forwarded_from is None else "forward", actor, reason, now)
     return link

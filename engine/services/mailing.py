@@ -6,11 +6,11 @@ step loads the plan snapshot, the agencies and their contacts once.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -32,10 +32,10 @@ from sxsh_flow.engine.message import (
     RenderedMessage,
     TaskItem,
 )
-from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import succession_registry
-from sxsh_flow.engine.services.links import LinkSigner, issue_link
-from sxsh_flow.engine.services.outbox import OutgoingMessage, queue_messages, queued_keys
+from sxsh_flow.engine.services.links import LinkSigner, issue_links
+from sxsh_flow.engine.services.outbox import SMTP_POLICY, OutgoingMessage, queue_messages, queued_keys
 from sxsh_flow.engine.services.outbox_failures import record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import PlanRunState
@@ -73,6 +73,17 @@ class NoticeSummary:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AwaitedRun:
+    """What a message shows of a task run, read as columns: a sweep holds thousands, not their ORM objects."""
+
+    id: int
+    agency_id: int
+    task_key: str
+    task_title: str
+    effective_due_on: date
+
+
 class RunMail:
     """A run's plan, province and people, loaded once per step."""
 
@@ -88,7 +99,7 @@ class RunMail:
     ) -> None:
         self.session = session
         self.run = run
-        self.spec = PlanSpec.model_validate(run.spec)
+        self.spec = run_spec(run)
         self.mailing = mailing
         # The run's one time policy: every count of days and every sending hour of this step.
         self.time = TimePolicy.for_plan(self.spec, calendar=calendar)
@@ -142,17 +153,38 @@ class RunMail:
 
     def reply_url(self, task_run: TaskRun, to: Sequence[Address], *, now: datetime, actor: str) -> str | None:
         """The reply link of the message's first recipient for ``task_run``, issued if need be."""
-        if self.mailing.signer is None or not to:
-            return None
-        agency = self.agencies[task_run.agency_id]
-        contact = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
-        if contact is None:
-            return None
-        link = issue_link(self.session, task_run, contact, now=now, actor=actor)
-        return self.mailing.signer.url(link)
+        return self.reply_urls([(task_run, to)], now=now, actor=actor)[0]
+
+    def reply_urls(
+        self, wanted: Sequence[tuple[TaskRun, Sequence[Address]]], *, now: datetime, actor: str
+    ) -> list[str | None]:
+        """``reply_url`` of each (task run, recipients) of ``wanted``, the links issued together."""
+        signer = self.mailing.signer
+        contacts: list[ContactRecord | None] = [None] * len(wanted)
+        for index, (task_run, to) in enumerate(wanted):
+            if signer is not None and to:
+                agency = self.agencies[task_run.agency_id]
+                contacts[index] = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
+        asked = [(task_run, contact) for (task_run, _), contact in zip(wanted, contacts, strict=True) if contact]
+        if signer is None or not asked:
+            return [None] * len(wanted)
+        urls = iter([signer.url(link) for link in issue_links(self.session, asked, now=now, actor=actor)])
+        return [next(urls) if contact is not None else None for contact in contacts]
+
+    def linkable(self, task_run_ids: Sequence[int]) -> dict[int, TaskRun]:
+        """The task runs of ``task_run_ids`` that reply links are issued for, read a few hundred a query."""
+        found: dict[int, TaskRun] = {}
+        for start in range(0, len(task_run_ids), 500):
+            chunk = task_run_ids[start : start + 500]
+            found.update((t.id, t) for t in self.session.scalars(select(TaskRun).where(TaskRun.id.in_(chunk))))
+        return found
 
     def task_item(
-        self, task_run: TaskRun, cycle: ReportingCycle, reply_url: str | None = None, partners: Sequence[str] = ()
+        self,
+        task_run: TaskRun | AwaitedRun,
+        cycle: ReportingCycle,
+        reply_url: str | None = None,
+        partners: Sequence[str] = (),
     ) -> TaskItem:
         """``task_run`` as a message shows it; ``message`` counts its days on the message's day."""
         task = self.spec.task(task_run.task_key)
@@ -231,15 +263,12 @@ class RunMail:
         others (issue 12: one address stopped every reminder): it gets a problem line and, unless in
         a dry run, a FAILED row in the outbox with why, under its key, so a second run records it once.
         """
-        built: dict[str, EmailMessage] = {}
+        built: dict[str, bytes] = {}
         sendable = []
         unbuilt: list[tuple[OutgoingMessage, str]] = []
         for message in messages:
             try:
-                built[message.message_id] = self.mailing.writer.compose(
-                    message.rendered, sender=message.sender, to=message.to, cc=message.cc,
-                    reply_to=self.reply_to, message_id=message.message_id, sent_at=now, language=message.language,
-                )  # fmt: skip
+                built[message.message_id] = self._serialise(message, now=now)
             except ValueError as exc:
                 agency = self.agencies.get(message.agency_id) if message.agency_id is not None else None
                 self.problems.append(f"{agency.code if agency else '-'}: {message.kind} cannot be sent: {exc}")
@@ -260,7 +289,7 @@ class RunMail:
             message_id: str,
             sent_at: datetime,
             language: str,
-        ) -> EmailMessage:
+        ) -> bytes:
             return built[message_id]  # the very message built above
 
         if dry_run:
@@ -279,6 +308,36 @@ class RunMail:
         )
         summary.queued.extend(m for m in messages if m.dedup_key in created)
         summary.already_queued += len(messages) - len(created)
+
+    def _serialise(self, message: OutgoingMessage, *, now: datetime) -> bytes:
+        """The bytes the outbox keeps for ``message`` (``ValueError`` when it cannot be built)."""
+        writer = self.mailing.writer
+        arguments: dict[str, Any] = dict(
+            sender=message.sender, to=message.to, cc=message.cc, reply_to=self.reply_to,
+            message_id=message.message_id, sent_at=now, language=message.language,
+        )  # fmt: skip
+        if writer.compose_bytes is not None:
+            return writer.compose_bytes(message.rendered, **arguments)
+        return writer.compose(message.rendered, **arguments).as_bytes(policy=SMTP_POLICY)
+
+
+# Each run's validated plan, with the snapshot it was validated from: every step of every day
+# builds a RunMail, and a simulation of five years or a national deployment would validate the same
+# snapshot thousands of times. Comparing the snapshot (a dict) costs a fraction of validating it,
+# and a run whose snapshot differs (another store with the same ids) is validated again.
+_SPECS: dict[int, tuple[dict[str, Any], PlanSpec]] = {}
+
+
+def run_spec(run: PlanRun) -> PlanSpec:
+    """``run``'s plan snapshot, validated (``PlanSpec`` is frozen: one object serves every step)."""
+    known = _SPECS.get(run.id)
+    if known is not None and known[0] == run.spec:
+        return known[1]
+    spec = PlanSpec.model_validate(run.spec)
+    if len(_SPECS) >= 4096:
+        _SPECS.clear()
+    _SPECS[run.id] = (copy.deepcopy(run.spec), spec)
+    return spec
 
 
 def short_hash(key: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
@@ -28,10 +28,19 @@ from sxsh_flow.engine.models import ContactRecord, PlanRun, ReportingCycle, Task
 from sxsh_flow.engine.reminders import AwaitedTask, Nudge, nudge_for
 from sxsh_flow.engine.services.digest import queue_digest
 from sxsh_flow.engine.services.links import LinkSigner
-from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary, RunMail, active_runs, recipients
+from sxsh_flow.engine.services.mailing import (
+    AwaitedRun,
+    Mailing,
+    NoticeSummary,
+    RunMail,
+    active_runs,
+    recipients,
+    run_spec,
+)
 from sxsh_flow.engine.services.partners import Partnering
 from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
+from sxsh_flow.engine.time_policy import TimePolicy
 
 __all__ = [
     "Mailing",
@@ -237,30 +246,38 @@ def queue_reminders(
     today = local_date(now)
     summary = NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
-        if not mail.time.is_working_day(today):
+        spec = run_spec(run)
+        time = TimePolicy.for_plan(spec, calendar=calendar)
+        if not time.is_working_day(today):
             continue  # the run's own calendar: a province's extra day off is a day off
-        policy = mail.spec.reminders
-        # Read only what the policy needs; most task runs share a few deadlines, so each
-        # (deadline, state) pair is judged once. A sweep over 100,000 open task runs stays fast.
-        awaited = session.execute(
-            select(TaskRun.id, TaskRun.agency_id, TaskRun.due_on, TaskRun.extended_until, TaskRun._state).where(
-                TaskRun.plan_run_id == run.id, TaskRun.awaits_report
-            )
-        ).all()
-        judged: dict[tuple[date, TaskRunState], Nudge | None] = {}
-        nudged: dict[int, tuple[int, Nudge]] = {}
-        for task_run_id, agency_id, due_on, extended_until, state in awaited:
-            deadline = extended_until or due_on
-            if (deadline, state) not in judged:
-                judged[deadline, state] = nudge_for(AwaitedTask(0, deadline, state), today, policy, mail.time)
-            if (nudge := judged[deadline, state]) is not None:
-                nudged[task_run_id] = (agency_id, replace(nudge, task_run_id=task_run_id))
-        grouped: dict[tuple[int, MessageKind], list[tuple[TaskRun, ReportingCycle, Nudge]]] = defaultdict(list)
-        for task_run, cycle in _with_cycles(session, list(nudged)):
-            agency_id, nudge = nudged[task_run.id]
-            grouped[agency_id, nudge.kind].append((task_run, cycle, nudge))
-        messages = []
+        # Most task runs share a few deadlines: each (deadline, state) pair is judged once, in SQL's
+        # terms, and only the task runs of the pairs that call for a message are read. A sweep over
+        # 100,000 open task runs reads the thousands it writes about, not the 100,000.
+        deadline = func.coalesce(TaskRun.extended_until, TaskRun.due_on)
+        awaited = TaskRun.plan_run_id == run.id, TaskRun.awaits_report
+        nudges: dict[tuple[date, TaskRunState], Nudge] = {}
+        for due_on, extended_until, state in session.execute(
+            select(TaskRun.due_on, TaskRun.extended_until, TaskRun._state).where(*awaited).distinct()
+        ):
+            pair = (extended_until or due_on, state)
+            if pair not in nudges and (nudge := nudge_for(AwaitedTask(0, *pair), today, spec.reminders, time)):
+                nudges[pair] = nudge
+        if not nudges:
+            continue
+        pairs = or_(*(and_(deadline == due, TaskRun._state == state) for due, state in nudges))
+        grouped: dict[tuple[int, MessageKind], list[tuple[AwaitedRun, ReportingCycle, Nudge]]] = defaultdict(list)
+        cycles = {cycle.id: cycle for cycle in session.scalars(select(ReportingCycle).filter_by(plan_run_id=run.id))}
+        for row in session.execute(
+            select(TaskRun.id, TaskRun.agency_id, TaskRun.task_key, TaskRun.task_title, deadline, TaskRun._state)
+            .add_columns(TaskRun.cycle_id)
+            .where(*awaited, pairs)
+            .order_by(deadline, TaskRun.id)
+        ):
+            task_run = AwaitedRun(*row[:5])
+            nudge = nudges[task_run.effective_due_on, row[5]]
+            grouped[task_run.agency_id, nudge.kind].append((task_run, cycles[row.cycle_id], nudge))
+        mail = RunMail(session, run, mailing, {agency_id for agency_id, _ in grouped}, calendar, on=today)
+        addressed = []
         for (agency_id, kind), items in grouped.items():
             agency = mail.agencies[agency_id]
             if not agency.valid_on(today):  # its duties pass to its successors at the next opening sweep
@@ -273,37 +290,25 @@ def queue_reminders(
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; {kind.value} not queued")
                 continue
-            messages.append(
-                mail.message(
-                    kind=kind,
-                    key=f"{kind.value}:{run.id}:{agency.code}:{today.isoformat()}",
-                    agency=agency,
-                    to=to,
-                    cc=cc,
-                    tasks=[
-                        mail.task_item(t, c, reply_url=mail.reply_url(t, to, now=now, actor=actor)) for t, c, _ in items
-                    ],
-                    today=today,
-                )
+            addressed.append((agency, kind, items, to, cc))
+        # Every reply link of the day at once: a few queries and one flush, not a query per task run.
+        linked = mail.linkable([t.id for *_, items, _, _ in addressed for t, _, _ in items]) if mailing.signer else {}
+        wanted = [(linked[t.id], to) for *_, items, to, _ in addressed for t, _, _ in items] if linked else []
+        urls = iter(mail.reply_urls(wanted, now=now, actor=actor) if wanted else [])
+        messages = []
+        for agency, kind, items, to, cc in addressed:
+            message = mail.message(
+                kind=kind,
+                key=f"{kind.value}:{run.id}:{agency.code}:{today.isoformat()}",
+                agency=agency,
+                to=to,
+                cc=cc,
+                tasks=[mail.task_item(t, c, reply_url=next(urls, None)) for t, c, _ in items],
+                today=today,
             )
-            messages[-1] = replace(messages[-1], reason="; ".join(dict.fromkeys(nudge.reason for _, _, nudge in items)))
+            messages.append(replace(message, reason="; ".join(dict.fromkeys(nudge.reason for *_, nudge in items))))
         mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)
     return summary
-
-
-def _with_cycles(session: Session, task_run_ids: list[int]) -> list[tuple[TaskRun, ReportingCycle]]:
-    """The task runs (with their cycles) of ``task_run_ids``, in deadline order, read in chunks."""
-    rows: list[tuple[TaskRun, ReportingCycle]] = []
-    for start in range(0, len(task_run_ids), 500):
-        chunk = task_run_ids[start : start + 500]
-        rows.extend(
-            session.execute(
-                select(TaskRun, ReportingCycle)
-                .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
-                .where(TaskRun.id.in_(chunk))
-            ).tuples()
-        )
-    return sorted(rows, key=lambda row: (row[0].effective_due_on, row[0].id))
 
 
 def queue_task_message(

@@ -22,7 +22,7 @@ from typing import Literal
 from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from sxsh_flow.engine.message import Address, Composer, Envelope, RenderedMessage
+from sxsh_flow.engine.message import Address, Composer, Envelope, RawComposer, RenderedMessage
 from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
 from sxsh_flow.engine.states import OUTBOX
@@ -113,7 +113,7 @@ def queue_message(
     session: Session,
     message: OutgoingMessage,
     *,
-    compose: Composer,
+    compose: Composer | RawComposer,
     now: datetime,
     time: TimePolicy = NATIONAL,
     actor: str = "system",
@@ -127,7 +127,7 @@ def queue_messages(
     session: Session,
     messages: Sequence[OutgoingMessage],
     *,
-    compose: Composer,
+    compose: Composer | RawComposer,
     now: datetime,
     time: TimePolicy = NATIONAL,
     actor: str = "system",
@@ -147,14 +147,16 @@ def queue_messages(
     return {key: row_id for (key,), row_id in created.items()}
 
 
-def _row(message: OutgoingMessage, compose: Composer, *, now: datetime, not_before: datetime) -> dict[str, object]:
+def _row(
+    message: OutgoingMessage, compose: Composer | RawComposer, *, now: datetime, not_before: datetime
+) -> dict[str, object]:
     email = compose(
         message.rendered, sender=message.sender, to=message.to, cc=message.cc, message_id=message.message_id,
         sent_at=now, language=message.language,
     )  # fmt: skip
     return {
         **message_columns(message),
-        "raw": email.as_bytes(policy=SMTP_POLICY),
+        "raw": email if isinstance(email, bytes) else email.as_bytes(policy=SMTP_POLICY),
         "queued_at": now,
         "next_attempt_at": not_before,
         "attempts": 0,

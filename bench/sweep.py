@@ -24,6 +24,7 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.models import TaskRun
 from sxsh_flow.engine.plan_file import LoadedPlan
 from sxsh_flow.engine.services.agencies import import_directory, load_registry
+from sxsh_flow.engine.services.links import LinkSigner
 from sxsh_flow.engine.services.notices import Mailing, queue_reminders
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import TaskRunState
@@ -33,6 +34,7 @@ from sxsh_flow.workflows import load_builtin_plan
 from .figures import Figures, Say
 
 SIZES = (100_000, 20_000)
+SECRET = "bench-" + "signing-key-7Qm3v9x2LkP0aZt7YwR4sN8eJ1uH6cB5"
 # SXSH_BENCH_SWEEP_SIZES=20000 for a quick run of one size.
 SIZES_VARIABLE = "SXSH_BENCH_SWEEP_SIZES"
 COMMUNES = 1000
@@ -77,7 +79,9 @@ def _sweep(path: Path) -> tuple[float, int]:
     with Store(f"sqlite:///{path}") as store:
         started = time.perf_counter()
         with store.session() as session:
-            summary = queue_reminders(session, now=day, mailing=Mailing(writer=EMAIL_WRITER), actor="bench")
+            # As `sxsh-flow remind` runs it on a deployment: each reminder carries its reply links.
+            mailing = Mailing(writer=EMAIL_WRITER, signer=LinkSigner(SECRET, "https://sxsh.bench.example"))
+            summary = queue_reminders(session, now=day, mailing=mailing, actor="bench")
         return time.perf_counter() - started, len(summary.queued)
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import VIETNAM, AcceleratedClock, Clock, local_date
 from sxsh_flow.engine.services import ledger
@@ -34,6 +36,9 @@ from sxsh_flow.workflows.job_alarm import warn_coordinators
 from sxsh_flow.workflows.jobs import DAILY_JOBS, JobEnvironment, JobResult, dispatch_outbox
 
 logger = logging.getLogger("sxsh_flow.scheduler")
+
+# (session, job, time) -> True when the job run then would certainly do nothing (``workflows.idle_jobs``).
+IdleCheck = Callable[[Session, str, datetime], bool]
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,12 @@ class Runner:
         owner: str | None = None,
         on_result: Callable[[JobResult], None] | None = None,
         since: datetime | None = None,
+        idle: IdleCheck | None = None,
     ) -> None:
         self.env = env
+        # Asked before a job runs: a slot whose job would do nothing is recorded done, as it would
+        # be after running, in the claim's own transaction (the simulation's 1,800 quiet days).
+        self.idle = idle
         # A simulated world begins at its first instant: the day before it, no scheduler could have run.
         self.since = since
         self.clock = clock
@@ -110,13 +119,19 @@ class Runner:
         self.on_result = on_result
         self._lock = threading.Lock()  # the cron and the catch-up trigger may wake it together
         self.last_results: list[JobResult] = []
+        # Slots this runner saw done or skipped: the ledger never runs them again, so it need not be asked.
+        self._settled: set[tuple[str, str]] = set()
 
     def run_due(self) -> list[JobResult]:
         """Run every slot that has come and has not run; record the ones missed beyond the grace."""
         with self._lock:
             now = self.clock.now()
             results = []
-            for slot, in_time in self.timetable.slots(now, self.since):
+            slots = list(self.timetable.slots(now, self.since))
+            self._settled &= {(slot.job, slot.key) for slot, _ in slots}  # older ones are out of the window
+            for slot, in_time in slots:
+                if (slot.job, slot.key) in self._settled:
+                    continue
                 if not in_time:
                     self._skip(slot, now)
                 elif (result := self._run_slot(slot, now)) is not None:
@@ -124,7 +139,12 @@ class Runner:
             return results
 
     def dispatch(self) -> JobResult:
-        result = dispatch_outbox(self.env, self.clock.now())
+        now = self.clock.now()
+        if self.idle is not None:
+            with self.env.store.session() as session:
+                if self.idle(session, "dispatch", now):
+                    return JobResult("dispatch", now, {"sent": 0, "deferred": 0, "failed": 0})
+        result = dispatch_outbox(self.env, now)
         if result.counts.get("sent") or result.counts.get("failed") or result.counts.get("deferred"):
             self._report(result)
         return result
@@ -135,13 +155,21 @@ class Runner:
         self.dispatch()
 
     def _run_slot(self, slot: Slot, now: datetime) -> JobResult | None:
+        # A slot run late keeps its own day: its messages are keyed and dated as if on time.
+        at = now if local_date(now) == slot.day else slot.due_at
+        idle: JobResult | None = None
         with self.env.store.session() as session:
             claimed = ledger.claim(session, slot.job, slot.key, now=now, owner=self.owner)
             claimed_id = claimed.id if claimed is not None else None
+            if claimed_id is not None and self.idle is not None and self.idle(session, slot.job, at):
+                idle = JobResult(slot.job, at)
+                ledger.finish(session, claimed_id, now=self.clock.now(), detail=idle.describe())
+        if idle is not None:
+            self._settled.add((slot.job, slot.key))
+            self._report(idle)
+            return idle
         if claimed_id is None:
             return None
-        # A slot run late keeps its own day: its messages are keyed and dated as if on time.
-        at = now if local_date(now) == slot.day else slot.due_at
         try:
             result = DAILY_JOBS[slot.job](self.env, at, None)
         except Exception as exc:
@@ -152,6 +180,7 @@ class Runner:
             return None
         with self.env.store.session() as session:
             ledger.finish(session, claimed_id, now=self.clock.now(), detail=result.describe())
+        self._settled.add((slot.job, slot.key))
         self._report(result)
         return result
 
@@ -167,6 +196,7 @@ class Runner:
             reason = f"missed by more than {self.timetable.misfire_grace}; not run late"
             if ledger.skip(session, slot.job, slot.key, now=now, owner=self.owner, reason=reason):
                 logger.warning("%s for %s was missed (the scheduler was not running); skipped", slot.job, slot.key)
+        self._settled.add((slot.job, slot.key))  # skipped now, or found already there: either way settled
 
     def _report(self, result: JobResult) -> None:
         logger.info("%s", result.describe())

@@ -19,10 +19,9 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,70 +36,17 @@ from sxsh_flow.engine.services.agencies import ImportSummary
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import TASK_RUN_VOID, OutboxState, SubmissionState, TaskRunState
 from sxsh_flow.engine.time_policy import TimePolicy
+from sxsh_flow.workflows.idle_jobs import IdleJobs
 from sxsh_flow.workflows.jobs import JobEnvironment, JobResult
 from sxsh_flow.workflows.scheduler import Runner, Timetable
 from sxsh_flow.workflows.simulated_agencies import RETURN_RATE, answer_day, behaviour_of, form_data
+from sxsh_flow.workflows.simulated_durability import commits_without_sync, writes_without_sync
+from sxsh_flow.workflows.simulation_summary import CycleOutcome as CycleOutcome
+from sxsh_flow.workflows.simulation_summary import SimulationSummary as SimulationSummary
 
 REVIEW_HOUR, ANSWER_HOUR, DISPATCH_HOUR = time(9, 0), time(10, 0), time(16, 0)
 ACTOR = "simulation"
 NUDGE_KINDS = ("reminder", "due_today", "overdue", "escalation")
-
-
-@dataclass
-class CycleOutcome:
-    label: str
-    expected: int = 0
-    on_time: int = 0
-    late: int = 0
-    missing: int = 0
-    nudges_sent: int = 0  # reminders, deadline-day, overdue notices and escalations
-    never_reported: list[str] = field(default_factory=list)  # agency codes
-
-    @property
-    def on_time_rate(self) -> float:
-        return round(100 * self.on_time / self.expected, 1) if self.expected else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "cycle": self.label,
-            "expected": self.expected,
-            "on_time": self.on_time,
-            "late": self.late,
-            "missing": self.missing,
-            "on_time_rate": self.on_time_rate,
-            "nudges_sent": self.nudges_sent,
-            "never_reported": self.never_reported,
-        }
-
-
-@dataclass
-class SimulationSummary:
-    run_id: int
-    plan_key: str
-    province: str
-    seed: int
-    first_day: date
-    last_day: date
-    cycles: list[CycleOutcome]
-    messages_sent: dict[str, int]
-    submissions: int
-    returned: int
-    run_state: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "plan": self.plan_key,
-            "province": self.province,
-            "seed": self.seed,
-            "first_day": self.first_day.isoformat(),
-            "last_day": self.last_day.isoformat(),
-            "run_state": self.run_state,
-            "submissions": self.submissions,
-            "returned": self.returned,
-            "messages_sent": dict(sorted(self.messages_sent.items())),
-            "cycles": [cycle.to_json() for cycle in self.cycles],
-        }
 
 
 @dataclass(frozen=True)
@@ -131,7 +77,9 @@ class Simulation:
     ) -> None:
         from sxsh_flow.engine.services.start import replay_date
 
-        self.env, self.plan, self.province, self.seed = env, plan, province, seed
+        # Its .eml files, like its commits (``run``), do not wait for the disk: ``simulated_durability``.
+        self.env = replace(env, transport_factory=writes_without_sync(env.transport_factory))
+        self.plan, self.province, self.seed = plan, province, seed
         self.attachments_folder = attachments_folder
         self.directories = tuple(directories)  # imported as the run starts, in its transaction
         self.imported: list[ImportSummary] = []
@@ -141,7 +89,15 @@ class Simulation:
         self.first_day = replay_date(plan.spec)
         self.until = until
         self.clock = FixedClock(self._at(self.first_day, time(8, 0)))
-        self.runner = Runner(env, self.clock, Timetable(calendar=self.calendar), owner=ACTOR, since=self.clock.now())
+        # Most days no job has anything to do: asking costs a query, running one a whole step.
+        self.runner = Runner(
+            self.env,
+            self.clock,
+            Timetable(calendar=self.calendar),
+            owner=ACTOR,
+            since=self.clock.now(),
+            idle=IdleJobs(),
+        )
         self.answers: dict[int, date] = {}  # task run -> the day its agency answers
         self.planned: set[int] = set()
         self.sent = 0
@@ -149,13 +105,14 @@ class Simulation:
         self.returned = 0
 
     def run(self, progress: Callable[[DayDone], None] | None = None) -> SimulationSummary:
-        run_id, last_day = self._start()
-        days = list(_days(self.first_day, last_day))
-        for index, day in enumerate(days, start=1):
-            self._live(day)
-            if progress is not None:
-                progress(DayDone(day, index, len(days), self.sent, self.submissions))
-        return self._summary(run_id, last_day)
+        with commits_without_sync(self.env.store):
+            run_id, last_day = self._start()
+            days = list(_days(self.first_day, last_day))
+            for index, day in enumerate(days, start=1):
+                self._live(day)
+                if progress is not None:
+                    progress(DayDone(day, index, len(days), self.sent, self.submissions))
+            return self._summary(run_id, last_day)
 
     def _start(self) -> tuple[int, date]:
         from sxsh_flow.engine.services.agencies import import_directory
@@ -168,6 +125,8 @@ class Simulation:
                 session, self.plan, self.province, now=now, mailing=self.env.mailing, actor=ACTOR
             )
             run_id = begun.started.run_id
+            # The run's snapshot of the plan, as the services read it; it never changes.
+            self.spec = PlanSpec.model_validate(session.get_one(PlanRun, run_id).spec)
             last_close = max(
                 session.scalars(select(ReportingCycle.closes_on).where(ReportingCycle.plan_run_id == run_id))
             )
@@ -225,9 +184,8 @@ class Simulation:
         signer = self.env.mailing.signer
         assert signer is not None, "the simulation answers through reply links: the mailing needs a signer"
         now = self.clock.now()
+        spec = self.spec
         with self.env.store.session() as session:
-            run = session.get_one(PlanRun, self.run_id)
-            spec = PlanSpec.model_validate(run.spec)
             self._plan_answers(session, spec)
             due_today = sorted(task_run_id for task_run_id, answer in self.answers.items() if answer <= day)
             for task_run_id in due_today:

@@ -85,7 +85,18 @@ def follow_calendar(session: Session, *, now: datetime, actor: str) -> Successio
     past duties until then; the first sweep after its last day moves them, naming the directory
     change that set the end. One query when nothing has ended.
     """
-    today = local_date(now)
+    if not anything_ended(session, local_date(now)):
+        return None
+    change = session.scalars(select(DirectoryChange).order_by(DirectoryChange.id.desc())).first()
+    if change is None:  # a directory written before changes were recorded: say where it came from
+        change = DirectoryChange(imported_at=now, actor=actor, sources=["(directory in the store)"], provinces=[])
+        session.add(change)
+        session.flush()
+    return follow_directory(session, change, now=now, actor=actor)
+
+
+def anything_ended(session: Session, today: date) -> bool:
+    """Whether an agency past its last day before ``today`` still owes a task of a running plan (one query)."""
     ended = session.scalar(
         select(TaskRun.id)
         .join(AgencyRecord, TaskRun.agency_id == AgencyRecord.id)
@@ -97,14 +108,7 @@ def follow_calendar(session: Session, *, now: datetime, actor: str) -> Successio
         )
         .limit(1)
     )
-    if ended is None:
-        return None
-    change = session.scalars(select(DirectoryChange).order_by(DirectoryChange.id.desc())).first()
-    if change is None:  # a directory written before changes were recorded: say where it came from
-        change = DirectoryChange(imported_at=now, actor=actor, sources=["(directory in the store)"], provinces=[])
-        session.add(change)
-        session.flush()
-    return follow_directory(session, change, now=now, actor=actor)
+    return ended is not None
 
 
 class _RunSuccession:

@@ -84,12 +84,15 @@ def add_grid(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, widths)
     alignments = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+    # Each row's cells once: ``table.cell(row, column)`` walks the whole table on every call, which
+    # made a table of a hundred communes cost seconds.
+    grid = table_cells(table)
     for column, title in enumerate(headers):
-        set_cell_text(table.cell(0, column), title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        shade(table.cell(0, column), "F2F2F2")
-    for index, values in enumerate(rows, start=1):
+        set_cell_text(grid[0][column], title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        shade(grid[0][column], "F2F2F2")
+    for cells, values in zip(grid[1:], rows, strict=True):
         for column, value in enumerate(values):
-            set_cell_text(table.cell(index, column), value, align=alignments[align[column]])
+            set_cell_text(cells[column], value, align=alignments[align[column]])
     for position, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
@@ -97,6 +100,11 @@ def add_grid(
             properties.append(OxmlElement("w:tblHeader"))
     add_paragraph(document, "", after=0).paragraph_format.line_spacing = Pt(6)  # air under the table
     return table
+
+
+def table_cells(table: Table) -> list[tuple[_Cell, ...]]:
+    """The cells of each row, read in one pass over the table (before any cells are merged)."""
+    return [row.cells for row in table.rows]
 
 
 def set_cell_text(cell: _Cell, text: str, *, bold: bool = False, align: Any = WD_ALIGN_PARAGRAPH.LEFT) -> None:

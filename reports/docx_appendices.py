@@ -97,4 +97,4 @@ def _by_agency_table(document: Any, report: ConsolidatedReport, w: Words) -> Non
             if last > first:
                 for row in range(first + 1, last + 1):
                     grid[row][column].paragraphs[0].runs[0].text = ""
-                table.cell(first, column).merge(table.cell(last, column))
+                grid[first][column].merge(grid[last][column])

@@ -64,7 +64,7 @@ def add_paragraph(
 @cache
 def _paragraph_properties(align: str, indent: bool, before: float, after: float) -> Any:
     """A body paragraph's ``w:pPr`` for one layout, as python-docx makes it; copied, never changed."""
-    layout = Paragraph(OxmlElement("w:p"), None).paragraph_format
+    layout = Paragraph(OxmlElement("w:p"), None).paragraph_format  # type: ignore[arg-type]  # detached: only copies go in a story
     layout.alignment = {
         "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
         "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -140,7 +140,7 @@ def set_cell_text(cell: _Cell, text: str, *, bold: bool = False, align: Any = WD
 @cache
 def _cell_paragraph(bold: bool, align: Any) -> Any:
     """A table cell's paragraph in 12 pt with one empty run, as python-docx makes it; copied, never changed."""
-    paragraph = Paragraph(OxmlElement("w:p"), None)
+    paragraph = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # detached: only copies go in a story
     paragraph.alignment = align
     layout = paragraph.paragraph_format
     layout.space_before = layout.space_after = Pt(2)

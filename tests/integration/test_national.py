@@ -109,13 +109,15 @@ def test_closing_consolidates_34_reports(national: National) -> None:
     assert national.closing.counts["closed_cycles"] == 34
     assert not national.closing.problems
     with national.env.store.session() as session:
-        closed = session.scalars(
-            select(ReportingCycle.plan_run_id).where(ReportingCycle.label == str(fixture.FIRST_CYCLE))
+        cycles = session.execute(
+            select(ReportingCycle.plan_run_id, ReportingCycle._state).where(
+                ReportingCycle.label == str(fixture.FIRST_CYCLE)
+            )
         ).all()
-        states = set(session.scalars(select(ReportingCycle._state).where(ReportingCycle.plan_run_id.in_(closed))))
         messages = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "cycle_closed")).all()
         submitted = session.scalar(select(func.count(TaskRun.id)).where(TaskRun._state == TaskRunState.SUBMITTED))
-    assert states == {CycleState.CLOSED}
+    assert sorted(run_id for run_id, _ in cycles) == sorted(national.run_ids)
+    assert {state for _, state in cycles} == {CycleState.CLOSED}
     assert sorted(m.plan_run_id for m in messages) == sorted(national.run_ids)
     # Each closing email carries the consolidated report, as Word and Excel files.
     for message in messages:

@@ -20,7 +20,7 @@ from pathlib import Path
 from .figures import dumps, table
 
 # In the order they run: quick ones first.
-BENCHMARKS = ("cli", "sweep", "dispatch", "portal", "simulate")
+BENCHMARKS = ("cli", "sweep", "dispatch", "portal", "simulate", "national")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from sxsh_flow.reports.decree30 import number_line
 from sxsh_flow.reports.docx_layout import set_page
 from sxsh_flow.reports.docx_sections import figure_cell
 from sxsh_flow.reports.model import ConsolidatedReport
-from sxsh_flow.reports.ooxml import LANDSCAPE_TEXT_WIDTH_CM, add_grid, add_paragraph, make_bold
+from sxsh_flow.reports.ooxml import LANDSCAPE_TEXT_WIDTH_CM, add_grid, add_paragraph, make_bold, table_cells
 from sxsh_flow.reports.outline import outline
 from sxsh_flow.reports.writing import source_label, sources, words_of
 from sxsh_flow.words import N_, Words
@@ -91,9 +91,10 @@ def _by_agency_table(document: Any, report: ConsolidatedReport, w: Words) -> Non
         spans.append((first, len(rows)))
     titles = (N_("No."), N_("Indicator"), N_("Agency"), N_("Result"), N_("Numerator/denominator"))
     table = add_grid(document, [w.gettext(t) for t in titles], rows, (1.2, 9.5, 7.0, 3.0, 4.0), align="cllcc")
+    grid = table_cells(table)
     for first, last in spans:
         for column in (0, 1):
             if last > first:
                 for row in range(first + 1, last + 1):
-                    table.cell(row, column).paragraphs[0].runs[0].text = ""
-                table.cell(first, column).merge(table.cell(last, column))
+                    grid[row][column].paragraphs[0].runs[0].text = ""
+                grid[first][column].merge(grid[last][column])

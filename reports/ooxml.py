@@ -8,6 +8,8 @@ here knows the report; ``docx_layout`` lays these out as Decree 30/2020/NĐ-CP w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
+from functools import cache
 from io import BytesIO
 from typing import Any
 
@@ -18,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -47,7 +50,21 @@ def add_paragraph(
 ) -> Paragraph:
     """A paragraph of the body: justified, its first line indented 1 cm, 6 pt after (Decree 30: at least 6 pt)."""
     paragraph: Paragraph = container.add_paragraph()
-    layout = paragraph.paragraph_format
+    # The properties python-docx would write, made once per layout and copied (as set_cell_text does).
+    paragraph._p.append(deepcopy(_paragraph_properties(align, indent, before, after)))
+    if text:
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+@cache
+def _paragraph_properties(align: str, indent: bool, before: float, after: float) -> Any:
+    """A body paragraph's ``w:pPr`` for one layout, as python-docx makes it; copied, never changed."""
+    layout = Paragraph(OxmlElement("w:p"), None).paragraph_format  # type: ignore[arg-type]  # detached: only copies go in a story
     layout.alignment = {
         "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
         "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -56,13 +73,7 @@ def add_paragraph(
     layout.first_line_indent = Cm(1) if indent else Cm(0)
     layout.space_before, layout.space_after = Pt(before), Pt(after)
     layout.line_spacing = 1.15
-    if text:
-        run = paragraph.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
-        if size:
-            run.font.size = Pt(size)
-    return paragraph
+    return layout._element.pPr
 
 
 def add_picture(document: Any, image: bytes, caption: str) -> None:
@@ -84,12 +95,15 @@ def add_grid(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, widths)
     alignments = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+    # Each row's cells once: ``table.cell(row, column)`` walks the whole table on every call, which
+    # made a table of a hundred communes cost seconds.
+    grid = table_cells(table)
     for column, title in enumerate(headers):
-        set_cell_text(table.cell(0, column), title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        shade(table.cell(0, column), "F2F2F2")
-    for index, values in enumerate(rows, start=1):
+        set_cell_text(grid[0][column], title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        shade(grid[0][column], "F2F2F2")
+    for cells, values in zip(grid[1:], rows, strict=True):
         for column, value in enumerate(values):
-            set_cell_text(table.cell(index, column), value, align=alignments[align[column]])
+            set_cell_text(cells[column], value, align=alignments[align[column]])
     for position, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
@@ -99,17 +113,42 @@ def add_grid(
     return table
 
 
+def table_cells(table: Table) -> list[tuple[_Cell, ...]]:
+    """The cells of each row, read in one pass over the table (before any cells are merged)."""
+    return [row.cells for row in table.rows]
+
+
 def set_cell_text(cell: _Cell, text: str, *, bold: bool = False, align: Any = WD_ALIGN_PARAGRAPH.LEFT) -> None:
+    """One paragraph per line of ``text``, in 12 pt, centred vertically.
+
+    Each paragraph is a copy of one made once per (bold, align) with python-docx, its text set as
+    python-docx sets it: the XML is the same as building every paragraph with python-docx, which a
+    report of a hundred communes did thousands of times (``tests/reports/test_ooxml.py``).
+    """
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    prototype = _cell_paragraph(bold, align)
     for number, line in enumerate(text.split("\n")):
-        paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-        paragraph.alignment = align
-        layout = paragraph.paragraph_format
-        layout.space_before = layout.space_after = Pt(2)
-        layout.first_line_indent = Cm(0)
-        run = paragraph.add_run(line)
-        run.font.size = Pt(TABLE_PT)
-        run.bold = bold or None
+        element = deepcopy(prototype)
+        if number == 0:
+            empty = cell.paragraphs[0]._p
+            empty.getparent().replace(empty, element)
+        else:
+            cell._tc.append(element)
+        Run(element.r_lst[0], cell).text = line
+
+
+@cache
+def _cell_paragraph(bold: bool, align: Any) -> Any:
+    """A table cell's paragraph in 12 pt with one empty run, as python-docx makes it; copied, never changed."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # detached: only copies go in a story
+    paragraph.alignment = align
+    layout = paragraph.paragraph_format
+    layout.space_before = layout.space_after = Pt(2)
+    layout.first_line_indent = Cm(0)
+    run = paragraph.add_run()
+    run.font.size = Pt(TABLE_PT)
+    run.bold = bold or None
+    return paragraph._p
 
 
 def make_smaller(paragraphs: Sequence[Paragraph], *, italic: bool = False) -> None:

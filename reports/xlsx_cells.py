@@ -80,13 +80,18 @@ def headers(sheet: Worksheet, columns: Sequence[Column], *, freeze: str) -> None
     sheet.freeze_panes = freeze
 
 
+# Made once: a style object built for every cell of a hundred-commune report cost more than the cell.
+_TOP_WRAPPED = Alignment(vertical="top", wrap_text=True)
+_TOP = Alignment(vertical="top", wrap_text=False)
+
+
 def formats(sheet: Worksheet, columns: Sequence[Column]) -> None:
     """The columns' number formats, and wrapped text at the top of each cell, for the data rows so far."""
     for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
         for cell, column in zip(row, columns, strict=False):
             if column.number_format and isinstance(cell.value, int | float | date):
                 cell.number_format = column.number_format
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+            cell.alignment = _TOP_WRAPPED if isinstance(cell.value, str) else _TOP
 
 
 def number_format(indicator: IndicatorResult) -> str:

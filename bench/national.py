@@ -139,7 +139,9 @@ def measure_on(kind: str, url: str, home: Path, say: Say) -> Figures:
 
 def measure(say: Say) -> Figures:
     figures: Figures = {}
-    for kind in ("postgresql", "sqlite"):
+    # SXSH_BENCH_NATIONAL_DATABASES=sqlite (or postgresql) measures one of them only.
+    chosen = os.environ.get("SXSH_BENCH_NATIONAL_DATABASES", "postgresql,sqlite").split(",")
+    for kind in [kind for kind in ("postgresql", "sqlite") if kind in chosen]:
         with tempfile.TemporaryDirectory() as folder, _database(kind, Path(folder)) as url:
             home = Path(folder) / "home"
             home.mkdir()

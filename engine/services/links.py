@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import VIETNAM, local_date
-from sxsh_flow.engine.models import AgencyRecord, ContactRecord, ReplyLink, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import load_registry
 from sxsh_flow.engine.services.transitions import record_note
 from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, TaskRunState
@@ -35,10 +35,10 @@ class LinkSigner:
         self._serializer = URLSafeSerializer(secret_key, salt=LINK_SALT)
         self.base_url = base_url.rstrip("/")
 
-    def token(self, link: ReplyLink) -> str:
+    def token(self, link: ReplyLink | IssuedLink) -> str:
         return str(self._serializer.dumps([link.id, link.nonce]))
 
-    def url(self, link: ReplyLink) -> str:
+    def url(self, link: ReplyLink | IssuedLink) -> str:
         return f"{self.base_url}/r/{self.token(link)}"
 
     def read(self, token: str) -> tuple[int, str] | None:
@@ -98,22 +98,72 @@ def issue_link(
 ) -> ReplyLink:
     """The working link of ``contact`` for ``task_run``: the existing one, or a new one."""
     if forwarded_from is None:
-        return issue_links(session, [(task_run, contact)], now=now, actor=actor)[0]
+        working = _working_links(session, [task_run.id], [contact.id], now=now)
+        if (task_run.id, contact.id) in working:
+            return working[task_run.id, contact.id]
     link = _new_link(session, task_run, contact, now=now, actor=actor, forwarded_from=forwarded_from)
     session.flush()
     return link
 
 
+@dataclass(frozen=True)
+class IssuedLink:
+    """What a reply URL carries of a link: enough to sign it, without loading the row."""
+
+    id: int
+    nonce: str
+
+
 def issue_links(
     session: Session, wanted: Sequence[tuple[TaskRun, ContactRecord]], *, now: datetime, actor: str
-) -> list[ReplyLink]:
+) -> list[IssuedLink]:
     """The working link of each (task run, contact) of ``wanted``, in its order: the existing one, or a new one.
 
-    A sweep asks for thousands: the existing links are read in a few queries and the new ones
-    written in one flush, each with its history row, rather than a query and a flush per link.
+    A sweep asks for thousands: the existing links are read in a few queries, and the new ones and
+    their history rows written in two statements of many rows, not as objects flushed one by one.
     """
-    contact_ids = sorted({contact.id for _, contact in wanted})
-    task_run_ids = sorted({task_run.id for task_run, _ in wanted})
+    working = _working_links(session, sorted({t.id for t, _ in wanted}), sorted({c.id for _, c in wanted}), now=now)
+    found: dict[tuple[int, int | None], IssuedLink] = {
+        key: IssuedLink(link.id, link.nonce) for key, link in working.items()
+    }
+    new_keys: list[tuple[int, int]] = []
+    new_rows: list[dict[str, object]] = []
+    notes: list[dict[str, object]] = []
+    expiry: dict[int, datetime] = {}  # per cycle: a sweep's task runs share a few
+    for task_run, contact in wanted:
+        key = (task_run.id, contact.id)
+        if key in found:  # a working link, or one made above for the same pair
+            continue
+        if task_run.cycle_id not in expiry:
+            expiry[task_run.cycle_id] = link_expiry(task_run.cycle)
+        nonce = new_nonce()
+        found[key] = IssuedLink(0, nonce)  # its id once inserted
+        new_keys.append(key)
+        new_rows.append({
+            "task_run_id": task_run.id, "contact_id": contact.id, "nonce": nonce,
+            "created_at": now, "created_by": actor, "expires_at": expiry[task_run.cycle_id],
+        })  # fmt: skip
+        state = task_run.state.value
+        notes.append({
+            "plan_run_id": task_run.plan_run_id, "entity": "task_run", "entity_id": task_run.id,
+            "transition": "issue_link", "from_state": state, "to_state": state, "actor": actor,
+            "reason": f"link for {contact.email}", "at": now,
+        })  # fmt: skip
+    if new_rows:
+        inserted = session.execute(
+            insert(ReplyLink).returning(ReplyLink.id, sort_by_parameter_order=True),
+            new_rows,
+        ).scalars()
+        for key, link_id in zip(new_keys, inserted, strict=True):
+            found[key] = IssuedLink(link_id, found[key].nonce)
+        session.execute(insert(HistoryEntry), notes)
+    return [found[task_run.id, contact.id] for task_run, contact in wanted]
+
+
+def _working_links(
+    session: Session, task_run_ids: Sequence[int], contact_ids: Sequence[int], *, now: datetime
+) -> dict[tuple[int, int | None], ReplyLink]:
+    """The first working link of each (task run, contact) among these, read a few hundred task runs a query."""
     working: dict[tuple[int, int | None], ReplyLink] = {}
     for start in range(0, len(task_run_ids), 500):
         for link in session.scalars(
@@ -127,14 +177,7 @@ def issue_links(
             .order_by(ReplyLink.id)
         ):
             working.setdefault((link.task_run_id, link.contact_id), link)
-    links = []
-    for task_run, contact in wanted:
-        found = working.get((task_run.id, contact.id))
-        if found is None:
-            found = working[task_run.id, contact.id] = _new_link(session, task_run, contact, now=now, actor=actor)
-        links.append(found)
-    session.flush()
-    return links
+    return working
 
 
 def _new_link(

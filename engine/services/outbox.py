@@ -32,7 +32,6 @@ from sxsh_flow.errors import MessageNeverBuilt, UnknownOutboxMessage
 # How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
 SMTP_POLICY = email_policy.SMTP
 DEFAULT_LEASE = timedelta(minutes=10)
-NUDGE_KINDS = ("reminder", "due_today", "overdue", "escalation")
 NO_RUNS = RunPolicies()  # every row on the national calendar, 08–17
 
 
@@ -372,23 +371,6 @@ def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> O
     row.next_attempt_at = now
     row.refused = {}  # every refusal is tried again; who has the message does not get it twice
     return row
-
-
-def cancel_pending(session: Session, *, task_run_id: int, now: datetime, actor: str, reason: str) -> int:
-    """Cancel reminders not yet sent about a task run whose report came in; returns how many."""
-    pending = session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.state.in_(OUTBOX.sources("cancel")),
-            OutboxMessage.kind.in_(NUDGE_KINDS),
-        )
-    ).all()
-    cancelled = 0
-    for row in pending:
-        # A message about several task runs still matters while any other one is awaited.
-        if row.task_run_ids == [task_run_id]:
-            fire(session, row, "cancel", actor=actor, now=now, reason=reason)
-            cancelled += 1
-    return cancelled
 
 
 def outbox_counts(session: Session) -> dict[str, int]:

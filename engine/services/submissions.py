@@ -38,8 +38,8 @@ from sxsh_flow.engine.models import (
 from sxsh_flow.engine.report_form import FormDefinition, ParsedForm, form_definition, parse_form
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, revoke_links
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
-from sxsh_flow.engine.services.outbox import cancel_pending
 from sxsh_flow.engine.services.transitions import fire, record_note
+from sxsh_flow.engine.services.withdrawn_reminders import cancel_pending
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
 from sxsh_flow.errors import ReportNotExpected, UnknownSubmission

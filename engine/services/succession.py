@@ -31,8 +31,8 @@ from sxsh_flow.engine.models import AgencyRecord, DirectoryChange, PlanRun, Repo
 from sxsh_flow.engine.moves import Move
 from sxsh_flow.engine.services.agencies import load_registry
 from sxsh_flow.engine.services.mailing import active_runs
-from sxsh_flow.engine.services.outbox import cancel_pending
 from sxsh_flow.engine.services.transitions import fire, record_creation, record_note
+from sxsh_flow.engine.services.withdrawn_reminders import cancel_pending
 from sxsh_flow.engine.spec import PlanSpec
 from sxsh_flow.engine.states import TASK_RUN, TASK_RUN_VOID, CycleState, PlanRunState
 

@@ -24,7 +24,7 @@ from sxsh_flow.engine.message import (
     MessageKind,
     ReceiptInfo,
 )
-from sxsh_flow.engine.models import ContactRecord, PlanRun, ReportingCycle, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, ContactRecord, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.reminders import AwaitedTask, Nudge, nudge_for
 from sxsh_flow.engine.services.digest import queue_digest
 from sxsh_flow.engine.services.links import LinkSigner
@@ -192,6 +192,7 @@ def open_due(
                     reason=f"opening day {task_run.opens_on.isoformat()}",
                 )
         messages = []
+        addressed: list[tuple[AgencyRecord, list[tuple[TaskRun, ReportingCycle]], list[Address], list[Address]]] = []
         partnering = Partnering(session, mail.spec, run.province_code)
         # The partners of what opened today are told of it in the same letter as the leads' request.
         told = partnering.told(row for items in opening.values() for row in items) if ask else {}
@@ -208,6 +209,10 @@ def open_due(
             if not to:
                 summary.problems.append(f"{agency.code}: no active contact; request to report not queued")
                 continue
+            addressed.append((agency, items, to, cc))
+        # Every reply link of the day at once (a few statements), in the order the letters list them.
+        urls = iter(mail.reply_urls([(t, to) for _, items, to, _ in addressed for t, _ in items], now=now, actor=actor))
+        for agency, items, to, cc in addressed:
             messages.append(
                 mail.message(
                     kind=MessageKind.REQUEST,
@@ -216,16 +221,10 @@ def open_due(
                     to=to,
                     cc=cc,
                     tasks=[
-                        mail.task_item(
-                            t,
-                            c,
-                            reply_url=mail.reply_url(t, to, now=now, actor=actor),
-                            partners=partnering.names(t, c),
-                        )
-                        for t, c in items
+                        mail.task_item(t, c, reply_url=next(urls), partners=partnering.names(t, c)) for t, c in items
                     ],
                     today=today,
-                    partner_tasks=tuple(told.get(agency_id, ())),
+                    partner_tasks=tuple(told.get(agency.id, ())),
                 )
             )
         mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)

@@ -15,7 +15,7 @@ from email.utils import getaddresses
 from typing import Protocol, runtime_checkable
 
 from sxsh_flow.engine.message import Envelope
-from sxsh_flow.engine.services.outbox import Refusal
+from sxsh_flow.engine.services.outbox_outcomes import Refusal
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from datetime import timedelta
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import Clock
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, Outcome, Recorded, claim, record
+from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, claim
+from sxsh_flow.engine.services.outbox_outcomes import Outcome, Recorded, record
 from sxsh_flow.engine.services.policies import run_policies
 from sxsh_flow.engine.time_policy import RunPolicies
 from sxsh_flow.notifications.delivery import concurrency

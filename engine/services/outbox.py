@@ -1,4 +1,4 @@
-"""The outbox in the store: queue once, claim safely, record what the mail server said.
+"""The outbox in the store: queue once, claim safely (``outbox_outcomes`` records what the server said).
 
 Queueing is an insert that does nothing when the message's key is already there, so a sweep run
 twice, or two sweeps at once, queue a reminder once. Claiming is one UPDATE that takes due rows
@@ -6,9 +6,8 @@ twice, or two sweeps at once, queue a reminder once. Claiming is one UPDATE that
 serialises writers). Rows a dead dispatcher left in SENDING are taken again after a lease, measured
 on the database's clock: dispatchers on machines whose clocks disagree read the same one.
 
-Delivery is per recipient. A row remembers who has the message (``delivered_to``) and who refused
-it (``refused``: 4xx waits for another try, 5xx for the coordinator); a later try goes only to the
-recipients still waiting, with the very same bytes and Message-ID.
+Delivery is per recipient: a later try goes only to the recipients still waiting (neither
+``delivered_to`` nor refused for good), with the very same bytes and Message-ID.
 """
 
 from __future__ import annotations
@@ -17,22 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
-from typing import Literal
 
 from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.message import Address, Composer, Envelope, RawComposer, RenderedMessage
-from sxsh_flow.engine.models import DeliveryAttempt, OutboxMessage
+from sxsh_flow.engine.models import OutboxMessage
 from sxsh_flow.engine.services.transitions import create_new, fire, fire_where
 from sxsh_flow.engine.states import OUTBOX
-from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
+from sxsh_flow.engine.time_policy import NATIONAL, TimePolicy
 from sxsh_flow.errors import MessageNeverBuilt, UnknownOutboxMessage
 
 # How the outbox serialises: CRLF line endings, as SMTP carries them and as .eml files are.
 SMTP_POLICY = email_policy.SMTP
 DEFAULT_LEASE = timedelta(minutes=10)
-NO_RUNS = RunPolicies()  # every row on the national calendar, 08–17
 
 
 @dataclass(frozen=True)
@@ -60,48 +57,6 @@ class ClaimedMessage:
     id: int
     message_id: str
     envelope: Envelope
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """One recipient the server turned down, and its answer: 5xx is for good, anything else for now."""
-
-    address: str
-    code: int
-    response: str
-
-    @property
-    def permanent(self) -> bool:
-        return 500 <= self.code < 600
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one claimed message (the transport's answer).
-
-    ``ok`` means the server took the message for ``recipients`` except those in ``refused``; when it
-    is false with ``refused`` given, the server refused every recipient, each with its own answer.
-    """
-
-    outbox_id: int
-    ok: bool
-    permanent: bool
-    code: int | None
-    response: str
-    recipients: tuple[str, ...] = ()  # the envelope this attempt went to
-    refused: tuple[Refusal, ...] = ()
-
-
-Move = Literal["deliver", "defer", "fail"]
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What the outbox made of one outcome: ``move`` is "deliver", "defer" or "fail"."""
-
-    outbox_id: int
-    move: Move
-    error: str  # "" when delivered; else the server's answers, per refused recipient when it named them
 
 
 def _addresses(items: Sequence[Address]) -> list[dict[str, str]]:
@@ -275,85 +230,6 @@ def _take(
             now=now, values=taken,
         ),
     ]  # fmt: skip
-
-
-def record(
-    session: Session,
-    outcomes: Sequence[Outcome],
-    *,
-    now: datetime,
-    dispatcher: str,
-    policies: RunPolicies | None = None,
-) -> list[Recorded]:
-    """Write each attempt and move each row: sent, retry later, or failed for the coordinator.
-
-    A message refused for now is tried again after its backoff, in the office hours of its run's plan.
-    A row waits while any recipient refused it for now, and fails once the only ones left refused
-    it for good. Returns, per outcome, the move decided and what to tell the coordinator.
-    """
-    recorded: list[Recorded] = []
-    rows = {
-        row.id: row
-        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([o.outbox_id for o in outcomes])))
-    }
-    actor = f"dispatcher:{dispatcher}"
-    for outcome in outcomes:
-        row = rows[outcome.outbox_id]
-        session.add(
-            DeliveryAttempt(
-                message_id=row.id,
-                at=now,
-                dispatcher=dispatcher,
-                ok=outcome.ok,
-                permanent=outcome.permanent,
-                code=outcome.code,
-                response=outcome.response[:2000],
-            )
-        )
-        move, error = _per_recipient(row, outcome) if outcome.ok or outcome.refused else _whole(outcome)
-        recorded.append(Recorded(row.id, move, error))
-        if not OUTBOX.can(row.state, move):
-            continue  # someone requeued or cancelled it meanwhile: keep the attempt, leave the state
-        if move == "deliver":
-            row.sent_at, row.smtp_response, row.last_error = now, outcome.response, None
-        else:
-            row.last_error = error
-        if move == "defer":
-            row.next_attempt_at = (policies or NO_RUNS).of(row.plan_run_id).retry_at(now, row.attempts)
-        fire(session, row, move, actor=actor, now=now, reason=error[:200] if error else outcome.response[:200])
-    return recorded
-
-
-def _whole(outcome: Outcome) -> tuple[Move, str]:
-    """The server refused the message itself (or could not be reached): one answer for every recipient."""
-    return ("fail" if outcome.permanent else "defer"), outcome.response
-
-
-def _per_recipient(row: OutboxMessage, outcome: Outcome) -> tuple[Move, str]:
-    """Note who has the message and who refused it; the row waits while any refusal was for now.
-
-    Returns the move and, unless every recipient has it, what to tell the coordinator.
-    """
-    refused_now = {refusal.address.lower(): refusal for refusal in outcome.refused}
-    accepted = [a for a in outcome.recipients if a.lower() not in refused_now] if outcome.ok else []
-    delivered = list(row.delivered_to)
-    refused = dict(row.refused)
-    for address in accepted:
-        if address.lower() not in {d.lower() for d in delivered}:
-            delivered.append(address)
-        refused.pop(address, None)
-    for refusal in outcome.refused:
-        refused[refusal.address] = {
-            "code": refusal.code,
-            "response": refusal.response[:500],
-            "permanent": refusal.permanent,
-        }
-    # JSON columns are written back whole: SQLAlchemy does not see changes inside them.
-    row.delivered_to, row.refused = delivered, refused
-    if not refused:
-        return "deliver", ""
-    error = "; ".join(f"{address}: {answer['code']} {answer['response']}" for address, answer in refused.items())
-    return ("defer" if any(not answer["permanent"] for answer in refused.values()) else "fail"), error
 
 
 def requeue(session: Session, outbox_id: int, *, now: datetime, actor: str) -> OutboxMessage:

@@ -33,7 +33,8 @@ from sxsh_flow.engine.services.digest import queue_digest
 from sxsh_flow.engine.services.extensions import request_extension
 from sxsh_flow.engine.services.links import LinkSigner, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.outbox import Outcome, claim, record
+from sxsh_flow.engine.services.outbox import claim
+from sxsh_flow.engine.services.outbox_outcomes import Outcome, record
 from sxsh_flow.engine.services.submissions import save_report
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.notifications import EMAIL_WRITER

@@ -462,7 +462,8 @@ def test_status_with_a_filter_that_matches_nothing_prints_no_empty_parentheses(
 def test_status_and_outbox_list_show_a_recipient_the_mail_server_refused(cli: Cli, database_url: str) -> None:
     from sxsh_flow.engine.clock import parse_instant
     from sxsh_flow.engine.db import Store
-    from sxsh_flow.engine.services.outbox import Outcome, Refusal, claim, record
+    from sxsh_flow.engine.services.outbox import claim
+    from sxsh_flow.engine.services.outbox_outcomes import Outcome, Refusal, record
 
     assert cli("--now", "2016-09-01", "start", PLAN, "--no-send").code == 0
     morning = parse_instant("2016-09-01T09:00+07:00")

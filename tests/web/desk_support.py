@@ -11,7 +11,8 @@ import httpx
 from sqlalchemy import select
 
 from sxsh_flow.engine.models import OutboxMessage, TaskRun
-from sxsh_flow.engine.services.outbox import Outcome, claim, record
+from sxsh_flow.engine.services.outbox import claim
+from sxsh_flow.engine.services.outbox_outcomes import Outcome, record
 
 from .conftest import Portal, form_fields
 

@@ -112,7 +112,7 @@ def _file_headers(maintype: str, subtype: str, filename: str, parameters: _Param
     holder = EmailMessage(policy=policy.SMTP)
     holder.set_content("")
     holder.add_attachment(b"", maintype=maintype, subtype=subtype, filename=filename, params=dict(parameters))
-    part = list(holder.iter_attachments())[0]
+    part = next(iter(holder.iter_attachments()))
     del part["MIME-Version"]  # compose keeps it at the top only
     written = part.as_bytes(policy=policy.SMTP)
     return written[: written.index(b"\r\n\r\n") + 4]

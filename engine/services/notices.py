@@ -168,7 +168,6 @@ def open_due(
     today = local_date(now)
     summary = hand_over_ended(session, now=now, actor=actor, mailing=mailing) if not dry_run else NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
         cycles = session.scalars(
             select(ReportingCycle).where(
                 ReportingCycle.plan_run_id == run.id,
@@ -191,6 +190,9 @@ def open_due(
             # The cycles' history rows first, then the task runs', as firing them one by one wrote them.
             fire_each(session, cycles, "open", actor=actor, now=now, reason=_opening_day)
             fire_each(session, [task_run for task_run, _ in opened], "open", actor=actor, now=now, reason=_opening_day)
+        if not opened or not ask:
+            continue  # no one to ask: the run's people are not even loaded (most days, most runs)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=today)
         messages = []
         addressed: list[tuple[AgencyRecord, list[tuple[TaskRun, ReportingCycle]], list[Address], list[Address]]] = []
         partnering = Partnering(session, mail.spec, run.province_code)

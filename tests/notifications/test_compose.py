@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import email
+import email.headerregistry
 import email.policy
 import re
 import socket
@@ -12,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from typing import Any
 
@@ -410,3 +412,15 @@ def test_short_display_names_survive_even_the_standard_parser(smtp_server: _Serv
 
     received = email.message_from_bytes(smtp_server.inbox.received[0], policy=email.policy.default)
     assert [a.display_name for a in received["To"].addresses] == names
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@b.example", "a.b+c_d@x-y.b.example", "O'Neil!#$%&*/=?^`{|}~-@b.example", "sxsh@sct.haiduong.example"],
+)
+@pytest.mark.parametrize("name", ["", "Lê Văn Cường", 'Doe, "John"'])
+def test_a_plain_address_is_written_as_the_header_registry_writes_it(address: str, name: str) -> None:
+    folded = address_header("To", [Address(name, address)])
+
+    (parsed,) = email.headerregistry.HeaderRegistry()("To", folded).addresses
+    assert (parsed.display_name, parsed.addr_spec) == (name, HeaderAddress(addr_spec=address).addr_spec)

@@ -4,7 +4,8 @@
 """
 
 from sxsh_flow.engine.message import MessageWriter
-from sxsh_flow.notifications.compose import compose, compose_bytes, make_message_id
+from sxsh_flow.notifications.compose import compose, make_message_id
+from sxsh_flow.notifications.message_bytes import compose_bytes
 from sxsh_flow.notifications.render import render
 
 EMAIL_WRITER = MessageWriter(render=render, compose=compose, message_id=make_message_id, compose_bytes=compose_bytes)

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from email import policy, quoprimime
+from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
@@ -45,11 +45,14 @@ _BYTES_PER_ENCODED_WORD = (MAX_ENCODED_WORD_LENGTH - len(_ENCODED_WORD_START) - 
 
 # RFC 5322 atext: what a display name may contain unquoted.
 _PLAIN_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+( [A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*")
+_ATOM = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+"  # RFC 5322 atext
+_DOT_ATOM_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 _MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")  # BCP 47, as RFC 3282 wants
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
 
 CALENDAR_FILENAME = "deadline.ics"
+CALENDAR_PARAMETERS = (("method", "PUBLISH"), ("charset", "utf-8"), ("name", CALENDAR_FILENAME))
 
 
 def compose(
@@ -71,8 +74,8 @@ def compose(
     or a malformed ``message_id`` or ``language``.
     """
     message = EmailMessage(policy=policy.SMTP)
-    headers = _headers(sender=sender, to=to, cc=cc, reply_to=reply_to, subject=rendered.subject, message_id=message_id,
-                       sent_at=sent_at, language=language)  # fmt: skip
+    headers = top_headers(sender=sender, to=to, cc=cc, reply_to=reply_to, subject=rendered.subject,
+                          message_id=message_id, sent_at=sent_at, language=language)  # fmt: skip
     for name, value in headers:
         message.set_raw(name, value)
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
@@ -84,7 +87,7 @@ def compose(
             maintype="text",
             subtype="calendar",
             filename=CALENDAR_FILENAME,
-            params={"method": "PUBLISH", "charset": "utf-8", "name": CALENDAR_FILENAME},
+            params=dict(CALENDAR_PARAMETERS),
         )
     for attachment in rendered.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
@@ -98,68 +101,7 @@ def compose(
     return message
 
 
-def compose_bytes(
-    rendered: RenderedMessage,
-    *,
-    sender: Address,
-    to: Sequence[Address],
-    cc: Sequence[Address] = (),
-    reply_to: Sequence[Address] = (),
-    message_id: str,
-    sent_at: datetime,
-    language: str,
-) -> bytes:
-    """``compose(...).as_bytes(policy=SMTP)``, the very same bytes, written directly for a plain message.
-
-    A message with text and HTML alone (every reminder) is one fixed MIME shape: the bytes are
-    written here, sparing the ``email`` package's header objects and generator, which cost more
-    than rendering. Lines of the bodies are quoted-printable encoded one by one exactly as
-    ``email.contentmanager`` does (it encodes each line on its own too), and the same line is
-    encoded once. A message with a calendar or files goes through ``compose``. Raises what
-    ``compose`` raises.
-    """
-    if rendered.calendar is not None or rendered.attachments:
-        return compose(
-            rendered, sender=sender, to=to, cc=cc, reply_to=reply_to, message_id=message_id, sent_at=sent_at,
-            language=language,
-        ).as_bytes(policy=policy.SMTP)  # fmt: skip
-    headers = _headers(sender=sender, to=to, cc=cc, reply_to=reply_to, subject=rendered.subject, message_id=message_id,
-                       sent_at=sent_at, language=language)  # fmt: skip
-    boundary = f"=_sxsh_{_boundary_digest(message_id)}_0"
-    parts = [policy.SMTP.fold_binary(name, value) for name, value in headers]
-    parts.append(
-        f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n'.encode("ascii")
-    )
-    parts.append(policy.SMTP.fold_binary("Content-Language", language))
-    parts.append(f"\r\n--{boundary}\r\n".encode("ascii"))
-    parts.append(_TEXT_PART_HEADERS % b"plain")
-    parts.append(_quoted_printable(rendered.text))
-    parts.append(f"\r\n--{boundary}\r\n".encode("ascii"))
-    parts.append(_TEXT_PART_HEADERS % b"html")
-    parts.append(_quoted_printable(rendered.html))
-    parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
-    return b"".join(parts)
-
-
-_SMTP_LINE_LENGTH = policy.SMTP.max_line_length or MAX_LINE_LENGTH  # 78: what set_content wraps at
-_TEXT_PART_HEADERS = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
-
-
-def _quoted_printable(text: str) -> bytes:
-    """The body of a text part as ``set_content(..., cte="quoted-printable")`` and the SMTP generator write it."""
-    lines = text.encode("utf-8").splitlines() or [b""]
-    return b"".join(_quoted_printable_line(line) for line in lines)
-
-
-@lru_cache(maxsize=4096)
-def _quoted_printable_line(line: bytes) -> bytes:
-    # One line, as quoprimime.body_encode encodes it (its lines never depend on each other), with
-    # the generator's CRLF at each soft break and at its end.
-    encoded = quoprimime.body_encode(line.decode("latin-1") + "\n", _SMTP_LINE_LENGTH)
-    return encoded.replace("\n", "\r\n").encode("ascii")
-
-
-def _headers(
+def top_headers(
     *,
     sender: Address,
     to: Sequence[Address],
@@ -170,7 +112,8 @@ def _headers(
     sent_at: datetime,
     language: str,
 ) -> list[tuple[str, str]]:
-    """The checked, pre-encoded and folded top headers of a message, in their order."""
+    """The checked, pre-encoded and folded top headers of a message, in their order (``compose``'s and
+    ``message_bytes.compose_bytes``'s)."""
     if sent_at.tzinfo is None:
         raise ValueError("compose needs a timezone-aware sent_at")
     if not to:
@@ -200,13 +143,13 @@ def _set_boundaries(message: EmailMessage, message_id: str) -> None:
     ``email`` would draw random ones at each serialisation. "=_" cannot occur in quoted-printable
     or base64 text, so these boundaries can never collide with the content.
     """
-    digest = _boundary_digest(message_id)
+    digest = boundary_digest(message_id)
     multiparts = [part for part in message.walk() if part.is_multipart()]
     for index, part in enumerate(multiparts):
         part.set_boundary(f"=_sxsh_{digest}_{index}")
 
 
-def _boundary_digest(message_id: str) -> str:
+def boundary_digest(message_id: str) -> str:
     return hashlib.sha256(message_id.encode("ascii")).hexdigest()[:24]
 
 
@@ -272,13 +215,18 @@ def _checked_mailbox_words(address: Address, room: int, sender: bool) -> tuple[s
     # The one address policy (the directory and the portal ask it too); an internationalised domain
     # travels as its ASCII (punycode) form, which needs no SMTPUTF8. A sender may be unattended.
     addr_spec = sendable_address(address.email, deliverable=not sender).ascii
-    try:
-        mailbox = HeaderAddress(display_name=_one_line(address.name), addr_spec=addr_spec)
-    except (HeaderParseError, ValueError) as exc:
-        raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
-    if not mailbox.display_name:
-        return (mailbox.addr_spec,)
-    return (*_display_name_words(mailbox.display_name, room), f"<{mailbox.addr_spec}>")
+    display_name = _one_line(address.name)
+    # An address of plain atoms (all of an agency's) is written as it is: the header registry's
+    # parse, which would say so, cost more than the rest of a message's headers.
+    if not _DOT_ATOM_ADDRESS.fullmatch(addr_spec):
+        try:
+            mailbox = HeaderAddress(display_name=display_name, addr_spec=addr_spec)
+        except (HeaderParseError, ValueError) as exc:
+            raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
+        display_name, addr_spec = mailbox.display_name, mailbox.addr_spec
+    if not display_name:
+        return (addr_spec,)
+    return (*_display_name_words(display_name, room), f"<{addr_spec}>")
 
 
 def _display_name_words(name: str, room: int) -> list[str]:

@@ -24,7 +24,7 @@ from sxsh_flow.engine.clock import OFFICE_DAY_START, VIETNAM
 from sxsh_flow.engine.legal_basis import in_force
 from sxsh_flow.engine.message import MessageContext, MessageKind, RenderedMessage, TaskItem
 from sxsh_flow.engine.time_policy import DayUnit, days_in_words
-from sxsh_flow.notifications.calendar_file import deadline_calendar
+from sxsh_flow.notifications.calendar_file import CalendarShape, calendar_shape, deadline_calendar
 from sxsh_flow.notifications.shapes import fill, shape_of
 from sxsh_flow.words import translations, words
 
@@ -48,25 +48,39 @@ def render(context: MessageContext, language: str = "vi") -> RenderedMessage:
     shaped = shape_of(context)
     if shaped is None:
         return render_each(context, language)
-    template = _SHAPES.get((shaped.key, language))
-    if template is None:
+    upcoming = _upcoming(context)
+    cached = _SHAPES.get((shaped.key, language))
+    if cached is None:
         if len(_SHAPES) >= _MOST_SHAPES:
             _SHAPES.clear()  # a bound on memory; a long run meets new shapes each day
-        template = _SHAPES[shaped.key, language] = render_each(shaped.context(), language)
-    calendar = _calendar(context, context.tasks, language)  # its UIDs and links are the message's own
-    return fill(template, shaped.values, calendar)
+        calendar = None if upcoming is None else calendar_shape(upcoming, **_calendar_arguments(context, language))
+        message = _render_templates(shaped.context(), language, has_calendar=calendar is not None)
+        cached = _SHAPES[shaped.key, language] = (message, calendar)
+    message, calendar = cached
+    # The calendar's UIDs and links are the message's own; the rest of it is the shape's.
+    return fill(
+        message, shaped.values, None if calendar is None else calendar.fill(upcoming or (), context.agency_name)
+    )
 
 
-# Rendered shapes, by (shape, language): a sweep meets a few dozen.
-_SHAPES: dict[tuple[Hashable, str], RenderedMessage] = {}
+# Rendered shapes and their calendars, by (shape, language): a sweep meets a few dozen.
+_SHAPES: dict[tuple[Hashable, str], tuple[RenderedMessage, CalendarShape | None]] = {}
 _MOST_SHAPES = 512
 
 
 def render_each(context: MessageContext, language: str) -> RenderedMessage:
     """Render ``context`` through the templates, whatever its kind (``render`` without shapes)."""
+    upcoming = _upcoming(context)
+    calendar = None if upcoming is None else deadline_calendar(upcoming, **_calendar_arguments(context, language))
+    return dataclasses.replace(
+        _render_templates(context, language, has_calendar=calendar is not None), calendar=calendar
+    )
+
+
+def _render_templates(context: MessageContext, language: str, *, has_calendar: bool) -> RenderedMessage:
+    """Subject, text and HTML of ``context`` (no calendar)."""
     tasks = context.tasks
-    calendar = _calendar(context, tasks, language)
-    variables = _variables(context, tasks, language, has_calendar=calendar is not None)
+    variables = _variables(context, tasks, language, has_calendar=has_calendar)
     environment = _environment(language)
     text_template = environment.get_template(f"{context.kind.value}.txt")
     text_variables = {**variables, "m": _macros(language, "txt", context.day_unit)}
@@ -74,7 +88,7 @@ def render_each(context: MessageContext, language: str) -> RenderedMessage:
     text = _tidy(text_template.render(text_variables))
     html_template = environment.get_template(f"{context.kind.value}.html")
     html = _tidy(html_template.render(variables, m=_macros(language, "html", context.day_unit), subject=subject))
-    return RenderedMessage(subject=subject, text=text, html=html, calendar=calendar)
+    return RenderedMessage(subject=subject, text=text, html=html)
 
 
 @cache
@@ -135,15 +149,24 @@ def _days(template_context: Context, count: int) -> str:
     return days_in_words(count, template_context["day_unit"], template_context["language"])
 
 
-def _calendar(context: MessageContext, tasks: tuple[TaskItem, ...], language: str) -> str | None:
-    upcoming = [task for task in tasks if task.due_on >= context.today]
+def _upcoming(context: MessageContext) -> tuple[TaskItem, ...] | None:
+    """The deadlines the message's calendar shows, or None when it carries none."""
+    upcoming = tuple(task for task in context.tasks if task.due_on >= context.today)
     if context.kind not in _KINDS_WITH_CALENDAR or not upcoming:
         return None
+    return upcoming
+
+
+def _calendar_arguments(context: MessageContext, language: str) -> dict[str, Any]:
     # DTSTAMP: the start of the office day the message is about, so rendering stays repeatable.
     stamp = datetime.combine(context.today, OFFICE_DAY_START, VIETNAM)
-    return deadline_calendar(
-        upcoming, context.plan, context.agency_name, stamp=stamp, language=language, installation=context.installation
-    )
+    return {
+        "plan": context.plan,
+        "agency_name": context.agency_name,
+        "stamp": stamp,
+        "language": language,
+        "installation": context.installation,
+    }
 
 
 def _variables(

@@ -38,7 +38,7 @@ from sxsh_flow.engine.services.mailing import (
     run_spec,
 )
 from sxsh_flow.engine.services.partners import Partnering
-from sxsh_flow.engine.services.transitions import fire
+from sxsh_flow.engine.services.transitions import fire_each
 from sxsh_flow.engine.states import TASK_RUN_VOID, CycleState, TaskRunState
 from sxsh_flow.engine.time_policy import TimePolicy
 
@@ -85,7 +85,7 @@ def queue_kickoffs(
             first_of_task.append((task_run, cycle))
     told = partnering.told(first_of_task)
     summary = NoticeSummary()
-    messages = []
+    addressed: list[tuple[AgencyRecord, list[tuple[TaskRun, ReportingCycle]], list[Address], list[Address]]] = []
     for agency_id in dict.fromkeys([*first_runs, *told]):
         agency = mail.agencies[agency_id]
         if not agency.valid_on(today):
@@ -96,15 +96,21 @@ def queue_kickoffs(
         if not to:
             summary.problems.append(f"{agency.code}: no active contact; kickoff letter not queued")
             continue
-        # A task already open at the start gets its reply link in the kickoff letter itself.
+        addressed.append((agency, list(first_runs.get(agency_id, {}).values()), to, cc))
+    # A task already open at the start gets its reply link in the kickoff letter itself: every such
+    # link at once (a few statements), in the order the letters list them.
+    linked = [(task_run, to) for _, items, to, _ in addressed for task_run, _ in items if task_run.state.awaits_report]
+    urls = iter(mail.reply_urls(linked, now=now, actor=actor))
+    messages = []
+    for agency, items, to, cc in addressed:
         tasks = [
             mail.task_item(
                 task_run,
                 cycle,
-                reply_url=mail.reply_url(task_run, to, now=now, actor=actor) if task_run.state.awaits_report else None,
+                reply_url=next(urls) if task_run.state.awaits_report else None,
                 partners=partnering.names(task_run, cycle),
             )
-            for task_run, cycle in first_runs.get(agency_id, {}).values()
+            for task_run, cycle in items
         ]
         messages.append(
             mail.message(
@@ -115,7 +121,7 @@ def queue_kickoffs(
                 cc=cc,
                 tasks=tasks,
                 today=today,
-                partner_tasks=tuple(told.get(agency_id, ())),
+                partner_tasks=tuple(told.get(agency.id, ())),
             )
         )
     mail.queue(summary, messages, now=now, actor=actor)
@@ -162,35 +168,31 @@ def open_due(
     today = local_date(now)
     summary = hand_over_ended(session, now=now, actor=actor, mailing=mailing) if not dry_run else NoticeSummary()
     for run in active_runs(session, run_id):
-        mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
-        for cycle in session.scalars(
+        cycles = session.scalars(
             select(ReportingCycle).where(
                 ReportingCycle.plan_run_id == run.id,
                 ReportingCycle.state == CycleState.SCHEDULED,
                 ReportingCycle.opens_on <= today,
             )
-        ):
-            summary.opened_cycles += 1
-            if not dry_run:
-                fire(session, cycle, "open", actor=actor, now=now, reason=f"opening day {cycle.opens_on.isoformat()}")
+        ).all()
+        summary.opened_cycles += len(cycles)
         opening: dict[int, list[tuple[TaskRun, ReportingCycle]]] = defaultdict(list)
-        for task_run, cycle in session.execute(
+        opened = session.execute(
             select(TaskRun, ReportingCycle)
             .join(ReportingCycle, TaskRun.cycle_id == ReportingCycle.id)
             .where(TaskRun.plan_run_id == run.id, TaskRun.state == TaskRunState.SCHEDULED, TaskRun.opens_on <= today)
             .order_by(TaskRun.due_on, TaskRun.id)
-        ).tuples():
+        ).all()
+        for task_run, cycle in opened:
             opening[task_run.agency_id].append((task_run, cycle))
-            summary.opened_task_runs += 1
-            if not dry_run:
-                fire(
-                    session,
-                    task_run,
-                    "open",
-                    actor=actor,
-                    now=now,
-                    reason=f"opening day {task_run.opens_on.isoformat()}",
-                )
+        summary.opened_task_runs += len(opened)
+        if not dry_run:
+            # The cycles' history rows first, then the task runs', as firing them one by one wrote them.
+            fire_each(session, cycles, "open", actor=actor, now=now, reason=_opening_day)
+            fire_each(session, [task_run for task_run, _ in opened], "open", actor=actor, now=now, reason=_opening_day)
+        if not opened or not ask:
+            continue  # no one to ask: the run's people are not even loaded (most days, most runs)
+        mail = RunMail(session, run, mailing, calendar=calendar, on=today)
         messages = []
         addressed: list[tuple[AgencyRecord, list[tuple[TaskRun, ReportingCycle]], list[Address], list[Address]]] = []
         partnering = Partnering(session, mail.spec, run.province_code)
@@ -229,6 +231,10 @@ def open_due(
             )
         mail.queue(summary, messages, now=now, actor=actor, dry_run=dry_run)
     return summary
+
+
+def _opening_day(opened: ReportingCycle | TaskRun) -> str:
+    return f"opening day {opened.opens_on.isoformat()}"
 
 
 def queue_reminders(

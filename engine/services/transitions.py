@@ -1,6 +1,7 @@
 """The one place where states change: ask the machine, apply the move, write the history row.
 
-Three shapes of the same rule. ``fire`` moves one loaded row. ``fire_where`` moves every row a
+Four shapes of the same rule. ``fire`` moves one loaded row; ``fire_each`` many loaded rows at once,
+in one UPDATE per source state and one INSERT of their history rows. ``fire_where`` moves every row a
 condition selects, in one UPDATE per source state of the move (so each history row names the state
 its row left) and one INSERT of the history rows. ``create_new`` inserts rows that are not there yet
 (by a unique key) in the state the machine's creating move gives, and writes their first history row.
@@ -12,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, bindparam, insert, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from sxsh_flow.engine.models import (
     ExtensionRequest,
@@ -89,6 +93,66 @@ def fire(
     return entry
 
 
+Loaded = TypeVar("Loaded", bound=Stateful)
+# Ids per UPDATE: well under SQLite's bound on parameters, and a plan run opens a few hundred a day.
+_IDS_PER_STATEMENT = 500
+
+
+def fire_each(
+    session: Session,
+    entities: Sequence[Loaded],
+    transition: str,
+    *,
+    actor: str,
+    now: datetime,
+    reason: Callable[[Loaded], str] = lambda _entity: "",
+) -> None:
+    """``fire`` for each of ``entities`` (loaded rows of one model), written in a few statements.
+
+    Every row is checked first: one that may not take ``transition`` raises ``TransitionNotAllowed``
+    and nothing moves. The history rows are written in the order of ``entities``, as ``fire`` one
+    by one would write them, and the loaded objects show their new state. A row another process
+    moved meanwhile is not taken, and raises ``TransitionNotAllowed`` too.
+    """
+    if not entities:
+        return
+    model = type(entities[0])
+    machine = _MACHINES[model]
+    if any(entity.id is None for entity in entities):
+        session.flush()  # the UPDATE and the history rows need the ids
+    moves = [
+        (entity, entity._state, machine.target(entity._state, transition, entity_id=entity.id)) for entity in entities
+    ]
+    for source in dict.fromkeys(source for _, source, _ in moves):
+        ids = [entity.id for entity, from_state, _ in moves if from_state is source]
+        target = machine.target(source, transition)
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            chunk = ids[start : start + _IDS_PER_STATEMENT]
+            statement = (
+                update(model)
+                .where(model.id.in_(chunk), model._state == source)
+                .values(_state=target)
+                .returning(model.id)
+                .execution_options(synchronize_session=False)
+            )
+            moved = set(session.scalars(statement))
+            for missed in (row_id for row_id in chunk if row_id not in moved):
+                raise TransitionNotAllowed(machine.name, missed, str(source), transition)
+    session.execute(
+        insert(HistoryEntry),
+        [
+            {
+                "plan_run_id": _plan_run_id(entity), "entity": machine.name, "entity_id": entity.id,
+                "transition": transition, "from_state": source.value, "to_state": target.value, "actor": actor,
+                "reason": reason(entity), "at": now,
+            }
+            for entity, source, target in moves
+        ],
+    )  # fmt: skip
+    for entity, _, target in moves:
+        set_committed_value(entity, "_state", target)  # what the UPDATE wrote: nothing left to flush
+
+
 def fire_where(
     session: Session,
     model: type[Stateful],
@@ -150,9 +214,7 @@ def create_new(
         return {}
     machine = _MACHINES[model]
     initial = machine.initial(transition)
-    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    columns = [getattr(model, name) for name in unique]
-    statement = dialect_insert(model).on_conflict_do_nothing(index_elements=list(unique)).returning(model.id, *columns)
+    statement = _insert_new(session.get_bind().dialect.name, model, unique)
     # Executed with many parameter sets rather than one VALUES clause of every row: the statement is
     # compiled once (and cached), and the driver batches the rows ("insertmanyvalues"); compiling a
     # VALUES clause of a thousand rows cost more than the whole rest of a reminder sweep.
@@ -173,6 +235,46 @@ def create_new(
             ],
         )  # fmt: skip
     return created
+
+
+# SQLAlchemy 2.0's ON CONFLICT clauses have no cache key, so every statement that holds one was
+# compiled again at each execution (half a millisecond; thousands of times in a simulation). These
+# subclasses say what the clause is made of (its target's column names), which is all the
+# compiler reads of it, so the statement is compiled once per model and cached like any other.
+class _SqliteDoNothing(sqlite.dml.OnConflictDoNothing):
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy declares it a list)
+        ("inferred_target_elements", InternalTraversal.dp_string_list),
+        ("inferred_target_whereclause", InternalTraversal.dp_clauseelement),
+    ]
+
+
+class _SqliteInsert(sqlite.Insert):
+    inherit_cache = True  # Insert's own traversal, which includes its ON CONFLICT clause
+
+
+class _PostgresqlDoNothing(postgresql.dml.OnConflictDoNothing):
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy declares it a list)
+        ("constraint_target", InternalTraversal.dp_string),
+        ("inferred_target_elements", InternalTraversal.dp_string_list),
+        ("inferred_target_whereclause", InternalTraversal.dp_clauseelement),
+    ]
+
+
+class _PostgresqlInsert(postgresql.Insert):
+    inherit_cache = True
+
+
+@lru_cache(maxsize=64)
+def _insert_new(dialect: str, model: type[Stateful], unique: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT (``unique``) DO NOTHING RETURNING id and ``unique``: a statement with a cache key."""
+    columns = [getattr(model, name) for name in unique]
+    if dialect == "postgresql":
+        statement: Any = _PostgresqlInsert(model).returning(model.id, *columns)
+        statement._post_values_clause = _PostgresqlDoNothing(index_elements=list(unique))
+    else:
+        statement = _SqliteInsert(model).returning(model.id, *columns)
+        statement._post_values_clause = _SqliteDoNothing(index_elements=list(unique))
+    return statement
 
 
 def record_note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:

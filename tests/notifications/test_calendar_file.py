@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from icalendar.parser import Contentline
 
-from sxsh_flow.notifications.calendar_file import PRODUCT_ID, deadline_calendar, event_uid
+from sxsh_flow.notifications.calendar_file import PRODUCT_ID, _folded, calendar_shape, deadline_calendar, event_uid
 
 from .conftest import PLAN, RESEARCH, TECHNOLOGY
 
@@ -118,3 +120,52 @@ def test_two_installations_never_share_an_event_uid() -> None:
 
     assert str(here["UID"]) != str(there["UID"])
     assert str(here["UID"]) == str(again["UID"])  # a later reminder updates the same event
+
+
+# A calendar's shape, filled per message, is the calendar built for that message.
+NAMES = [AGENCY, "A", "Ủy ban nhân dân phường số 3, tỉnh Hải Dương; Văn phòng \\ Ban N", "x" * 90, ""]
+LINKS = [
+    "https://sxsh.example/r/abc.def-ghi_jkl",
+    "https://sxsh.example/r/" + "Zz9-_" * 30 + "?a=1,b=2;c=\\N",
+    None,
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("link", LINKS)
+@pytest.mark.parametrize("installation", ["", "a1b2c3"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_filled_calendar_shape_is_the_calendar_of_its_values(
+    name: str, link: str | None, installation: str, language: str
+) -> None:
+    tasks = [
+        dataclasses.replace(RESEARCH, reply_url=link),
+        dataclasses.replace(LATER_TASK, reply_url="https://sxsh.example/r/later"),
+    ]
+    shape = calendar_shape(tasks, PLAN, "Tên khác" if name else "", stamp=STAMP, language=language,
+                           installation=installation)  # fmt: skip
+
+    for ids in [(1, 2), (9_999_999, 123_456_789_012)]:
+        filled = [dataclasses.replace(task, task_run_id=ids[i]) for i, task in enumerate(tasks)]
+        expected = deadline_calendar(filled, PLAN, name, stamp=STAMP, language=language, installation=installation)
+        assert shape.fill(filled, name) == expected
+
+
+def test_a_calendar_shape_refuses_values_that_do_not_fit_it() -> None:
+    shape = calendar_shape([RESEARCH], PLAN, AGENCY, stamp=STAMP)
+
+    with pytest.raises(ValueError, match="shape"):
+        shape.fill([dataclasses.replace(RESEARCH, reply_url=None)], AGENCY)
+    with pytest.raises(ValueError, match="shape"):
+        shape.fill([RESEARCH], "")
+    with pytest.raises(ValueError, match="line break"):
+        shape.fill([RESEARCH], "Sở\nKhoa học")
+
+
+def test_lines_are_folded_as_icalendar_folds_them() -> None:
+    rng = random.Random(14)
+    alphabet = "ab ,;:\\^Nnếẫệ\u0300𝄞"
+    for length in [*range(60, 160), 400]:
+        for _ in range(20):
+            line = "DESCRIPTION:" + "".join(rng.choice(alphabet) for _ in range(length))
+            assert _folded(line) == Contentline(line).to_ical().decode("utf-8")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sxsh_flow.engine.message import Address, RenderedMessage
+from sxsh_flow.engine.message import Address, MailAttachment, RenderedMessage
 from sxsh_flow.notifications.compose import compose
+from sxsh_flow.notifications.message_bytes import compose_bytes
 
 from ..mail_headers import rfc2047_display_names
 from .strategies import vietnamese_names, vietnamese_text
@@ -81,3 +83,28 @@ def test_short_vietnamese_names_round_trip(name: str) -> None:
     parsed = built("Báo cáo", Address(name, "sct@sct.haiduong.gov.vn"), [A_RECIPIENT], [])
 
     assert parsed["From"].addresses[0].display_name == name
+
+
+FILE_NAMES = st.builds("{}.{}".format, vietnamese_text, st.sampled_from(["docx", "xlsx", "pdf"]))
+
+
+@settings(max_examples=200)
+@given(
+    vietnamese_text,
+    st.lists(ADDRESSES, min_size=1, max_size=3),
+    st.one_of(st.none(), vietnamese_text.map(lambda text: f"BEGIN:VCALENDAR\r\n{text}\r\nEND:VCALENDAR\r\n")),
+    st.lists(st.tuples(FILE_NAMES, st.binary(max_size=300)), max_size=2),
+)
+def test_the_written_bytes_are_the_composed_message_s(
+    body: str, to: list[Address], calendar: str | None, files: list[tuple[str, bytes]]
+) -> None:
+    attachments = tuple(MailAttachment(name, "application/octet-stream", data) for name, data in files)
+    rendered = RenderedMessage(
+        subject=body, text=body, html=f"<p>{body}</p>", calendar=calendar, attachments=attachments
+    )
+    arguments: dict[str, Any] = {
+        "sender": A_RECIPIENT, "to": to, "message_id": "<property.2@sxsh.haiduong.example>",
+        "sent_at": datetime(2016, 12, 14, 1, 0, tzinfo=UTC), "language": "vi",
+    }  # fmt: skip
+
+    assert compose_bytes(rendered, **arguments) == compose(rendered, **arguments).as_bytes(policy=policy.SMTP)

@@ -6,17 +6,20 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.models import HistoryEntry, TaskRun
+from sxsh_flow.engine.models import HistoryEntry, OutboxMessage, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.start import start_plan
-from sxsh_flow.engine.services.transitions import fire, fire_where, record_creation
+from sxsh_flow.engine.services.transitions import _insert_new, fire, fire_each, fire_where, record_creation
 from sxsh_flow.engine.states import TaskRunState
 from sxsh_flow.errors import TransitionNotAllowed
 from sxsh_flow.workflows import load_builtin_plan
+
+DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
 
 
 @pytest.fixture
@@ -113,3 +116,61 @@ def test_a_creation_is_recorded_only_in_the_state_the_machine_starts_rows_in(sta
         fire(session, task_run, "open", actor="x", now=now)
         with pytest.raises(TransitionNotAllowed, match="'create' task_run"):
             record_creation(session, task_run, actor="x", now=now)
+
+
+def test_moving_loaded_rows_together_records_what_moving_them_one_by_one_records(started: Store) -> None:
+    at = parse_instant("2016-11-21")
+    with started.session() as session:
+        task_runs = session.scalars(select(TaskRun).order_by(TaskRun.id.desc()).limit(3)).all()
+        fire(session, task_runs[1], "open", actor="x", now=at)
+        fire(session, task_runs[1], "submit", actor="x", now=at)
+        fire_each(session, task_runs, "cancel", actor="coordinator", now=at, reason=lambda t: f"run {t.id}")
+        # The loaded rows show their new state, with nothing left to write.
+        assert [t.state for t in task_runs] == [TaskRunState.CANCELLED] * 3
+        assert not session.dirty
+    ids = [t.id for t in task_runs]
+    with started.session() as session:
+        states = session.scalars(select(TaskRun._state).where(TaskRun.id.in_(ids))).all()
+        cancels = session.execute(
+            select(HistoryEntry.entity_id, HistoryEntry.from_state, HistoryEntry.reason)
+            .where(HistoryEntry.transition == "cancel")
+            .order_by(HistoryEntry.id)
+        ).all()
+    assert states == [TaskRunState.CANCELLED] * 3
+    # In the order given, each naming the state its row left, as fire writes them.
+    assert [tuple(row) for row in cancels] == [
+        (ids[0], "scheduled", f"run {ids[0]}"),
+        (ids[1], "submitted", f"run {ids[1]}"),
+        (ids[2], "scheduled", f"run {ids[2]}"),
+    ]
+
+
+def test_moving_loaded_rows_together_moves_none_if_one_may_not_move(started: Store, now: datetime) -> None:
+    with started.session() as session:
+        task_runs = session.scalars(select(TaskRun).order_by(TaskRun.id).limit(2)).all()
+        fire(session, task_runs[1], "open", actor="x", now=now)
+        with pytest.raises(TransitionNotAllowed, match="'open' task_run"):
+            fire_each(session, task_runs, "open", actor="y", now=now)
+        first = task_runs[0].id
+        assert session.scalars(select(TaskRun._state).where(TaskRun.id == first)).one() is TaskRunState.SCHEDULED
+        assert session.scalars(select(HistoryEntry).where(HistoryEntry.actor == "y")).all() == []
+
+
+def test_a_row_moved_meanwhile_is_not_taken(started: Store, now: datetime) -> None:
+    with started.session() as session:
+        task_run = session.scalars(select(TaskRun).order_by(TaskRun.id).limit(1)).one()
+        # Another process opened it since it was read.
+        fire_where(session, TaskRun, "open", where=TaskRun.id == task_run.id, actor="other", now=now)
+        with pytest.raises(TransitionNotAllowed, match="'cancel' task_run"):
+            fire_each(session, [task_run], "cancel", actor="x", now=now)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_insert_of_new_rows_has_a_cache_key_so_it_is_compiled_once(dialect: str) -> None:
+    statement = _insert_new(dialect, OutboxMessage, ("dedup_key",))
+    key = statement._generate_cache_key()
+
+    assert key is not None
+    assert "ON CONFLICT (dedup_key) DO NOTHING" in str(statement.compile(dialect=DIALECTS[dialect]))
+    # Another target is another statement: never the same cached compilation.
+    assert _insert_new(dialect, OutboxMessage, ("id",))._generate_cache_key() != key

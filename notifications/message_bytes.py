@@ -1,0 +1,132 @@
+"""The bytes of an email written directly: ``compose(...).as_bytes(policy=SMTP)``, the very same bytes.
+
+Every message a sweep or an opening day sends has one of two fixed MIME shapes: text and HTML
+alternatives (reminders), or those alternatives and files beside them in a ``multipart/mixed``
+(requests and kickoffs with their deadline.ics, a closing report with its .docx and .xlsx). Writing
+the bytes here spares the ``email`` package's header objects, which parse every header set on
+every part, and its generator: together they cost more than rendering the message. What the
+package would write is kept exactly:
+
+- the top headers are ``compose``'s own (``compose.top_headers``), folded as its generator folds;
+- lines of the bodies are quoted-printable encoded one by one as ``email.contentmanager`` does
+  (it encodes each line on its own too), and the same line is encoded once;
+- a file's part headers depend only on its type, name and parameters, not on its data: they are
+  written once through the ``email`` package itself and kept; its body is base64 in lines of 76;
+- boundaries and the lines around them are those of ``email.generator``.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from datetime import datetime
+from email import policy, quoprimime
+from email.message import EmailMessage
+from functools import lru_cache
+
+from sxsh_flow.engine.message import Address, RenderedMessage
+from sxsh_flow.notifications.compose import (
+    CALENDAR_FILENAME,
+    CALENDAR_PARAMETERS,
+    MAX_LINE_LENGTH,
+    boundary_digest,
+    top_headers,
+)
+
+_SMTP_LINE_LENGTH = policy.SMTP.max_line_length or MAX_LINE_LENGTH  # 78: what set_content wraps at
+_TEXT_PART_HEADERS = b'Content-Type: text/%s; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+# A file's parameters as hashable pairs, for the cache of its part headers.
+_Parameters = tuple[tuple[str, str], ...]
+
+
+def compose_bytes(
+    rendered: RenderedMessage,
+    *,
+    sender: Address,
+    to: Sequence[Address],
+    cc: Sequence[Address] = (),
+    reply_to: Sequence[Address] = (),
+    message_id: str,
+    sent_at: datetime,
+    language: str,
+) -> bytes:
+    """``compose(...).as_bytes(policy=SMTP)`` without building the ``EmailMessage``.
+
+    Raises what ``compose`` raises.
+    """
+    headers = top_headers(sender=sender, to=to, cc=cc, reply_to=reply_to, subject=rendered.subject,
+                          message_id=message_id, sent_at=sent_at, language=language)  # fmt: skip
+    files = _files(rendered)
+    digest = boundary_digest(message_id)
+    parts = [policy.SMTP.fold_binary(name, value) for name, value in headers]
+    if not files:
+        parts.append(b"MIME-Version: 1.0\r\n")
+        parts.append(_alternatives(rendered, f"=_sxsh_{digest}_0", language))
+        return b"".join(parts)
+    # compose numbers boundaries in walking order: the mixed message first, its alternatives second.
+    mixed = f"=_sxsh_{digest}_0"
+    parts.append(f'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="{mixed}"\r\n'.encode("ascii"))
+    parts.append(policy.SMTP.fold_binary("Content-Language", language))
+    parts.append(f"\r\n--{mixed}\r\n".encode("ascii"))
+    parts.append(_alternatives(rendered, f"=_sxsh_{digest}_1", None))
+    for maintype, subtype, filename, parameters, data in files:
+        parts.append(f"\r\n--{mixed}\r\n".encode("ascii"))
+        parts.append(_file_headers(maintype, subtype, filename, parameters))
+        parts.append(base64.encodebytes(data).replace(b"\n", b"\r\n"))
+    parts.append(f"\r\n--{mixed}--\r\n".encode("ascii"))
+    return b"".join(parts)
+
+
+def _files(rendered: RenderedMessage) -> list[tuple[str, str, str, _Parameters, bytes]]:
+    """(maintype, subtype, filename, parameters, data) of each file, in ``compose``'s order."""
+    files: list[tuple[str, str, str, _Parameters, bytes]] = []
+    if rendered.calendar is not None:
+        files.append(("text", "calendar", CALENDAR_FILENAME, CALENDAR_PARAMETERS, rendered.calendar.encode("utf-8")))
+    for attachment in rendered.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        files.append((maintype, subtype, attachment.filename, (), attachment.data))
+    return files
+
+
+def _alternatives(rendered: RenderedMessage, boundary: str, language: str | None) -> bytes:
+    """The ``multipart/alternative`` of text and HTML, from its Content-Type to its closing boundary.
+
+    Its Content-Language when it is the message itself (``language``), not a part of a mixed one.
+    """
+    parts = [f'Content-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n'.encode("ascii")]
+    if language is not None:
+        parts.append(policy.SMTP.fold_binary("Content-Language", language))
+    parts.append(f"\r\n--{boundary}\r\n".encode("ascii"))
+    parts.append(_TEXT_PART_HEADERS % b"plain")
+    parts.append(_quoted_printable(rendered.text))
+    parts.append(f"\r\n--{boundary}\r\n".encode("ascii"))
+    parts.append(_TEXT_PART_HEADERS % b"html")
+    parts.append(_quoted_printable(rendered.html))
+    parts.append(f"\r\n--{boundary}--\r\n".encode("ascii"))
+    return b"".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _file_headers(maintype: str, subtype: str, filename: str, parameters: _Parameters) -> bytes:
+    """A file part's headers and the blank line after them, as ``compose`` writes them (any data)."""
+    holder = EmailMessage(policy=policy.SMTP)
+    holder.set_content("")
+    holder.add_attachment(b"", maintype=maintype, subtype=subtype, filename=filename, params=dict(parameters))
+    part = next(iter(holder.iter_attachments()))
+    del part["MIME-Version"]  # compose keeps it at the top only
+    written = part.as_bytes(policy=policy.SMTP)
+    return written[: written.index(b"\r\n\r\n") + 4]
+
+
+def _quoted_printable(text: str) -> bytes:
+    """The body of a text part as ``set_content(..., cte="quoted-printable")`` and the SMTP generator write it."""
+    lines = text.encode("utf-8").splitlines() or [b""]
+    return b"".join(_quoted_printable_line(line) for line in lines)
+
+
+@lru_cache(maxsize=4096)
+def _quoted_printable_line(line: bytes) -> bytes:
+    # One line, as quoprimime.body_encode encodes it (its lines never depend on each other), with
+    # the generator's CRLF at each soft break and at its end.
+    encoded = quoprimime.body_encode(line.decode("latin-1") + "\n", _SMTP_LINE_LENGTH)
+    return encoded.replace("\n", "\r\n").encode("ascii")

@@ -1,7 +1,8 @@
 """The one place where states change: ask the machine, apply the move, write the history row.
 
-Four shapes of the same rule. ``fire`` moves one loaded row; ``fire_each`` many loaded rows at once,
-in one UPDATE per source state and one INSERT of their history rows. ``fire_where`` moves every row a
+Five shapes of the same rule. ``fire`` moves one loaded row; ``fire_each`` many loaded rows at once,
+in one UPDATE per source state and one INSERT of their history rows; ``fire_rows`` rows read (not
+loaded) by a caller, each with its own move and columns. ``fire_where`` moves every row a
 condition selects, in one UPDATE per source state of the move (so each history row names the state
 its row left) and one INSERT of the history rows. ``create_new`` inserts rows that are not there yet
 (by a unique key) in the state the machine's creating move gives, and writes their first history row.
@@ -13,14 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, bindparam, insert, null, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from sxsh_flow.engine.models import (
     ExtensionRequest,
@@ -32,6 +30,7 @@ from sxsh_flow.engine.models import (
     Submission,
     TaskRun,
 )
+from sxsh_flow.engine.services.new_rows import insert_new
 from sxsh_flow.engine.states import (
     CYCLE,
     EXTENSION,
@@ -214,7 +213,7 @@ def create_new(
         return {}
     machine = _MACHINES[model]
     initial = machine.initial(transition)
-    statement = _insert_new(session.get_bind().dialect.name, model, unique)
+    statement = insert_new(session.get_bind().dialect.name, model, unique)
     # Executed with many parameter sets rather than one VALUES clause of every row: the statement is
     # compiled once (and cached), and the driver batches the rows ("insertmanyvalues"); compiling a
     # VALUES clause of a thousand rows cost more than the whole rest of a reminder sweep.
@@ -235,46 +234,6 @@ def create_new(
             ],
         )  # fmt: skip
     return created
-
-
-# SQLAlchemy 2.0's ON CONFLICT clauses have no cache key, so every statement that holds one was
-# compiled again at each execution (half a millisecond; thousands of times in a simulation). These
-# subclasses say what the clause is made of (its target's column names), which is all the
-# compiler reads of it, so the statement is compiled once per model and cached like any other.
-class _SqliteDoNothing(sqlite.dml.OnConflictDoNothing):
-    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy declares it a list)
-        ("inferred_target_elements", InternalTraversal.dp_string_list),
-        ("inferred_target_whereclause", InternalTraversal.dp_clauseelement),
-    ]
-
-
-class _SqliteInsert(sqlite.Insert):
-    inherit_cache = True  # Insert's own traversal, which includes its ON CONFLICT clause
-
-
-class _PostgresqlDoNothing(postgresql.dml.OnConflictDoNothing):
-    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy declares it a list)
-        ("constraint_target", InternalTraversal.dp_string),
-        ("inferred_target_elements", InternalTraversal.dp_string_list),
-        ("inferred_target_whereclause", InternalTraversal.dp_clauseelement),
-    ]
-
-
-class _PostgresqlInsert(postgresql.Insert):
-    inherit_cache = True
-
-
-@lru_cache(maxsize=64)
-def _insert_new(dialect: str, model: type[Stateful], unique: tuple[str, ...]) -> Any:
-    """INSERT … ON CONFLICT (``unique``) DO NOTHING RETURNING id and ``unique``: a statement with a cache key."""
-    columns = [getattr(model, name) for name in unique]
-    if dialect == "postgresql":
-        statement: Any = _PostgresqlInsert(model).returning(model.id, *columns)
-        statement._post_values_clause = _PostgresqlDoNothing(index_elements=list(unique))
-    else:
-        statement = _SqliteInsert(model).returning(model.id, *columns)
-        statement._post_values_clause = _SqliteDoNothing(index_elements=list(unique))
-    return statement
 
 
 def record_note(session: Session, task_run: TaskRun, transition: str, actor: str, reason: str, now: datetime) -> None:

@@ -6,20 +6,17 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sxsh_flow.agencies.loader import builtin_directory
 from sxsh_flow.engine.clock import parse_instant
 from sxsh_flow.engine.db import Store
-from sxsh_flow.engine.models import HistoryEntry, OutboxMessage, TaskRun
+from sxsh_flow.engine.models import HistoryEntry, TaskRun
 from sxsh_flow.engine.services.agencies import import_directory, load_registry
 from sxsh_flow.engine.services.start import start_plan
-from sxsh_flow.engine.services.transitions import _insert_new, fire, fire_each, fire_where, record_creation
+from sxsh_flow.engine.services.transitions import fire, fire_each, fire_where, record_creation
 from sxsh_flow.engine.states import TaskRunState
 from sxsh_flow.errors import TransitionNotAllowed
 from sxsh_flow.workflows import load_builtin_plan
-
-DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
 
 
 @pytest.fixture
@@ -163,14 +160,3 @@ def test_a_row_moved_meanwhile_is_not_taken(started: Store, now: datetime) -> No
         fire_where(session, TaskRun, "open", where=TaskRun.id == task_run.id, actor="other", now=now)
         with pytest.raises(TransitionNotAllowed, match="'cancel' task_run"):
             fire_each(session, [task_run], "cancel", actor="x", now=now)
-
-
-@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
-def test_the_insert_of_new_rows_has_a_cache_key_so_it_is_compiled_once(dialect: str) -> None:
-    statement = _insert_new(dialect, OutboxMessage, ("dedup_key",))
-    key = statement._generate_cache_key()
-
-    assert key is not None
-    assert "ON CONFLICT (dedup_key) DO NOTHING" in str(statement.compile(dialect=DIALECTS[dialect]))
-    # Another target is another statement: never the same cached compilation.
-    assert _insert_new(dialect, OutboxMessage, ("id",))._generate_cache_key() != key

@@ -24,8 +24,9 @@ from sxsh_flow.reports.model import ConsolidatedReport
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# What the fork server imports before it forks a worker: the renderers and what they import.
-PRELOAD = ["sxsh_flow.reports.docx", "sxsh_flow.reports.xlsx"]
+# What the fork server imports before it forks a worker: the renderers and what they import, and the
+# program's main module (as multiprocessing does by default), which each worker would import otherwise.
+PRELOAD = ["__main__", "sxsh_flow.reports.docx", "sxsh_flow.reports.xlsx"]
 
 ReportFile = tuple[str, str, bytes]  # (file name, MIME type, content)
 

@@ -14,6 +14,9 @@ on a day, ``workflows.jobs.DAILY_JOBS`` runs them over every run at once; mail i
 - ``status_one_s`` / ``status_all_s``: ``sxsh-flow status RUN --json`` and ``sxsh-flow status
   --json`` as fresh processes (median of a few runs).
 
+SXSH_BENCH_NATIONAL_COMMUNES sets the communes a province has (100 by default): the closing's cost is
+per province and grows with its communes, so 34 provinces of 10 communes show its shape in minutes.
+
 PostgreSQL is a database of its own (``bench_national_<pid>`` on 127.0.0.1:5432, or the server at
 SXSH_BENCH_POSTGRES_URL), dropped at the end; SQLite a temporary file.
 """
@@ -104,11 +107,12 @@ def measure_on(kind: str, url: str, home: Path, say: Say) -> Figures:
     settings = Settings.from_env(environ)
     env = JobEnvironment.from_settings(settings)
     figures: Figures = {}
+    communes = int(os.environ.get("SXSH_BENCH_NATIONAL_COMMUNES", fixture.COMMUNES))
     try:
         say(f"national fixture on {kind}: 34 provinces × ({len(fixture.PROVINCIAL_AGENCIES)} agencies + "
-            f"{fixture.COMMUNES} communes), {fixture.PLAN_KEY} started in each")  # fmt: skip
+            f"{communes} communes), {fixture.PLAN_KEY} started in each")  # fmt: skip
         started = time.perf_counter()
-        run_ids = fixture.build(env, say)
+        run_ids = fixture.build(env, say, communes=communes)
         figures["build_s"] = round(time.perf_counter() - started, 1)
         say(f"  built in {figures['build_s']} s; {fixture.deliver(env, fixture.STARTED_ON)} kickoff emails sent")
         year = fixture.FIRST_CYCLE

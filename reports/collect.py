@@ -15,7 +15,7 @@ is what this builds, and counting its figures would count every figure twice. It
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -43,6 +43,7 @@ from sxsh_flow.engine.time_policy import TimePolicy
 from sxsh_flow.errors import UnknownCycle, UnknownRun
 from sxsh_flow.reports.decree30 import NUMBER_BLANK
 from sxsh_flow.reports.model import ConsolidatedReport, DocumentHeader
+from sxsh_flow.reports.rendering import DOCX_TYPE, XLSX_TYPE, ReportFile, render_files, render_many
 from sxsh_flow.reports.sums import (
     Duty,
     enterprises,
@@ -55,8 +56,7 @@ from sxsh_flow.reports.sums import (
 )
 from sxsh_flow.words import Words, words
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["DOCX_TYPE", "XLSX_TYPE", "build_report", "cycles_files", "report_files"]
 
 
 def build_report(
@@ -138,19 +138,25 @@ def build_report(
     )
 
 
-def report_files(session: Session, run_id: int, cycle_label: str, *, today: date) -> list[tuple[str, str, bytes]]:
+def report_files(session: Session, run_id: int, cycle_label: str, *, today: date) -> list[ReportFile]:
     """The Word and Excel files of one cycle's report, for the email sent when the cycle closes.
 
     Each is (file name, MIME type, content).
     """
-    from sxsh_flow.reports.docx import render_docx
-    from sxsh_flow.reports.xlsx import render_xlsx
+    return render_files(build_report(session, run_id, cycle_label=cycle_label, cumulative=False, today=today))
 
-    report = build_report(session, run_id, cycle_label=cycle_label, cumulative=False, today=today)
-    return [
-        (f"{report.file_stem}.docx", DOCX_TYPE, render_docx(report)),
-        (f"{report.file_stem}.xlsx", XLSX_TYPE, render_xlsx(report)),
-    ]
+
+def cycles_files(
+    session: Session, cycles: Sequence[tuple[int, str]], *, today: date
+) -> dict[tuple[int, str], list[ReportFile]]:
+    """``report_files`` of several (run, cycle label) pairs: each report built here, in turn, and
+    rendered in a worker process as soon as it is built (``reports.rendering``)."""
+
+    def built() -> Iterator[ConsolidatedReport]:
+        for run_id, label in cycles:
+            yield build_report(session, run_id, cycle_label=label, cumulative=False, today=today)
+
+    return dict(zip(cycles, render_many(built(), len(cycles)), strict=True))
 
 
 def _duties(session: Session, run: PlanRun, spec: PlanSpec, cycles: Sequence[ReportingCycle]) -> list[Duty]:

@@ -13,7 +13,7 @@ from sxsh_flow.reports.decree30 import number_line
 from sxsh_flow.reports.docx_layout import set_page
 from sxsh_flow.reports.docx_sections import figure_cell
 from sxsh_flow.reports.model import ConsolidatedReport
-from sxsh_flow.reports.ooxml import LANDSCAPE_TEXT_WIDTH_CM, add_grid, add_paragraph, make_bold, table_cells
+from sxsh_flow.reports.ooxml import LANDSCAPE_TEXT_WIDTH_CM, add_grid, add_paragraph, make_bold, merge_down, table_cells
 from sxsh_flow.reports.outline import outline
 from sxsh_flow.reports.writing import source_label, sources, words_of
 from sxsh_flow.words import N_, Words
@@ -97,4 +97,4 @@ def _by_agency_table(document: Any, report: ConsolidatedReport, w: Words) -> Non
             if last > first:
                 for row in range(first + 1, last + 1):
                     grid[row][column].paragraphs[0].runs[0].text = ""
-                grid[first][column].merge(grid[last][column])
+                merge_down([grid[row][column] for row in range(first, last + 1)])

@@ -11,7 +11,16 @@ from typing import Any
 
 from sxsh_flow.reports.charts import attainment_chart, timeliness_chart
 from sxsh_flow.reports.model import ConsolidatedReport, Figure, IndicatorResult
-from sxsh_flow.reports.ooxml import TABLE_PT, add_grid, add_paragraph, add_picture, make_bold, make_smaller
+from sxsh_flow.reports.ooxml import (
+    TABLE_PT,
+    add_grid,
+    add_paragraph,
+    add_picture,
+    add_run,
+    make_bold,
+    make_smaller,
+    table_cells,
+)
 from sxsh_flow.reports.outline import TEXT_SECTIONS, heading
 from sxsh_flow.reports.writing import (
     NO_FIGURE,
@@ -122,9 +131,9 @@ def _indicator_table(document: Any, report: ConsolidatedReport, w: Words) -> Non
     titles = (N_("No."), N_("Indicator"), N_("Unit"), N_("Target"), N_("Result"), N_("Assessment"))
     headers = [w.gettext(title) for title in titles]
     table = add_grid(document, headers, rows, (1.2, 5.8, 2.0, 2.1, 2.9, 2.0), align="cllccc")
-    for row in table.rows[1:]:  # a ratio's parts under its percentage, smaller
-        make_smaller(row.cells[4].paragraphs[1:])
-        make_smaller(row.cells[3].paragraphs[1:])
+    for cells in table_cells(table)[1:]:  # a ratio's parts under its percentage, smaller
+        make_smaller(cells[4].paragraphs[1:])
+        make_smaller(cells[3].paragraphs[1:])
 
 
 def _work_volume_table(document: Any, report: ConsolidatedReport, w: Words) -> None:
@@ -181,13 +190,13 @@ def _texts(document: Any, report: ConsolidatedReport, section: str, w: Words) ->
         add_paragraph(document, w.gettext("No agency wrote on this."))
         return
     for agency, tasks in texts_by_agency(w, written, cycles=len(report.cycle_labels) > 1):
-        add_paragraph(document, "- ").add_run(agency + ":").italic = True
+        add_run(add_paragraph(document, "- "), agency + ":", italic=True)
         for task, text in tasks:
             paragraph = add_paragraph(document, "+ ")
-            paragraph.add_run(task).italic = True
+            add_run(paragraph, task, italic=True)
             # One break per line typed: Word makes a break of every "\r" and every "\n", and browsers
             # send a textarea's line ends as "\r\n" (older rows kept them).
-            paragraph.add_run(": " + "\n".join(text.splitlines()))
+            add_run(paragraph, ": " + "\n".join(text.splitlines()))
 
 
 def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:
@@ -223,5 +232,5 @@ def _timeliness(document: Any, report: ConsolidatedReport, w: Words) -> None:
     titles = (N_("No."), N_("Agency"), N_("Cycle"), N_("Due"), N_("Sent"), N_("Status"))
     headers = [w.gettext(title) for title in titles]
     table = add_grid(document, headers, rows, (1.2, 5.2, 1.6, 2.6, 2.6, 2.8), align="clcccc")
-    for row in table.rows[1:]:  # the task under the agency's name, smaller and in italics
-        make_smaller(row.cells[1].paragraphs[1:], italic=True)
+    for cells in table_cells(table)[1:]:  # the task under the agency's name, smaller and in italics
+        make_smaller(cells[1].paragraphs[1:], italic=True)

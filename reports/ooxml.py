@@ -53,12 +53,37 @@ def add_paragraph(
     # The properties python-docx would write, made once per layout and copied (as set_cell_text does).
     paragraph._p.append(deepcopy(_paragraph_properties(align, indent, before, after)))
     if text:
-        run = paragraph.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
-        if size:
-            run.font.size = Pt(size)
+        element = deepcopy(_body_run(bold, italic, size))
+        put_text(element, text)
+        paragraph._p.append(element)
     return paragraph
+
+
+@cache
+def _body_run(bold: bool, italic: bool, size: float | None) -> Any:
+    """A body paragraph's run without its text, as python-docx makes it; copied, never changed."""
+    run = Paragraph(OxmlElement("w:p"), None).add_run()  # type: ignore[arg-type]  # detached: only copies go in a story
+    run.bold = bold or None
+    run.italic = italic or None
+    if size:
+        run.font.size = Pt(size)
+    return run._r
+
+
+def add_run(paragraph: Paragraph, text: str, *, italic: bool = False) -> Run:
+    """``text`` at the end of ``paragraph``, as ``paragraph.add_run(text)`` (then ``.italic = True``) puts it."""
+    element = deepcopy(_plain_run(italic))
+    put_text(element, text)
+    paragraph._p.append(element)
+    return Run(element, paragraph)
+
+
+@cache
+def _plain_run(italic: bool) -> Any:
+    run = Paragraph(OxmlElement("w:p"), None).add_run()  # type: ignore[arg-type]  # detached: only copies go in a story
+    if italic:
+        run.italic = True
+    return run._r
 
 
 @cache
@@ -90,40 +115,54 @@ def add_grid(
 
     ``align`` has one letter per column: l(eft), c(entre) or r(ight); numbers of money go right.
     """
-    table: Table = document.add_table(rows=1 + len(rows), cols=len(headers))
+    # Two rows made with python-docx: the header, and the first data row, which every data row copies
+    # (each cell's width and vertical centring, the row kept on one page) before its text goes in: the
+    # XML is the same as making every row with python-docx, which a province's hundred communes made
+    # cost a second a report (``tests/reports/test_ooxml.py``).
+    table: Table = document.add_table(rows=2, cols=len(headers))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, widths)
     alignments = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
-    # Each row's cells once: ``table.cell(row, column)`` walks the whole table on every call, which
-    # made a table of a hundred communes cost seconds.
-    grid = table_cells(table)
+    header, first = table_cells(table)
     for column, title in enumerate(headers):
-        set_cell_text(grid[0][column], title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        shade(grid[0][column], "F2F2F2")
-    for cells, values in zip(grid[1:], rows, strict=True):
-        for column, value in enumerate(values):
-            set_cell_text(cells[column], value, align=alignments[align[column]])
+        set_cell_text(header[column], title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        shade(header[column], "F2F2F2")
+    for cell in first:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for paragraph in cell._tc.p_lst:
+            cell._tc.remove(paragraph)
     for position, row in enumerate(table.rows):
         properties = row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))
         if position == 0:
             properties.append(OxmlElement("w:tblHeader"))
+    prototype = first[0]._tc.getparent()
+    tbl = table._tbl
+    tbl.remove(prototype)
+    paragraphs = [_cell_paragraph(False, alignments[letter]) for letter in align]
+    for values in rows:
+        tr = deepcopy(prototype)
+        for tc, value, paragraph in zip(tr.tc_lst, values, paragraphs, strict=True):
+            for line in value.split("\n"):
+                element = deepcopy(paragraph)
+                put_text(element.r_lst[0], line)
+                tc.append(element)
+        tbl.append(tr)
     add_paragraph(document, "", after=0).paragraph_format.line_spacing = Pt(6)  # air under the table
     return table
 
 
 def table_cells(table: Table) -> list[tuple[_Cell, ...]]:
     """The cells of each row, read in one pass over the table (before any cells are merged)."""
-    return [row.cells for row in table.rows]
+    return [tuple(_Cell(tc, table) for tc in tr.tc_lst) for tr in table._tbl.tr_lst]
 
 
 def set_cell_text(cell: _Cell, text: str, *, bold: bool = False, align: Any = WD_ALIGN_PARAGRAPH.LEFT) -> None:
     """One paragraph per line of ``text``, in 12 pt, centred vertically.
 
     Each paragraph is a copy of one made once per (bold, align) with python-docx, its text set as
-    python-docx sets it: the XML is the same as building every paragraph with python-docx, which a
-    report of a hundred communes did thousands of times (``tests/reports/test_ooxml.py``).
+    python-docx sets it: the XML is the same as building every paragraph with python-docx.
     """
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     prototype = _cell_paragraph(bold, align)
@@ -134,7 +173,38 @@ def set_cell_text(cell: _Cell, text: str, *, bold: bool = False, align: Any = WD
             empty.getparent().replace(empty, element)
         else:
             cell._tc.append(element)
-        Run(element.r_lst[0], cell).text = line
+        put_text(element.r_lst[0], line)
+
+
+def put_text(run: Any, text: str) -> None:
+    """``text`` into an empty run (``w:r``), as python-docx's ``Run.text`` puts it, without its
+    character-by-character reading when there is no tab or line break to turn into an element."""
+    if "\t" in text or "\r" in text or "\n" in text:
+        Run(run, None).text = text  # type: ignore[arg-type]  # the run's parent is not read
+        return
+    if text:
+        element = OxmlElement("w:t")
+        element.text = text
+        if len(text.strip()) < len(text):  # python-docx keeps leading and trailing spaces so
+            element.set(qn("xml:space"), "preserve")
+        run.append(element)
+
+
+def merge_down(cells: Sequence[_Cell]) -> None:
+    """``cells``, one column's cells from a top row down, made one cell as python-docx's ``merge`` makes
+    it: the top one restarts a vertical merge and takes the others' paragraphs, which continue it
+    empty. python-docx looks for the cell below each time, walking the table: seconds for a hundred
+    communes."""
+    top: Any = cells[0]._tc  # its helpers below are python-docx's own, untyped
+    top.get_or_add_tcPr().vMerge_val = "restart"
+    for cell in cells[1:]:
+        tc: Any = cell._tc
+        if not tc._is_empty:
+            top._remove_trailing_empty_p()
+            for block in tc.iter_block_items():
+                top.append(block)
+            tc.append(tc._new_p())
+        tc.get_or_add_tcPr().vMerge_val = "continue"
 
 
 @cache

@@ -133,9 +133,9 @@ def _about(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
         ]
     rows += [(w.gettext("Notes"), note) for note in report.notes]
     for row in rows:
-        append(sheet, list(row))
+        cells = append(sheet, list(row))
         if isinstance(row[1], int):
-            sheet.cell(sheet.max_row, 2).number_format = COUNT
+            cells[1].number_format = COUNT
     for cell in sheet["A"]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 32
@@ -172,7 +172,7 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     for index, indicator in enumerate(report.indicators, start=1):
         kind = number_format(indicator)
         of_target = indicator.attainment_percent
-        append(
+        cells = append(
             sheet,
             [
                 index,
@@ -191,7 +191,7 @@ def _indicators(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
             ],
         )
         for column in (6, 7, 9):
-            sheet.cell(sheet.max_row, column).number_format = kind
+            cells[column - 1].number_format = kind
     formats(sheet, columns)
 
 
@@ -209,8 +209,8 @@ def _work_volume(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None
         quantity = plain(row.quantity)
         first = min(row.years) if row.years else None
         last = max(row.years) if row.years else None
-        append(sheet, [index, row.activity, row.unit, quantity, first, last])
-        sheet.cell(sheet.max_row, 4).number_format = COUNT if isinstance(quantity, int) else DECIMAL
+        cells = append(sheet, [index, row.activity, row.unit, quantity, first, last])
+        cells[3].number_format = COUNT if isinstance(quantity, int) else DECIMAL
     formats(sheet, columns)
 
 
@@ -227,13 +227,12 @@ def _funding(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     for index, row in enumerate(report.funding_by_agency, start=1):
         append(sheet, [index, row.label, *(row.by_source.get(key, 0) for key in keys), row.total])
     # Values from the model, not =SUM(...): see the module's docstring.
-    append(sheet, [None, total.label, *(total.by_source.get(key, 0) for key in keys), total.total])
-    for cell in sheet[sheet.max_row]:
+    for cell in append(sheet, [None, total.label, *(total.by_source.get(key, 0) for key in keys), total.total]):
         cell.font = Font(bold=True)
     formats(sheet, columns)
     append(sheet, [])
-    append(sheet, [None, w.gettext("In words: {amount}.", amount=total_in_words(total.total))])
-    sheet.cell(sheet.max_row, 2).font = Font(italic=True)
+    in_words = append(sheet, [None, w.gettext("In words: {amount}.", amount=total_in_words(total.total))])
+    in_words[1].font = Font(italic=True)
 
 
 def _texts(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
@@ -354,7 +353,7 @@ def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
     for indicator in report.indicators:
         for agency in indicator.by_agency:
             figure: Figure = agency.figure
-            append(
+            cells = append(
                 sheet,
                 [
                     indicator.code,
@@ -366,7 +365,7 @@ def _by_agency(sheet: Worksheet, report: ConsolidatedReport, w: Words) -> None:
                     figure.denominator,
                 ],
             )
-            sheet.cell(sheet.max_row, 5).number_format = number_format(indicator)
+            cells[4].number_format = number_format(indicator)
     formats(sheet, columns)
 
 

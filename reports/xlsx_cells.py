@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,12 +44,18 @@ def cycle_year(label: str) -> int | None:
     return int(year) if year.isdigit() else None
 
 
-def append(sheet: Worksheet, row: Sequence[object]) -> None:
-    """One row, each value made safe for a spreadsheet (see ``safe_cell``)."""
-    sheet.append([safe_cell(value) for value in row])
-    for cell in sheet[sheet.max_row]:
+def append(sheet: Worksheet, row: Sequence[object]) -> list[SheetCell]:
+    """One row, each value made safe for a spreadsheet (see ``safe_cell``); returns its cells.
+
+    The cells are made here and handed to ``Worksheet.append``: reading the row back by number
+    (``sheet[sheet.max_row]``) looked at every cell of the sheet for each row.
+    """
+    cells = [SheetCell(sheet, value=safe_cell(value)) for value in row]
+    for cell in cells:
         if isinstance(cell.value, str):
             cell.data_type = "s"  # openpyxl makes a formula of any text that begins with "="
+    sheet.append(cells)
+    return cells
 
 
 def safe_cell(value: object) -> object:

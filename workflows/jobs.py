@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from sxsh_flow.engine.message import MailAttachment
+    from sxsh_flow.engine.services.cycles import ClosingCycle, ReportFiles
     from sxsh_flow.engine.services.mailing import Mailing, NoticeSummary
     from sxsh_flow.engine.settings import Settings
     from sxsh_flow.notifications.transports import Transport
@@ -37,8 +38,8 @@ class JobEnvironment:
     mailing: Mailing
     transport_factory: Callable[[], Transport]
     actor: str = ACTOR
-    # The consolidated report's files for a cycle's closing email, and its page's address.
-    report_files: Callable[[Session, int, str, date], Sequence[MailAttachment]] | None = None
+    # The consolidated reports' files for the closing emails of a step's cycles, and a report page's address.
+    report_files: ReportFiles | None = None
     report_link: Callable[[int, str, datetime], str] | None = None
 
     @classmethod
@@ -193,10 +194,14 @@ def _transport(settings: Settings) -> Transport:
     return transport_for(settings.smtp_url, settings.outbox_folder)
 
 
-def _report_files(session: Session, run_id: int, cycle_label: str, today: date) -> Sequence[MailAttachment]:
-    """The consolidated report (.docx, .xlsx) for a closing email; rendering is imported only here."""
+def _report_files(
+    session: Session, cycles: Sequence[ClosingCycle], today: date
+) -> dict[ClosingCycle, tuple[MailAttachment, ...]]:
+    """The consolidated reports (.docx, .xlsx) for the closing emails of ``cycles``, built in this
+    session and rendered in worker processes when there are several (``reports.rendering``); the
+    renderers are imported only here."""
     from sxsh_flow.engine.message import MailAttachment
-    from sxsh_flow.reports.collect import report_files
+    from sxsh_flow.reports.collect import cycles_files
 
-    files = report_files(session, run_id, cycle_label, today=today)
-    return tuple(MailAttachment(name, content_type, data) for name, content_type, data in files)
+    files = cycles_files(session, cycles, today=today)
+    return {key: tuple(MailAttachment(*file) for file in found) for key, found in files.items()}

@@ -6,7 +6,7 @@ closed or cancelled, the run is complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sxsh_flow.agencies.directory import ContactRole
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.clock import local_date
-from sxsh_flow.engine.message import MailAttachment, MessageKind
+from sxsh_flow.engine.message import Address, MailAttachment, MessageKind
 from sxsh_flow.engine.models import PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.report_counts import count_reports, counts_sentence, upward_tasks
 from sxsh_flow.engine.services.digest import cycle_digest
@@ -25,8 +25,11 @@ from sxsh_flow.engine.services.transitions import fire
 from sxsh_flow.engine.states import CYCLE_FINISHED, CycleState, PlanRunState
 from sxsh_flow.words import words
 
-# What the closing email carries: the consolidated report's files, and a link to its page.
-ReportFiles = Callable[[Session, int, str, date], Sequence[MailAttachment]]
+# What the closing emails carry: the consolidated report's files, and a link to its page. The files
+# of every cycle closing in one step are asked for at once, (run, cycle label) pairs as of a day, so
+# the hook can render them side by side (``workflows.jobs`` does, in worker processes).
+ClosingCycle = tuple[int, str]
+ReportFiles = Callable[[Session, Sequence[ClosingCycle], date], Mapping[ClosingCycle, Sequence[MailAttachment]]]
 ReportLink = Callable[[int, str, datetime], str]  # (run, cycle, now): the report page's address
 
 
@@ -54,37 +57,52 @@ def close_due(
     """
     today = local_date(now)
     summary = ClosingSummary()
-    for run in active_runs(session, run_id):
-        closing = list(
-            session.scalars(
-                select(ReportingCycle)
-                .where(
-                    ReportingCycle.plan_run_id == run.id,
-                    ReportingCycle.state == CycleState.OPEN,
-                    ReportingCycle.closes_on <= today,
-                )
-                .order_by(ReportingCycle.due_on)
+    due = [(run, _closing_cycles(session, run, today)) for run in active_runs(session, run_id)]
+    mails = {run.id: RunMail(session, run, mailing, calendar=calendar, on=today) for run, closing in due if closing}
+    # Every closing cycle's files before the first write: asked for at once, they can be rendered side
+    # by side, and the writes below keep the order they always had (a report reads no cycle's state
+    # but cancelled or not collected, so closing it first would not change it).
+    mailed = [(run.id, cycle.label) for run, closing in due if _coordinator(mails.get(run.id)) for cycle in closing]
+    files = report_files(session, mailed, today) if report_files is not None and mailed else {}
+    for run, closing in due:
+        for cycle in closing:
+            fire(session, cycle, "close", actor=actor, now=now, reason=f"closing day {cycle.closes_on.isoformat()}")
+            summary.closed_cycles.append(f"{run.id}:{cycle.label}")
+            _queue_closing_message(
+                session,
+                mails[run.id],
+                cycle,
+                summary,
+                now=now,
+                actor=actor,
+                attachments=tuple(files.get((run.id, cycle.label), ())),
+                link=report_link,
             )
-        )
-        if closing:
-            mail = RunMail(session, run, mailing, calendar=calendar, on=local_date(now))
-            for cycle in closing:
-                fire(session, cycle, "close", actor=actor, now=now, reason=f"closing day {cycle.closes_on.isoformat()}")
-                summary.closed_cycles.append(f"{run.id}:{cycle.label}")
-                _queue_closing_message(
-                    session,
-                    mail,
-                    cycle,
-                    summary,
-                    now=now,
-                    actor=actor,
-                    files=report_files,
-                    link=report_link,
-                )
         if _all_cycles_done(session, run):
             fire(session, run, "complete", actor=actor, now=now, reason="every cycle is closed")
             summary.completed_runs.append(run.id)
     return summary
+
+
+def _closing_cycles(session: Session, run: PlanRun, today: date) -> list[ReportingCycle]:
+    return list(
+        session.scalars(
+            select(ReportingCycle)
+            .where(
+                ReportingCycle.plan_run_id == run.id,
+                ReportingCycle.state == CycleState.OPEN,
+                ReportingCycle.closes_on <= today,
+            )
+            .order_by(ReportingCycle.due_on)
+        )
+    )
+
+
+def _coordinator(mail: RunMail | None) -> list[Address]:
+    """Whom a run's closing email goes to: the lead agency's active focal points (none, no email)."""
+    if mail is None or mail.lead is None:
+        return []
+    return people(mail.lead, ContactRole.FOCAL_POINT)
 
 
 def _queue_closing_message(
@@ -95,14 +113,13 @@ def _queue_closing_message(
     *,
     now: datetime,
     actor: str,
-    files: ReportFiles | None,
+    attachments: tuple[MailAttachment, ...],
     link: ReportLink | None,
 ) -> None:
-    if mail.lead is None or not (to := people(mail.lead, ContactRole.FOCAL_POINT)):
+    if mail.lead is None or not (to := _coordinator(mail)):
         summary.problems.append(f"run {mail.run.id}: the lead agency has no active focal point; closing not mailed")
         return
     today = local_date(now)
-    attachments = tuple(files(session, mail.run.id, cycle.label, today)) if files else ()
     extra = {"attached": "yes"} if attachments else {}
     # The counts its files state, by the one rule (engine.report_counts): the agencies' reports,
     # and the lead's own report upward apart, named with whom it goes to.

@@ -180,3 +180,15 @@ def test_report_files_are_the_word_and_excel_files_of_the_cycle(scenario: tuple[
         ("bao-cao-plan-2016-2020-2017.xlsx", "sheet"),
     ]
     assert all(content.startswith(b"PK") for _, _, content in files)  # both are zip packages
+
+
+def test_several_cycles_files_are_each_cycles_own_as_if_rendered_alone(scenario: tuple[Store, int]) -> None:
+    from sxsh_flow.reports.collect import cycles_files, report_files
+
+    store, run_id = scenario
+    with store.session() as session:
+        together = cycles_files(session, [(run_id, "2017"), (run_id, "2016")], today=TODAY)
+        alone = {label: report_files(session, run_id, label, today=TODAY) for label in ("2016", "2017")}
+    assert list(together) == [(run_id, "2017"), (run_id, "2016")]
+    assert together[(run_id, "2016")] == alone["2016"]
+    assert together[(run_id, "2017")] == alone["2017"]

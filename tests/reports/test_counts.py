@@ -26,7 +26,7 @@ from sxsh_flow.engine.models import OutboxMessage
 from sxsh_flow.engine.services.cycles import close_due
 from sxsh_flow.engine.services.status import run_status
 from sxsh_flow.engine.states import TASK_RUN_VOID, TaskRunState
-from sxsh_flow.reports.collect import build_report, report_files
+from sxsh_flow.reports.collect import build_report, cycles_files
 from sxsh_flow.reports.html import render_html
 from sxsh_flow.reports.model import ConsolidatedReport
 
@@ -44,8 +44,11 @@ def scenario(module_database_url: str, tmp_path_factory: pytest.TempPathFactory)
         yield store, build_scenario(store, tmp_path_factory.mktemp("attachments"))
 
 
-def _files(session: Session, run_id: int, cycle_label: str, today: date) -> Sequence[MailAttachment]:
-    return [MailAttachment(*file) for file in report_files(session, run_id, cycle_label, today=today)]
+def _files(
+    session: Session, cycles: Sequence[tuple[int, str]], today: date
+) -> dict[tuple[int, str], list[MailAttachment]]:
+    files = cycles_files(session, cycles, today=today)
+    return {key: [MailAttachment(*file) for file in found] for key, found in files.items()}
 
 
 def _report(scenario: tuple[Store, int]) -> ConsolidatedReport:

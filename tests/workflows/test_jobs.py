@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import email
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import VIETNAM
 from sxsh_flow.engine.db import Store
@@ -126,3 +129,38 @@ def test_a_run_is_complete_when_its_last_cycle_closes(store: Store, env: JobEnvi
     with store.session() as session:
         assert session.scalars(select(PlanRun._state)).one() is PlanRunState.COMPLETED
         assert set(session.scalars(select(ReportingCycle._state))) == {CycleState.CLOSED}
+
+
+def test_the_cycles_closing_together_have_their_reports_made_at_once_and_each_email_carries_its_own(
+    store: Store, env: JobEnvironment
+) -> None:
+    # A scheduler that was down: 2016 and 2017 both reach their closing day in one step.
+    with store.session() as session:
+        cycles = session.execute(
+            select(ReportingCycle.label, ReportingCycle.opens_on, ReportingCycle.closes_on).order_by(
+                ReportingCycle.due_on
+            )
+        ).all()
+    (first, _, _), (second, opens_2017, closes_2017) = cycles[:2]
+    jobs.open_cycles(env, vn(opens_2017))
+    asked: list[list[tuple[int, str]]] = []
+
+    def report_files(session: Session, closing: Sequence[tuple[int, str]], today: date) -> Any:
+        asked.append(list(closing))
+        return jobs._report_files(session, closing, today)
+
+    env.report_files = report_files
+    closed = jobs.close_cycles(env, vn(closes_2017))
+    again = jobs.close_cycles(env, vn(closes_2017))
+
+    with store.session() as session:
+        run_id = session.scalars(select(PlanRun.id)).one()
+        assert asked == [[(run_id, first), (run_id, second)]]  # one call for both, none the second time
+        assert (closed.counts["closed_cycles"], closed.counts["queued"]) == (2, 2)
+        assert (again.counts["closed_cycles"], again.counts["queued"]) == (0, 0)
+        for label in (first, second):
+            raw = session.scalars(
+                select(OutboxMessage.raw).where(OutboxMessage.dedup_key == f"cycle_closed:{run_id}:{label}")
+            ).one()
+            names = [part.get_filename() for part in email.message_from_bytes(raw).walk() if part.get_filename()]
+            assert names == [f"bao-cao-plan-2016-2020-{label}.docx", f"bao-cao-plan-2016-2020-{label}.xlsx"]

@@ -15,10 +15,12 @@ importing matplotlib, python-docx and openpyxl again, as a spawned worker would.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sxsh_flow.reports.model import ConsolidatedReport
 
@@ -29,6 +31,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRELOAD = ["__main__", "sxsh_flow.reports.docx", "sxsh_flow.reports.xlsx"]
 
 ReportFile = tuple[str, str, bytes]  # (file name, MIME type, content)
+_log = logging.getLogger(__name__)
 
 
 def render_files(report: ConsolidatedReport) -> list[ReportFile]:
@@ -53,6 +56,18 @@ def render_many(reports: Iterable[ConsolidatedReport], count: int) -> list[list[
         return [render_files(report) for report in reports]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        rendering: list[Future[list[ReportFile]]] = [pool.submit(render_files, report) for report in reports]
-        return [future.result() for future in rendering]
+    built: list[ConsolidatedReport] = []
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            rendering: list[Future[list[ReportFile]]] = []
+            for report in reports:
+                built.append(report)
+                rendering.append(pool.submit(render_files, report))
+            return [future.result() for future in rendering]
+    except (BrokenProcessPool, OSError) as failure:
+        # No worker could start (a process limit), or one died (out of memory, killed, or a program
+        # whose main module runs its work on import, which every worker imports): the cycles must
+        # still close, so what is left is rendered here, slower.
+        _log.warning("report workers failed (%s); rendering %d reports in this process", failure, count)
+        built.extend(reports)  # those the generator had not built yet
+        return [render_files(report) for report in built]

@@ -69,3 +69,20 @@ def test_no_more_workers_than_reports(
     render_many(iter([report, report]), 2)
 
     assert pools == [{"workers": 2, "start": "forkserver"}]
+
+
+def test_reports_are_rendered_here_when_no_worker_can_start(
+    report: ConsolidatedReport, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    class NoProcesses(ProcessPoolExecutor):
+        def submit(self, *_args: Any, **_kwargs: Any) -> Any:
+            raise OSError(11, "Resource temporarily unavailable")  # what fork says at a process limit
+
+    monkeypatch.setattr(rendering, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(rendering.os, "cpu_count", lambda: 2)
+    english = replace(report, language="en")
+
+    files = render_many(iter([report, english, report]), 3)
+
+    assert files == [render_files(report), render_files(english), render_files(report)]
+    assert "rendering 3 reports in this process" in caplog.text

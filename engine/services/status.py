@@ -1,5 +1,6 @@
 """Where things stand: per run, agency and cycle, each task run's state and lateness; and which
-scheduled job keeps failing (the ledger, ``scheduled_runs``), for ``status``, /health and the alarm."""
+scheduled job keeps failing (the ledger, ``scheduled_runs``), and what the outbox could not deliver,
+for ``status``, /health and the alarm."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
-from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, ScheduledRun, TaskRun
+from sxsh_flow.engine.models import AgencyRecord, OutboxMessage, PlanRun, ReportingCycle, ScheduledRun, TaskRun
 from sxsh_flow.engine.services.policies import run_policy
-from sxsh_flow.engine.states import CycleState, PlanRunState, ScheduledRunState, TaskRunState
+from sxsh_flow.engine.states import CycleState, OutboxState, PlanRunState, ScheduledRunState, TaskRunState
 from sxsh_flow.engine.time_policy import DayUnit
 from sxsh_flow.errors import UnknownRun
 
@@ -161,6 +162,19 @@ def run_status(
         )
         for run in runs
     ]
+
+
+def failed_messages(session: Session) -> int:
+    """How many messages failed for good and wait for the coordinator (refused, or never built)."""
+    return session.scalar(select(func.count()).where(OutboxMessage.state == OutboxState.FAILED)) or 0
+
+
+def refused_recipients(session: Session) -> int:
+    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
+    waiting = session.scalars(
+        select(OutboxMessage.refused).where(OutboxMessage.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
+    )
+    return sum(len(refused) for refused in waiting)
 
 
 def agency_name(session: Session, code: str) -> str | None:

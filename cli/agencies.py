@@ -16,6 +16,12 @@ from sxsh_flow.words import Words
 app = typer.Typer(
     help="Agencies: list the directory, import a province's directory (YAML or CSV).", no_args_is_help=True
 )
+
+
+def register(main_app: typer.Typer) -> None:
+    main_app.add_typer(app, name="agencies")
+
+
 app.command("import")(import_agencies)
 
 

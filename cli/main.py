@@ -1,57 +1,76 @@
 """The ``sxsh-flow`` command: global options, the command groups, and the one error boundary.
 
-Imports of the engine stay inside the commands, so ``--help`` and small commands start fast and
-nothing here imports Prefect.
+Only the module of the command being run is imported (``COMMAND_MODULES``), and imports of the
+engine stay inside the commands, so small commands start fast and nothing here imports Prefect.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
-from sxsh_flow.cli import agencies as agencies_commands
-from sxsh_flow.cli import deploy as deploy_commands
-from sxsh_flow.cli import extensions as extensions_commands
-from sxsh_flow.cli import forwards as forwards_commands
-from sxsh_flow.cli import mail as mail_commands
-from sxsh_flow.cli import plans as plans_commands
-from sxsh_flow.cli import reports as reports_commands
-from sxsh_flow.cli import runs as runs_commands
-from sxsh_flow.cli import serve as serve_commands
-from sxsh_flow.cli import simulate as simulate_commands
-from sxsh_flow.cli import submissions as submissions_commands
 from sxsh_flow.words import words
 
-app = typer.Typer(
-    name="sxsh-flow",
-    help=(
-        "Run a provincial multi-agency plan: tasks per agency, annual reporting cycles, deadlines, "
-        "reminders and consolidation.\n\n"
-        "Start with: sxsh-flow --now 2016-09-01 start plan-2016-2020, then: sxsh-flow status.\n\n"
-        "Configuration: SXSH_HOME (data folder), SXSH_DATABASE_URL (PostgreSQL instead of the "
-        "embedded SQLite), SXSH_NOW (a fixed 'now' for replays), SXSH_LANG (vi or en)."
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-app.add_typer(plans_commands.app, name="plans")
-app.add_typer(agencies_commands.app, name="agencies")
-runs_commands.register(app)
-mail_commands.register(app)
-serve_commands.register(app)
-submissions_commands.register(app)
-extensions_commands.register(app)
-forwards_commands.register(app)
-reports_commands.register(app)
-deploy_commands.register(app)
-simulate_commands.register(app)
+# Each command (or group) and the module that defines it. Only the module of the command being
+# run is imported, so a command pays for its own imports and for no other's: `status` loads
+# neither the web app behind `serve` nor the report writers behind `report`. Help of the whole
+# tree, and a command name that is not here, load them all. In the order `--help` lists them.
+COMMAND_MODULES: dict[str, str] = {
+    "plans": "plans",
+    "agencies": "agencies",
+    "start": "runs",
+    "status": "runs",
+    "remind": "mail",
+    "digest": "mail",
+    "outbox": "mail",
+    "serve": "serve",
+    "submissions": "submissions",
+    "review": "submissions",
+    "extensions": "extensions",
+    "forwards": "forwards",
+    "report": "reports",
+    "deploy": "deploy",
+    "simulate": "simulate",
+}
 
 
-@app.callback()
+def build_app(command: str | None = None) -> typer.Typer:
+    """The ``sxsh-flow`` app with ``command``'s module registered, or every module when it is None or unknown."""
+    app = typer.Typer(
+        name="sxsh-flow",
+        help=(
+            "Run a provincial multi-agency plan: tasks per agency, annual reporting cycles, deadlines, "
+            "reminders and consolidation.\n\n"
+            "Start with: sxsh-flow --now 2016-09-01 start plan-2016-2020, then: sxsh-flow status.\n\n"
+            "Configuration: SXSH_HOME (data folder), SXSH_DATABASE_URL (PostgreSQL instead of the "
+            "embedded SQLite), SXSH_NOW (a fixed 'now' for replays), SXSH_LANG (vi or en)."
+        ),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(main)
+    modules = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else dict.fromkeys(COMMAND_MODULES.values())
+    for module in modules:
+        importlib.import_module(f"sxsh_flow.cli.{module}").register(app)
+    return app
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs: its first word that is neither a global option nor the value of ``--now``."""
+    remaining = iter(argv)
+    for word in remaining:
+        if word == "--now":
+            next(remaining, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(
     ctx: typer.Context,
     now: Annotated[
@@ -83,12 +102,11 @@ def execute(argv: Sequence[str] | None = None) -> int:
     from sxsh_flow.errors import SxshError
 
     language = _language()
-    command = typer.main.get_command(app)
+    args = list(argv) if argv is not None else sys.argv[1:]
+    command = typer.main.get_command(build_app(command_named(args)))
     prepare(command, language)
     try:
-        result = command.main(
-            args=list(argv) if argv is not None else sys.argv[1:], prog_name="sxsh-flow", standalone_mode=False
-        )
+        result = command.main(args=args, prog_name="sxsh-flow", standalone_mode=False)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except click_errors.ClickException as error:

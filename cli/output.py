@@ -30,7 +30,9 @@ def _default(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        # One level: the encoder calls back here for a dataclass inside, so the document is what
+        # ``dataclasses.asdict`` gives, without its deep copy of every value (status has thousands of rows).
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 

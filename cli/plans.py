@@ -15,6 +15,10 @@ app = typer.Typer(
 )
 
 
+def register(main_app: typer.Typer) -> None:
+    main_app.add_typer(app, name="plans")
+
+
 def _words(ctx: typer.Context) -> Words:
     said: Words = ctx.obj.words
     return said

@@ -144,12 +144,18 @@ def status(
 ) -> None:
     """Show, per cycle and agency, each task run's state and deadline, and what is overdue."""
     from sxsh_flow.cli.context import AppContext
-    from sxsh_flow.cli.status_view import print_status
+    from sxsh_flow.cli.status_view import failing_lines, print_status
     from sxsh_flow.engine.clock import local_date
-    from sxsh_flow.engine.services.outbox_failures import failed_messages, refused_recipients
-    from sxsh_flow.engine.services.status import RunStatus, TaskRunStatus, agency_name, failing_jobs, run_status
+    from sxsh_flow.engine.services.status import (
+        RunStatus,
+        TaskRunStatus,
+        agency_name,
+        failed_messages,
+        failing_jobs,
+        refused_recipients,
+        run_status,
+    )
     from sxsh_flow.errors import UnknownAgency
-    from sxsh_flow.workflows.job_alarm import failing_lines
 
     app_context: AppContext = ctx.obj
     now = app_context.now()
@@ -201,4 +207,4 @@ def status(
         message = said.gettext("Agency {code} ({name}) holds no task in these plan runs.", code=code, name=name or "")
         typer.echo(wrapped(message, terminal_width()))
         return
-    print_status(said, runs, keep, failing_lines(failing, app_context.language), refused, failed, today)
+    print_status(said, runs, keep, failing_lines(failing, said), refused, failed, today)

@@ -12,7 +12,7 @@ import typer
 
 from sxsh_flow.cli.output import fitted_table, terminal_width, wrapped
 from sxsh_flow.engine.labels import state_label
-from sxsh_flow.engine.services.status import CycleStatus, RunStatus, TaskRunStatus
+from sxsh_flow.engine.services.status import CycleStatus, FailingJob, RunStatus, TaskRunStatus
 from sxsh_flow.engine.time_policy import days_in_words
 from sxsh_flow.words import Words
 
@@ -83,6 +83,20 @@ def print_status(
                 typer.echo("")
                 echo(_cycle_heading(cycle, said), indent=2)
                 typer.echo(_cycle_table(in_cycle, said, width))
+
+
+def failing_lines(failing: Sequence[FailingJob], said: Words) -> list[str]:
+    """One line per failing job: the job, since when, and its last error."""
+    return [
+        said.gettext(
+            "The scheduled job {job} has been failing since {since} (attempts: {attempts}): {error}",
+            job=job.job,
+            since=said.date(job.since),
+            attempts=job.attempts,
+            error=" ".join(job.error.split())[:200],
+        )
+        for job in failing
+    ]
 
 
 def _cycle_heading(cycle: CycleStatus, said: Words) -> str:

@@ -1,7 +1,8 @@
 """Working days in Vietnam: Monday to Friday, less the public holidays (Tết included).
 
 The holiday list comes from the maintained ``holidays`` package, which computes the lunar dates
-(Tết, Giỗ Tổ Hùng Vương) for any year; a plan may add days the government swaps or declares.
+(Tết, Giỗ Tổ Hùng Vương) for any year; the years plans run in are read from a table of its answers
+(``engine/vietnam_days.py``), which loads in no time. A plan may add days the government swaps or declares.
 """
 
 from __future__ import annotations
@@ -10,19 +11,40 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
-
+from sxsh_flow.engine import vietnam_days
 from sxsh_flow.engine.clock import VIETNAM
 
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("VN", years=year).keys())
+    if vietnam_days.FIRST_YEAR <= year <= vietnam_days.LAST_YEAR:
+        return _days_of(year, vietnam_days.PUBLIC_HOLIDAYS.get(year, ""))
+    return package_public_holidays(year)
 
 
 @lru_cache(maxsize=64)
 def _swapped_working_days(year: int) -> frozenset[date]:
     """Weekend days worked in exchange for a bridge day off (04/05/2019 for 29/04/2019)."""
+    if vietnam_days.FIRST_YEAR <= year <= vietnam_days.LAST_YEAR:
+        return _days_of(year, vietnam_days.SWAPPED_WORKING_DAYS.get(year, ""))
+    return package_swapped_working_days(year)
+
+
+def _days_of(year: int, days: str) -> frozenset[date]:
+    return frozenset(date.fromisoformat(f"{year}-{day}") for day in days.split())
+
+
+def package_public_holidays(year: int) -> frozenset[date]:
+    """Vietnam's public holidays of ``year`` as the ``holidays`` package computes them."""
+    import holidays  # loads every country it knows: only for years outside the table, and its test
+
+    return frozenset(holidays.country_holidays("VN", years=year).keys())
+
+
+def package_swapped_working_days(year: int) -> frozenset[date]:
+    """The weekend days of ``year`` worked for a bridge day off, as the ``holidays`` package knows them."""
+    import holidays
+
     calendar = holidays.country_holidays("VN", years=year)
     return frozenset(day for day in getattr(calendar, "weekend_workdays", ()) if day.year == year)
 

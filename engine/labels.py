@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sxsh_flow.agencies.kinds import KIND_SELECTOR_PREFIX, AgencyKind
-from sxsh_flow.engine.message import MessageKind
+from sxsh_flow.engine.message_kind import MessageKind
 from sxsh_flow.engine.spec import Aggregation, Cadence
 from sxsh_flow.engine.states import (
     CycleState,

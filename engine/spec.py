@@ -8,6 +8,7 @@ JSON Schema generated from these models (``sxsh-flow plans schema``).
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 from enum import StrEnum
@@ -350,3 +351,22 @@ class PlanSpec(_Frozen):
 
     def recipient_of(self, task: Task) -> str:
         return task.recipient or self.reporting.recipient
+
+
+# Every place that serves a run validates the plan snapshot it keeps (status, the portal's pages,
+# the sweep), and the 34 runs of a national deployment keep the same snapshot. Validated once per
+# content hash: comparing the snapshot (a dict) with the one validated costs a fraction of validating
+# it again, and a snapshot that differs under the same hash (one edited by hand) is validated anew.
+_SNAPSHOTS: dict[str, tuple[dict[str, Any], PlanSpec]] = {}
+
+
+def snapshot_spec(snapshot: dict[str, Any], content_hash: str) -> PlanSpec:
+    """The ``PlanSpec`` of a run's plan snapshot and its hash, validated once per process (it is frozen)."""
+    known = _SNAPSHOTS.get(content_hash)
+    if known is not None and known[0] == snapshot:
+        return known[1]
+    spec = PlanSpec.model_validate(snapshot)
+    if len(_SNAPSHOTS) >= 256:
+        _SNAPSHOTS.clear()  # a bound on memory: a process meets a few plans, not hundreds
+    _SNAPSHOTS[content_hash] = (copy.deepcopy(snapshot), spec)
+    return spec

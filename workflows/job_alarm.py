@@ -95,18 +95,3 @@ def _message(
         rendered=RenderedMessage(subject=subject, text="\n\n".join(lines) + "\n", html=html),
         reason=f"{failing.job} failing since {failing.since.isoformat()}",
     )
-
-
-def failing_lines(failing: list[FailingJob], language: str) -> list[str]:
-    """One line per failing job for ``sxsh-flow status``: the job, since when, and its last error."""
-    said = words(language)
-    return [
-        said.gettext(
-            "The scheduled job {job} has been failing since {since} (attempts: {attempts}): {error}",
-            job=job.job,
-            since=said.date(job.since),
-            attempts=job.attempts,
-            error=" ".join(job.error.split())[:200],
-        )
-        for job in failing
-    ]

@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.models import OutboxMessage
 from sxsh_flow.engine.services.outbox import OutgoingMessage, message_columns
 from sxsh_flow.engine.services.transitions import create_new
-from sxsh_flow.engine.states import OutboxState
 
 
 def record_unbuilt(
@@ -49,16 +47,3 @@ def record_unbuilt(
         reason=lambda row: str(row["last_error"])[:200],
     )  # fmt: skip
     return {key: row_id for (key,), row_id in created.items()}
-
-
-def failed_messages(session: Session) -> int:
-    """How many messages failed for good and wait for the coordinator (refused, or never built)."""
-    return session.scalar(select(func.count()).where(OutboxMessage.state == OutboxState.FAILED)) or 0
-
-
-def refused_recipients(session: Session) -> int:
-    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
-    waiting = session.scalars(
-        select(OutboxMessage.refused).where(OutboxMessage.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
-    )
-    return sum(len(refused) for refused in waiting)

@@ -1,19 +1,21 @@
 """Where things stand: per run, agency and cycle, each task run's state and lateness; and which
-scheduled job keeps failing (the ledger, ``scheduled_runs``), for ``status``, /health and the alarm."""
+scheduled job keeps failing (the ledger, ``scheduled_runs``), and what the outbox could not deliver,
+for ``status``, /health and the alarm."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
-from sxsh_flow.engine.models import AgencyRecord, PlanRun, ReportingCycle, ScheduledRun, TaskRun
-from sxsh_flow.engine.services.policies import run_policy
-from sxsh_flow.engine.states import CycleState, PlanRunState, ScheduledRunState, TaskRunState
-from sxsh_flow.engine.time_policy import DayUnit
+from sxsh_flow.engine.models import AgencyRecord, OutboxMessage, PlanRun, ReportingCycle, ScheduledRun, TaskRun
+from sxsh_flow.engine.spec import snapshot_spec
+from sxsh_flow.engine.states import CycleState, OutboxState, PlanRunState, ScheduledRunState, TaskRunState
+from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
 from sxsh_flow.errors import UnknownRun
 
 
@@ -82,33 +84,37 @@ _OVER = frozenset({CycleState.CLOSED, CycleState.NOT_COLLECTED, CycleState.CANCE
 def run_status(
     session: Session, *, today: date, run_id: int | None = None, calendar: WorkingCalendar | None = None
 ) -> list[RunStatus]:
-    """Every run (or the one asked for), in two queries whatever its size.
+    """Every run (or the one asked for), in three queries whatever its size.
 
     Days overdue are counted by each run's time policy, so ``status`` and the run's emails agree,
-    and stop at the cycle's close once the cycle is over or the run has ended.
+    and stop at the cycle's close once the cycle is over or the run has ended. Rows are read as
+    plain columns, not as ORM objects: a province's run has thousands of task runs, and status
+    changes none of them.
     """
-    runs_query = select(PlanRun).order_by(PlanRun.id)
+    runs_query = select(*_RUN_COLUMNS).order_by(_runs.c.id)
     if run_id is not None:
-        runs_query = runs_query.where(PlanRun.id == run_id)
-    runs = list(session.scalars(runs_query))
+        runs_query = runs_query.where(_runs.c.id == run_id)
+    runs = list(session.execute(runs_query))
     if run_id is not None and not runs:
         raise UnknownRun(str(run_id))
     ids = [run.id for run in runs]
-    cycles = list(session.scalars(select(ReportingCycle).where(ReportingCycle.plan_run_id.in_(ids))))
-    cycles_by_id = {cycle.id: cycle for cycle in cycles}
-    task_runs = session.scalars(
-        select(TaskRun)
-        .where(TaskRun.plan_run_id.in_(ids))
-        .order_by(TaskRun.due_on, TaskRun.agency_code, TaskRun.task_key)
+    cycles_by_id = {
+        cycle.id: cycle for cycle in session.execute(select(*_CYCLE_COLUMNS).where(_cycles.c.plan_run_id.in_(ids)))
+    }
+    task_runs = session.execute(
+        select(*_TASK_RUN_COLUMNS)
+        .where(_task_runs.c.plan_run_id.in_(ids))
+        .order_by(_task_runs.c.due_on, _task_runs.c.agency_code, _task_runs.c.task_key)
     )
     runs_by_id = {run.id: run for run in runs}
-    policies = {run.id: run_policy(run, calendar) for run in runs}
+    policies = {run.id: TimePolicy.for_plan(snapshot_spec(run.spec, run.plan_hash), calendar=calendar) for run in runs}
     rows: dict[int, list[TaskRunStatus]] = {run.id: [] for run in runs}
     for task_run in task_runs:
         run = runs_by_id[task_run.plan_run_id]
         cycle = cycles_by_id[task_run.cycle_id]
         time = policies[run.id]
-        overdue = task_run.is_overdue(today)
+        due_on = task_run.extended_until or task_run.due_on  # TaskRun.effective_due_on
+        overdue = task_run.state.awaits_report and today > due_on  # TaskRun.is_overdue
         stopped = overdue and (cycle.state in _OVER or run.state is not PlanRunState.ACTIVE)
         counted_until = min(today, cycle.closes_on) if stopped else today
         rows[run.id].append(
@@ -124,11 +130,11 @@ def run_status(
                 agency_code=task_run.agency_code,
                 agency_name=task_run.agency_name,
                 opens_on=task_run.opens_on,
-                due_on=task_run.effective_due_on,
+                due_on=due_on,
                 extended_until=task_run.extended_until,
                 state=task_run.state,
                 overdue=overdue,
-                days_overdue=time.days_late(task_run.effective_due_on, counted_until) if overdue else 0,
+                days_overdue=time.days_late(due_on, counted_until) if overdue else 0,
                 day_unit=time.unit,
                 counting_stopped=stopped,
             )
@@ -155,7 +161,9 @@ def run_status(
                     c.due_on,
                     c.closes_on,
                 )
-                for c in sorted((c for c in cycles if c.plan_run_id == run.id), key=lambda c: (c.due_on, c.label))
+                for c in sorted(
+                    (c for c in cycles_by_id.values() if c.plan_run_id == run.id), key=lambda c: (c.due_on, c.label)
+                )
             ),
             task_runs=tuple(rows[run.id]),
         )
@@ -163,9 +171,68 @@ def run_status(
     ]
 
 
+# The tables behind the models, read as columns (see ``run_status``); a column's type still gives
+# the state enums and dates.
+_runs = PlanRun.__table__
+_cycles = ReportingCycle.__table__
+_task_runs = TaskRun.__table__
+_outbox = OutboxMessage.__table__
+_ledger = ScheduledRun.__table__
+_RUN_COLUMNS = [
+    _runs.c[name]
+    for name in ("id", "plan_key", "plan_version", "plan_hash", "plan_title", "province_code", "state", "spec")
+]
+_CYCLE_COLUMNS = [
+    _cycles.c[name]
+    for name in (
+        "id",
+        "plan_run_id",
+        "label",
+        "cadence",
+        "year",
+        "state",
+        "cutoff_start",
+        "cutoff_end",
+        "opens_on",
+        "due_on",
+        "closes_on",
+    )
+]
+_TASK_RUN_COLUMNS = [
+    _task_runs.c[name]
+    for name in (
+        "id",
+        "plan_run_id",
+        "cycle_id",
+        "task_key",
+        "task_title",
+        "agency_code",
+        "agency_name",
+        "opens_on",
+        "due_on",
+        "extended_until",
+        "state",
+    )
+]
+
+
+def failed_messages(session: Session) -> int:
+    """How many messages failed for good and wait for the coordinator (refused, or never built)."""
+    return session.scalar(select(func.count()).where(_outbox.c.state == OutboxState.FAILED)) or 0
+
+
+def refused_recipients(session: Session) -> int:
+    """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
+    waiting = session.scalars(
+        select(_outbox.c.refused).where(_outbox.c.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
+    )
+    return sum(len(refused) for refused in waiting)
+
+
 def agency_name(session: Session, code: str) -> str | None:
     """The name of the agency ``code`` in any province's directory; None when no directory has it."""
-    return session.scalar(select(AgencyRecord.name).where(AgencyRecord.code == code).limit(1))
+    agencies = AgencyRecord.__table__
+    return session.scalar(select(agencies.c.name).where(agencies.c.code == code).limit(1))
 
 
 @dataclass(frozen=True)
@@ -188,17 +255,25 @@ def failing_jobs(session: Session) -> list[FailingJob]:
     last_done: dict[str, str] = {
         job: slot
         for job, slot in session.execute(
-            select(ScheduledRun.job, func.max(ScheduledRun.slot))
-            .where(ScheduledRun.state == ScheduledRunState.DONE)
-            .group_by(ScheduledRun.job)
+            select(_ledger.c.job, func.max(_ledger.c.slot))
+            .where(_ledger.c.state == ScheduledRunState.DONE)
+            .group_by(_ledger.c.job)
         )
     }
-    failed = session.scalars(
-        select(ScheduledRun)
-        .where(ScheduledRun.state == ScheduledRunState.FAILED)
-        .order_by(ScheduledRun.job, ScheduledRun.slot)
+    failed = session.execute(
+        select(
+            _ledger.c.id,
+            _ledger.c.job,
+            _ledger.c.slot,
+            _ledger.c.started_at,
+            _ledger.c.finished_at,
+            _ledger.c.attempts,
+            _ledger.c.detail,
+        )
+        .where(_ledger.c.state == ScheduledRunState.FAILED)
+        .order_by(_ledger.c.job, _ledger.c.slot)
     )
-    streaks: dict[str, list[ScheduledRun]] = {}
+    streaks: dict[str, list[Row[Any]]] = {}
     for row in failed:
         if row.slot > last_done.get(row.job, ""):
             streaks.setdefault(row.job, []).append(row)

@@ -40,7 +40,7 @@ from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, revoke_links
 from sxsh_flow.engine.services.notices import Mailing, queue_task_message
 from sxsh_flow.engine.services.transitions import fire, record_note
 from sxsh_flow.engine.services.withdrawn_reminders import cancel_pending
-from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.spec import PlanSpec, snapshot_spec
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
 from sxsh_flow.errors import ReportNotExpected, UnknownSubmission
 
@@ -91,7 +91,7 @@ def task_context(session: Session, access: LinkAccess) -> tuple[TaskRun, PlanSpe
     """The task run a link opens, and the plan it belongs to."""
     task_run = session.get_one(TaskRun, access.task_run_id)
     run = session.get_one(PlanRun, task_run.plan_run_id)
-    return task_run, PlanSpec.model_validate(run.spec)
+    return task_run, snapshot_spec(run.spec, run.plan_hash)
 
 
 def _latest(session: Session, task_run_id: int) -> Submission | None:

@@ -7,7 +7,7 @@ import inspect
 import pytest
 import typer
 
-from sxsh_flow.cli.main import app
+from sxsh_flow.cli.main import build_app
 
 from .conftest import Cli
 
@@ -21,12 +21,12 @@ def every_command() -> list[tuple[str, ...]]:
         for name, child in sorted(getattr(command, "commands", {}).items()):
             walk(child, (*path, name))
 
-    walk(typer.main.get_command(app), ())
+    walk(typer.main.get_command(build_app()), ())
     return paths
 
 
 def english_help(path: tuple[str, ...]) -> str:
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(build_app())
     for name in path:
         command = command.commands[name]  # type: ignore[attr-defined]
     return inspect.cleandoc(command.help or "")

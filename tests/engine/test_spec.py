@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from sxsh_flow.engine.spec import (
     Reporting,
     Task,
     month_day,
+    snapshot_spec,
 )
 
 Plan = dict[str, Any]  # plan data from the `plan` fixture (conftest.py)
@@ -233,3 +235,31 @@ def test_a_plan_needs_a_legal_basis_and_a_task(plan: Plan) -> None:
     with pytest.raises(ValidationError) as error:
         PlanSpec.model_validate(plan)
     assert {entry["loc"] for entry in error.value.errors()} == {("legal_basis",), ("tasks",)}
+
+
+# --- a run's snapshot, validated once -------------------------------------------------------------
+
+
+def test_a_snapshot_is_validated_once_per_hash(plan: Plan) -> None:
+    first = snapshot_spec(plan, "hash-of-the-plan")
+
+    assert snapshot_spec(copy.deepcopy(plan), "hash-of-the-plan") is first
+    assert first == PlanSpec.model_validate(plan)
+
+
+def test_a_snapshot_that_differs_under_the_same_hash_is_validated_anew(plan: Plan) -> None:
+    first = snapshot_spec(plan, "a-hash-edited-by-hand")
+    plan["reminders"] = {"working_days": False}
+
+    again = snapshot_spec(plan, "a-hash-edited-by-hand")
+
+    assert again is not first
+    assert not again.reminders.working_days
+
+
+def test_changing_the_snapshot_afterwards_changes_nothing_validated(plan: Plan) -> None:
+    spec = snapshot_spec(plan, "a-hash-kept-apart")
+    plan["title"] = "Một tên khác"
+
+    assert snapshot_spec(plan, "a-hash-kept-apart") is not spec
+    assert spec.title != "Một tên khác"

@@ -21,7 +21,7 @@ from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.models import PlanRun, Submission
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.services.submissions import review_submission
-from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.spec import snapshot_spec
 from sxsh_flow.engine.states import SubmissionState
 from sxsh_flow.engine.submission_reading import Section, read_submission
 from sxsh_flow.errors import SxshError
@@ -105,7 +105,7 @@ class Review:
             if shown is None or shown.task_run.plan_run_id != run_id or shown.state is SubmissionState.DRAFT:
                 return None
             run = session.get_one(PlanRun, run_id)
-            spec = PlanSpec.model_validate(run.spec)
+            spec = snapshot_spec(run.spec, run.plan_hash)
             task_run = shown.task_run
             definition = form_definition(spec, spec.task(task_run.task_key))
             versions = list(

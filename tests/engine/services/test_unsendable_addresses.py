@@ -31,8 +31,8 @@ from sxsh_flow.engine.services.notices import (
     queue_task_message,
 )
 from sxsh_flow.engine.services.outbox import claim, requeue
-from sxsh_flow.engine.services.outbox_failures import failed_messages
 from sxsh_flow.engine.services.start import start_plan
+from sxsh_flow.engine.services.status import failed_messages
 from sxsh_flow.engine.states import OutboxState
 from sxsh_flow.errors import MessageNeverBuilt
 from sxsh_flow.notifications import EMAIL_WRITER

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Alarm, Calendar, Event, vText
 
 from sxsh_flow.engine.message import PlanInfo, TaskItem
+from sxsh_flow.notifications.shapes import MARK, MARK_OPEN, mark
 from sxsh_flow.words import Words, words
 
 PRODUCT_ID = "-//sxsh-flow//vi"
@@ -108,12 +109,9 @@ def _description(task: TaskItem, plan: PlanInfo, agency_name: str, said: Words) 
     return "\n".join(lines)
 
 
-# Private-use characters (as in ``shapes``): no plan, translation or name contains them, and
-# iCalendar escaping leaves them alone.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_MARK = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 # Properties whose values are not TEXT, so not escaped (RFC 5545, 3.3.13: a URI is written as is).
 _UNESCAPED = frozenset({"URL"})
+_FOLD_OCTETS = 74  # RFC 5545, 3.1: a content line's pieces, before the continuation's space
 
 
 @dataclass(frozen=True)
@@ -165,10 +163,6 @@ def calendar_shape(
     """The shape of ``deadline_calendar(tasks, plan, agency_name, ...)``, for any task run ids and any
     reply links and agency name that are present where these are (see ``CalendarShape.fill``)."""
     count = len(tasks)
-
-    def mark(index: int) -> str:
-        return f"{_OPEN}{index}{_CLOSE}"
-
     marked = [
         dataclasses.replace(task, reply_url=mark(count + index) if task.reply_url else task.reply_url)
         for index, task in enumerate(tasks)
@@ -179,7 +173,7 @@ def calendar_shape(
     for line in _calendar(marked, plan, name, uids, stamp, language).content_lines():
         if not line:
             continue  # the end of the document: its final line break
-        if _OPEN in line:
+        if MARK_OPEN in line:
             lines.append((str(line), re.split("[;:]", line, maxsplit=1)[0].upper() not in _UNESCAPED))
         else:
             lines.append((_folded(line), None))
@@ -187,7 +181,7 @@ def calendar_shape(
 
 
 def _filled(line: str, values: Sequence[str]) -> str:
-    return _MARK.sub(lambda found: values[int(found[1])], line)
+    return MARK.sub(lambda found: values[int(found[1])], line)
 
 
 def _folded(line: str) -> str:
@@ -212,6 +206,3 @@ def _folded(line: str) -> str:
         start = cut
     pieces.append(data[start:])
     return b"\r\n ".join(pieces).decode("utf-8")
-
-
-_FOLD_OCTETS = 74

@@ -38,9 +38,14 @@ SHAPED_KINDS = frozenset(
     }
 )
 # Private-use characters: no template, translation or name contains them, and no escaping or
-# tidying touches them.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_MARK = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+# tidying touches them (iCalendar's neither: ``calendar_file`` marks its shapes with them too).
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+MARK = re.compile(f"{MARK_OPEN}(\\d+){MARK_CLOSE}")
+
+
+def mark(index: int) -> str:
+    """The mark of the ``index``-th value of a shape."""
+    return f"{MARK_OPEN}{index}{MARK_CLOSE}"
 
 
 # What a shape is made of: every field but the recipient's values, which marks stand for.
@@ -82,20 +87,20 @@ def shape_of(context: MessageContext) -> Shape | None:
     values: list[str] = []
     refused = False
 
-    def mark(value: str | None) -> str | None:
+    def marked(value: str | None) -> str | None:
         nonlocal refused
         if not value:
             return value  # the templates test emptiness: an empty value or no link is part of the shape
-        if value != " ".join(value.split()) or _OPEN in value or _CLOSE in value:
+        if value != " ".join(value.split()) or MARK_OPEN in value or MARK_CLOSE in value:
             refused = True
         values.append(value)
-        return f"{_OPEN}{len(values) - 1}{_CLOSE}"
+        return mark(len(values) - 1)
 
     marks = (
-        *(mark(task.reply_url) for task in context.tasks),
-        mark(context.agency_code),
-        mark(context.agency_name),
-        mark(context.greeting_name),
+        *(marked(task.reply_url) for task in context.tasks),
+        marked(context.agency_code),
+        marked(context.agency_name),
+        marked(context.greeting_name),
     )
     if refused:
         return None
@@ -117,8 +122,8 @@ def fill(shape: RenderedMessage, values: Sequence[str], calendar: str | None) ->
     escaped = [str(escape(value)) for value in values]
     return dataclasses.replace(
         shape,
-        subject=_MARK.sub(lambda found: values[int(found[1])], shape.subject),
-        text=_MARK.sub(lambda found: values[int(found[1])], shape.text),
-        html=_MARK.sub(lambda found: escaped[int(found[1])], shape.html),
+        subject=MARK.sub(lambda found: values[int(found[1])], shape.subject),
+        text=MARK.sub(lambda found: values[int(found[1])], shape.text),
+        html=MARK.sub(lambda found: escaped[int(found[1])], shape.html),
         calendar=calendar,
     )

@@ -111,7 +111,18 @@ class TaskRun(Base):
     @property
     def effective_due_on(self) -> date:
         """The deadline that counts: an approved extension replaces the plan's date."""
-        return self.extended_until or self.due_on
+        return effective_due_on(self.due_on, self.extended_until)
 
     def is_overdue(self, today: date) -> bool:
-        return self.awaits_report and today > self.effective_due_on
+        return is_overdue(self._state, self.effective_due_on, today)
+
+
+# The deadline rules as functions of the columns, for readers that take rows as columns (``status``).
+def effective_due_on(due_on: date, extended_until: date | None) -> date:
+    """The deadline that counts: an approved extension replaces the plan's date."""
+    return extended_until or due_on
+
+
+def is_overdue(state: TaskRunState, deadline: date, today: date) -> bool:
+    """The agency still owes the report and ``deadline`` (the one that counts) has passed."""
+    return state.awaits_report and today > deadline

@@ -6,7 +6,6 @@ step loads the plan snapshot, the agencies and their contacts once.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from sxsh_flow.engine.services.agencies import succession_registry
 from sxsh_flow.engine.services.links import LinkSigner, issue_links
 from sxsh_flow.engine.services.outbox import SMTP_POLICY, OutgoingMessage, queue_messages, queued_keys
 from sxsh_flow.engine.services.outbox_failures import record_unbuilt
-from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.spec import PlanSpec, snapshot_spec
 from sxsh_flow.engine.states import PlanRunState
 from sxsh_flow.engine.time_policy import TimePolicy
 
@@ -321,23 +320,9 @@ class RunMail:
         return writer.compose(message.rendered, **arguments).as_bytes(policy=SMTP_POLICY)
 
 
-# Each run's validated plan, with the snapshot it was validated from: every step of every day
-# builds a RunMail, and a simulation of five years or a national deployment would validate the same
-# snapshot thousands of times. Comparing the snapshot (a dict) costs a fraction of validating it,
-# and a run whose snapshot differs (another store with the same ids) is validated again.
-_SPECS: dict[int, tuple[dict[str, Any], PlanSpec]] = {}
-
-
 def run_spec(run: PlanRun) -> PlanSpec:
-    """``run``'s plan snapshot, validated (``PlanSpec`` is frozen: one object serves every step)."""
-    known = _SPECS.get(run.id)
-    if known is not None and known[0] == run.spec:
-        return known[1]
-    spec = PlanSpec.model_validate(run.spec)
-    if len(_SPECS) >= 4096:
-        _SPECS.clear()
-    _SPECS[run.id] = (copy.deepcopy(run.spec), spec)
-    return spec
+    """``run``'s plan snapshot, validated once per content hash (``engine.spec.snapshot_spec``)."""
+    return snapshot_spec(run.spec, run.plan_hash)
 
 
 def short_hash(key: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.models import AgencyRecord, OutboxMessage, PlanRun, ReportingCycle, ScheduledRun, TaskRun
+from sxsh_flow.engine.models.plan_run import effective_due_on, is_overdue
 from sxsh_flow.engine.spec import snapshot_spec
 from sxsh_flow.engine.states import CycleState, OutboxState, PlanRunState, ScheduledRunState, TaskRunState
 from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
@@ -113,8 +114,8 @@ def run_status(
         run = runs_by_id[task_run.plan_run_id]
         cycle = cycles_by_id[task_run.cycle_id]
         time = policies[run.id]
-        due_on = task_run.extended_until or task_run.due_on  # TaskRun.effective_due_on
-        overdue = task_run.state.awaits_report and today > due_on  # TaskRun.is_overdue
+        due_on = effective_due_on(task_run.due_on, task_run.extended_until)
+        overdue = is_overdue(task_run.state, due_on, today)
         stopped = overdue and (cycle.state in _OVER or run.state is not PlanRunState.ACTIVE)
         counted_until = min(today, cycle.closes_on) if stopped else today
         rows[run.id].append(

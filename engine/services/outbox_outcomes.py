@@ -22,6 +22,14 @@ from sxsh_flow.engine.time_policy import RunPolicies
 
 NO_RUNS = RunPolicies()  # every row on the national calendar, 08–17
 
+# Built once (see transitions: a reused statement's cache key is memoised); Core, not the ORM's bulk path.
+_ATTEMPTS = insert(DeliveryAttempt.__table__)  # type: ignore[arg-type]  # a Table, typed FromClause
+_COLUMNS = select(
+    OutboxMessage.id, OutboxMessage._state, OutboxMessage.attempts, OutboxMessage.plan_run_id,
+    OutboxMessage.delivered_to, OutboxMessage.refused,
+).where(OutboxMessage.id.in_(bindparam("p_ids", expanding=True)))  # fmt: skip
+_COLUMNS_LOCKED = _COLUMNS.with_for_update()
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -87,7 +95,7 @@ def record(
     # The attempts first: on SQLite that write takes the database's write lock, so the rows read
     # next cannot change before the commit; on PostgreSQL, FOR UPDATE holds them.
     session.execute(
-        insert(DeliveryAttempt),
+        _ATTEMPTS,
         [
             {
                 "message_id": o.outbox_id, "at": now, "dispatcher": dispatcher, "ok": o.ok,
@@ -96,13 +104,8 @@ def record(
             for o in outcomes
         ],
     )  # fmt: skip
-    reading = select(
-        OutboxMessage.id, OutboxMessage._state, OutboxMessage.attempts, OutboxMessage.plan_run_id,
-        OutboxMessage.delivered_to, OutboxMessage.refused,
-    ).where(OutboxMessage.id.in_([o.outbox_id for o in outcomes]))  # fmt: skip
-    if session.get_bind().dialect.name == "postgresql":
-        reading = reading.with_for_update()
-    rows = {row.id: row for row in session.execute(reading)}
+    reading = _COLUMNS_LOCKED if session.get_bind().dialect.name == "postgresql" else _COLUMNS
+    rows = {row.id: row for row in session.execute(reading, {"p_ids": [o.outbox_id for o in outcomes]})}
     recorded: list[Recorded] = []
     moves: list[RowMove] = []
     kept: list[dict[str, object]] = []

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from sxsh_flow.engine.models import ScheduledRun
 from sxsh_flow.engine.services.transitions import create_new, fire
@@ -53,17 +53,18 @@ def claim(
     alive: Callable[[str], bool] = process_is_alive,
 ) -> ScheduledRun | None:
     """The slot's row, now RUNNING and ours; None when it is done, skipped or being run by a live owner."""
+    values = {"job": job, "slot": slot, "owner": owner, "started_at": now, "attempts": 1, "detail": ""}
     created = create_new(
-        session,
-        ScheduledRun,
-        [{"job": job, "slot": slot, "owner": owner, "started_at": now, "attempts": 1, "detail": ""}],
-        unique=("job", "slot"),
-        transition="claim",
-        actor=owner,
-        now=now,
+        session, ScheduledRun, [values], unique=("job", "slot"), transition="claim", actor=owner, now=now
     )
     if created:
-        return session.get_one(ScheduledRun, created[job, slot])
+        # The row is what was just inserted: put it in the session as such instead of reading it back
+        # (a simulation claims some 4,500 slots; that SELECT was a fifth of a claim's cost).
+        row = ScheduledRun(id=created[job, slot], finished_at=None, **values)
+        row._state = SCHEDULED_RUN.initial("claim")
+        make_transient_to_detached(row)
+        session.add(row)
+        return row
     row = session.scalars(
         select(ScheduledRun).where(ScheduledRun.job == job, ScheduledRun.slot == slot).with_for_update()
     ).one()

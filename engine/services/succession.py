@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.agencies.registry import Holder, Registry
@@ -97,18 +97,21 @@ def follow_calendar(session: Session, *, now: datetime, actor: str) -> Successio
 
 def anything_ended(session: Session, today: date) -> bool:
     """Whether an agency past its last day before ``today`` still owes a task of a running plan (one query)."""
-    ended = session.scalar(
-        select(TaskRun.id)
-        .join(AgencyRecord, TaskRun.agency_id == AgencyRecord.id)
-        .join(PlanRun, TaskRun.plan_run_id == PlanRun.id)
-        .where(
-            PlanRun.state == PlanRunState.ACTIVE,
-            TaskRun.state.in_(TASK_RUN.sources("hand_over")),
-            AgencyRecord.valid_to < today,
-        )
-        .limit(1)
+    return session.scalar(_OWING_AFTER_END, {"today": today}) is not None
+
+
+# Built once: the idle-day check asks it every simulated day (see workflows/idle_jobs.py).
+_OWING_AFTER_END = (
+    select(TaskRun.id)
+    .join(AgencyRecord, TaskRun.agency_id == AgencyRecord.id)
+    .join(PlanRun, TaskRun.plan_run_id == PlanRun.id)
+    .where(
+        PlanRun.state == PlanRunState.ACTIVE,
+        TaskRun.state.in_(TASK_RUN.sources("hand_over")),
+        AgencyRecord.valid_to < bindparam("today", type_=Date),
     )
-    return ended is not None
+    .limit(1)
+)
 
 
 class _RunSuccession:

@@ -18,6 +18,7 @@ package would write is kept exactly:
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from email import policy, quoprimime
@@ -126,7 +127,59 @@ def _quoted_printable(text: str) -> bytes:
 
 @lru_cache(maxsize=4096)
 def _quoted_printable_line(line: bytes) -> bytes:
-    # One line, as quoprimime.body_encode encodes it (its lines never depend on each other), with
-    # the generator's CRLF at each soft break and at its end.
-    encoded = quoprimime.body_encode(line.decode("latin-1") + "\n", _SMTP_LINE_LENGTH)
-    return encoded.replace("\n", "\r\n").encode("ascii")
+    """One line, as ``quoprimime.body_encode`` encodes it, with the generator's CRLF at each soft break and its end.
+
+    ``body_encode`` quotes byte by byte, then wraps: so a line is quoted in pieces, and the pieces
+    that recur (the words around a reply link) are quoted once. A run of bytes that need no quoting
+    (a link) is kept as it is: most lines a sweep has not met yet differ from others only by one.
+    """
+    pieces = []
+    at = 0
+    for verbatim in _VERBATIM.finditer(line):
+        pieces.append(_quoted(line[at : verbatim.start()]))
+        pieces.append(verbatim.group().decode("ascii"))
+        at = verbatim.end()
+    pieces.append(_quoted(line[at:]))
+    return _wrapped("".join(pieces)).encode("ascii")
+
+
+# Bytes that quoted-printable keeps as they are, but space and tab (the wrapping looks at those).
+_VERBATIM = re.compile(rb"[!-<>-~]{12,}")
+# What body_encode puts for each byte of a line (neither CR nor LF is in one).
+_BODY_MAP = [f"={octet:02X}" if quoprimime.body_check(octet) else chr(octet) for octet in range(256)]
+
+
+@lru_cache(maxsize=4096)
+def _quoted(piece: bytes) -> str:
+    return piece.decode("latin-1").translate(_BODY_MAP)
+
+
+def _wrapped(line: str) -> str:
+    """``body_encode``'s wrapping of one quoted line at ``_SMTP_LINE_LENGTH``, step by step; line ends CRLF."""
+    last_start = len(line) - 1 - _SMTP_LINE_LENGTH
+    pieces = []
+    start = 0
+    while start <= last_start:
+        stop = start + _SMTP_LINE_LENGTH - 1  # room for the soft break's "="
+        if line[stop - 2] == "=":  # never break inside an "=XX"
+            pieces.append(line[start : stop - 1])
+            start = stop - 2
+        elif line[stop - 1] == "=":
+            pieces.append(line[start:stop])
+            start = stop - 1
+        else:
+            pieces.append(line[start:stop] + "=")
+            start = stop
+    if line and line[-1] in " \t":  # whitespace at the end of a line is quoted
+        room = start - last_start
+        if room >= 3:
+            end = f"={ord(line[-1]):02X}"
+        elif room == 2:
+            end = line[-1] + "=\r\n"
+        else:
+            end = f"=\r\n={ord(line[-1]):02X}"
+        pieces.append(line[start:-1] + end)
+    else:
+        pieces.append(line[start:])
+    pieces.append("")
+    return "\r\n".join(pieces)

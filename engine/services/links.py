@@ -16,11 +16,12 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.signer import HMACAlgorithm
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import VIETNAM, local_date
@@ -191,14 +192,19 @@ def issue_links(
         # nonce, unique: RETURNING in parameter order would make SQLAlchemy send SQLite one
         # INSERT per row, while unordered it sends a few statements of many rows.
         inserted = session.execute(
-            insert(ReplyLink.__table__).returning(ReplyLink.id, ReplyLink.nonce),
+            insert(_LINKS).returning(ReplyLink.id, ReplyLink.nonce),
             new_rows,
         )
         ids = {nonce: link_id for link_id, nonce in inserted}
         for key in new_keys:
             found[key] = IssuedLink(ids[found[key].nonce], found[key].nonce)
-        session.execute(insert(HistoryEntry.__table__), notes)
+        session.execute(insert(_HISTORY), notes)
     return [found[task_run.id, contact.id] for task_run, contact in wanted]
+
+
+# The tables themselves: inserting into them skips the ORM's bulk machinery for each row.
+_LINKS = cast(Table, ReplyLink.__table__)
+_HISTORY = cast(Table, HistoryEntry.__table__)
 
 
 def _working_pairs(

@@ -160,10 +160,14 @@ class RunMail:
         """``reply_url`` of each (task run, recipients) of ``wanted``, the links issued together."""
         signer = self.mailing.signer
         contacts: list[ContactRecord | None] = [None] * len(wanted)
+        addressed: dict[tuple[int, str], ContactRecord | None] = {}  # an agency's tasks share their recipient
         for index, (task_run, to) in enumerate(wanted):
             if signer is not None and to:
-                agency = self.agencies[task_run.agency_id]
-                contacts[index] = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
+                key = (task_run.agency_id, to[0].email)
+                if key not in addressed:
+                    agency = self.agencies[task_run.agency_id]
+                    addressed[key] = next((c for c in agency.contacts if c.active and c.email == key[1]), None)
+                contacts[index] = addressed[key]
         asked = [(task_run, contact) for (task_run, _), contact in zip(wanted, contacts, strict=True) if contact]
         if signer is None or not asked:
             return [None] * len(wanted)

@@ -280,13 +280,6 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-def new_nonces(count: int) -> Iterator[str]:
-    """``count`` times ``new_nonce()``, the random bytes of all read from the system at once."""
-    pool = secrets.token_bytes(16 * count)
-    for start in range(0, 16 * count, 16):
-        yield base64.urlsafe_b64encode(pool[start : start + 16]).rstrip(b"=").decode("ascii")
-
-
 def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) -> LinkAccess | None:
     """Who may act through ``token`` now; None for any link that does not work, whatever the reason."""
     carried = signer.read(token)
@@ -376,3 +369,10 @@ def revoke_links(
         statement = statement.where(ReplyLink.contact_id == contact_id)
     result = session.execute(statement.values(revoked_at=now, revoked_reason=reason))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def new_nonces(count: int) -> Iterator[str]:
+    """``count`` times ``new_nonce()``, the random bytes of all read from the system at once."""
+    pool = secrets.token_bytes(16 * count)
+    for start in range(0, 16 * count, 16):
+        yield base64.urlsafe_b64encode(pool[start : start + 16]).rstrip(b"=").decode("ascii")

@@ -18,6 +18,7 @@ package would write is kept exactly:
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from email import policy, quoprimime
@@ -119,14 +120,102 @@ def _file_headers(maintype: str, subtype: str, filename: str, parameters: _Param
 
 
 def _quoted_printable(text: str) -> bytes:
-    """The body of a text part as ``set_content(..., cte="quoted-printable")`` and the SMTP generator write it."""
-    lines = text.encode("utf-8").splitlines() or [b""]
+    """The body of a text part as ``set_content(..., cte="quoted-printable")`` and the SMTP generator write it.
+
+    Lines are encoded one by one, so a body is encoded in stretches of whole lines: the lines with
+    a link ("://": a reminder's reply links) alone, and the stretches between them, the same in
+    every reminder of a shape (a task's lines but its link), each encoded once.
+    """
+    data = text.encode("utf-8")
+    if b"\r" in data or not data:  # splitlines' other line ends: line by line
+        return b"".join(_quoted_printable_line(line) for line in data.splitlines() or [b""])
+    parts = []
+    at = 0  # where the next line starts
+    link = data.find(b"://")
+    while link >= 0:
+        start = data.rfind(b"\n", 0, link) + 1
+        end = data.find(b"\n", link)
+        end = len(data) if end < 0 else end
+        if start > at:
+            parts.append(_quoted_printable_lines(data[at:start]))
+        parts.append(_encoded_line(data[start:end]))  # new in each message: not kept
+        at = end + 1
+        link = data.find(b"://", at)
+    if at < len(data):
+        parts.append(_quoted_printable_lines(data[at:]))
+    return b"".join(parts)
+
+
+@lru_cache(maxsize=1024)
+def _quoted_printable_lines(stretch: bytes) -> bytes:
+    """Whole lines without CR, the last one's LF but optional (the body's end), encoded."""
+    lines = (stretch[:-1] if stretch.endswith(b"\n") else stretch).split(b"\n")
     return b"".join(_quoted_printable_line(line) for line in lines)
 
 
 @lru_cache(maxsize=4096)
 def _quoted_printable_line(line: bytes) -> bytes:
-    # One line, as quoprimime.body_encode encodes it (its lines never depend on each other), with
-    # the generator's CRLF at each soft break and at its end.
-    encoded = quoprimime.body_encode(line.decode("latin-1") + "\n", _SMTP_LINE_LENGTH)
-    return encoded.replace("\n", "\r\n").encode("ascii")
+    """``_encoded_line``, kept: most lines recur from message to message."""
+    return _encoded_line(line)
+
+
+def _encoded_line(line: bytes) -> bytes:
+    """One line, as ``quoprimime.body_encode`` encodes it, with the generator's CRLF at each soft break and its end.
+
+    ``body_encode`` quotes byte by byte, then wraps: so a line is quoted in pieces, and the pieces
+    that recur (the words around a reply link) are quoted once. A link's run of bytes that need no
+    quoting is kept as it is.
+    """
+    pieces = []
+    at = 0
+    link = line.find(b"://")
+    while link >= 0:
+        end = _PLAIN.match(line, link).end()  # type: ignore[union-attr]  # matches, if only ""
+        pieces.append(_quoted(line[at:link]))
+        pieces.append(line[link:end].decode("ascii"))
+        at = end
+        link = line.find(b"://", at)
+    pieces.append(_quoted(line[at:]))
+    return _wrapped("".join(pieces)).encode("ascii")
+
+
+# Bytes that quoted-printable keeps as they are, but space and tab (the wrapping looks at those).
+_PLAIN = re.compile(rb"[!-<>-~]*")
+# What body_encode puts for each byte of a line (neither CR nor LF is in one).
+_BODY_MAP = [f"={octet:02X}" if quoprimime.body_check(octet) else chr(octet) for octet in range(256)]
+
+
+@lru_cache(maxsize=4096)
+def _quoted(piece: bytes) -> str:
+    return piece.decode("latin-1").translate(_BODY_MAP)
+
+
+def _wrapped(line: str) -> str:
+    """``body_encode``'s wrapping of one quoted line at ``_SMTP_LINE_LENGTH``, step by step; line ends CRLF."""
+    last_start = len(line) - 1 - _SMTP_LINE_LENGTH
+    pieces = []
+    start = 0
+    while start <= last_start:
+        stop = start + _SMTP_LINE_LENGTH - 1  # room for the soft break's "="
+        if line[stop - 2] == "=":  # never break inside an "=XX"
+            pieces.append(line[start : stop - 1])
+            start = stop - 2
+        elif line[stop - 1] == "=":
+            pieces.append(line[start:stop])
+            start = stop - 1
+        else:
+            pieces.append(line[start:stop] + "=")
+            start = stop
+    if line and line[-1] in " \t":  # whitespace at the end of a line is quoted
+        room = start - last_start
+        if room >= 3:
+            end = f"={ord(line[-1]):02X}"
+        elif room == 2:
+            end = line[-1] + "=\r\n"
+        else:
+            end = f"=\r\n={ord(line[-1]):02X}"
+        pieces.append(line[start:-1] + end)
+    else:
+        pieces.append(line[start:])
+    pieces.append("")
+    return "\r\n".join(pieces)

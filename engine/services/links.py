@@ -8,13 +8,20 @@ anything. The link of a duty that passed to a successor says who took it over (`
 
 from __future__ import annotations
 
+import base64
+import hmac
+import json
 import secrets
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select, update
+from itsdangerous.encoding import base64_encode
+from itsdangerous.signer import HMACAlgorithm
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.clock import VIETNAM, local_date
@@ -30,13 +37,32 @@ REPORTABLE = TASK_RUN_AWAITING_REPORT | {TaskRunState.SUBMITTED}
 DEFAULT_VALID_AFTER_CLOSE = timedelta(weeks=8)
 
 
+# itsdangerous's compact JSON (its _CompactJSON.dumps), as one encoder.
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 class LinkSigner:
     def __init__(self, secret_key: str, base_url: str) -> None:
         self._serializer = URLSafeSerializer(secret_key, salt=LINK_SALT)
         self.base_url = base_url.rstrip("/")
+        # ``dumps`` makes a new Signer and derives its key (a hash) for every token, then HMACs
+        # through the slow path of a digest given as a function: a sweep signs thousands. The key
+        # is derived once here and each token HMAC-SHA1'd in one call, the very token ``dumps``
+        # makes (its default signer, which ``read`` checks with; tests compare the two).
+        signer = self._serializer.make_signer()
+        if not isinstance(signer.algorithm, HMACAlgorithm) or signer.digest_method().name != "sha1":
+            raise RuntimeError("itsdangerous's default signer is no longer HMAC-SHA1: see LinkSigner.token")
+        self._key = signer.derive_key()
+        self._separator = signer.sep
 
     def token(self, link: ReplyLink | IssuedLink) -> str:
-        return str(self._serializer.dumps([link.id, link.nonce]))
+        # The payload as URLSafeSerializer.dump_payload writes it: its compact JSON (built once
+        # here rather than by json.dumps at each call), compressed when that makes it shorter.
+        data = _COMPACT_JSON.encode([link.id, link.nonce]).encode("utf-8")
+        compressed = zlib.compress(data)
+        payload = b"." + base64_encode(compressed) if len(compressed) < len(data) - 1 else base64_encode(data)
+        signature = base64_encode(hmac.digest(self._key, payload, "sha1"))
+        return (payload + self._separator + signature).decode("ascii")
 
     def url(self, link: ReplyLink | IssuedLink) -> str:
         return f"{self.base_url}/r/{self.token(link)}"
@@ -114,29 +140,41 @@ class IssuedLink:
     nonce: str
 
 
+@dataclass(frozen=True)
+class LinkTarget:
+    """What issuing a link needs of a task run, read as columns: a sweep links thousands."""
+
+    id: int
+    plan_run_id: int
+    agency_id: int
+    cycle_id: int
+    state: TaskRunState
+
+
 def issue_links(
-    session: Session, wanted: Sequence[tuple[TaskRun, ContactRecord]], *, now: datetime, actor: str
+    session: Session, wanted: Sequence[tuple[TaskRun | LinkTarget, ContactRecord]], *, now: datetime, actor: str
 ) -> list[IssuedLink]:
     """The working link of each (task run, contact) of ``wanted``, in its order: the existing one, or a new one.
 
     A sweep asks for thousands: the existing links are read in a few queries, and the new ones and
     their history rows written in two statements of many rows, not as objects flushed one by one.
     """
-    working = _working_links(session, sorted({t.id for t, _ in wanted}), sorted({c.id for _, c in wanted}), now=now)
-    found: dict[tuple[int, int | None], IssuedLink] = {
-        key: IssuedLink(link.id, link.nonce) for key, link in working.items()
-    }
+    found: dict[tuple[int, int | None], IssuedLink] = _working_pairs(
+        session, {(t.id, c.id) for t, c in wanted}, now=now
+    )
     new_keys: list[tuple[int, int]] = []
     new_rows: list[dict[str, object]] = []
     notes: list[dict[str, object]] = []
     expiry: dict[int, datetime] = {}  # per cycle: a sweep's task runs share a few
+    nonces = new_nonces(len(wanted))
     for task_run, contact in wanted:
         key = (task_run.id, contact.id)
         if key in found:  # a working link, or one made above for the same pair
             continue
         if task_run.cycle_id not in expiry:
-            expiry[task_run.cycle_id] = link_expiry(task_run.cycle)
-        nonce = new_nonce()
+            # The session's own cycle when loaded (as a TaskRun's ``cycle`` would be), else one read.
+            expiry[task_run.cycle_id] = link_expiry(session.get_one(ReportingCycle, task_run.cycle_id))
+        nonce = next(nonces)
         found[key] = IssuedLink(0, nonce)  # its id once inserted
         new_keys.append(key)
         new_rows.append({
@@ -150,14 +188,48 @@ def issue_links(
             "reason": f"link for {contact.email}", "at": now,
         })  # fmt: skip
     if new_rows:
+        # Core inserts (no ORM bulk machinery per row). Each new id is matched to its link by the
+        # nonce, unique: RETURNING in parameter order would make SQLAlchemy send SQLite one
+        # INSERT per row, while unordered it sends a few statements of many rows.
         inserted = session.execute(
-            insert(ReplyLink).returning(ReplyLink.id, sort_by_parameter_order=True),
+            insert(_LINKS).returning(ReplyLink.id, ReplyLink.nonce),
             new_rows,
-        ).scalars()
-        for key, link_id in zip(new_keys, inserted, strict=True):
-            found[key] = IssuedLink(link_id, found[key].nonce)
-        session.execute(insert(HistoryEntry), notes)
+        )
+        ids = {nonce: link_id for link_id, nonce in inserted}
+        for key in new_keys:
+            found[key] = IssuedLink(ids[found[key].nonce], found[key].nonce)
+        session.execute(insert(_HISTORY), notes)
     return [found[task_run.id, contact.id] for task_run, contact in wanted]
+
+
+# The tables themselves: inserting into them skips the ORM's bulk machinery for each row.
+_LINKS = cast(Table, ReplyLink.__table__)
+_HISTORY = cast(Table, HistoryEntry.__table__)
+
+
+def _working_pairs(
+    session: Session, pairs: set[tuple[int, int]], *, now: datetime
+) -> dict[tuple[int, int | None], IssuedLink]:
+    """``_working_links`` of exactly these (task run, contact) pairs, read as columns.
+
+    Only the task runs are asked of SQL (a few hundred a query, by their index); the contacts are
+    picked here, so a query carries 500 ids rather than those and every contact's.
+    """
+    working: dict[tuple[int, int | None], IssuedLink] = {}
+    task_run_ids = sorted({task_run_id for task_run_id, _ in pairs})
+    for start in range(0, len(task_run_ids), 500):
+        for link_id, nonce, task_run_id, contact_id in session.execute(
+            select(ReplyLink.id, ReplyLink.nonce, ReplyLink.task_run_id, ReplyLink.contact_id)
+            .where(
+                ReplyLink.task_run_id.in_(task_run_ids[start : start + 500]),
+                ReplyLink.revoked_at.is_(None),
+                ReplyLink.expires_at > now,
+            )
+            .order_by(ReplyLink.id)
+        ):
+            if (task_run_id, contact_id) in pairs:
+                working.setdefault((task_run_id, contact_id), IssuedLink(link_id, nonce))
+    return working
 
 
 def _working_links(
@@ -297,3 +369,10 @@ def revoke_links(
         statement = statement.where(ReplyLink.contact_id == contact_id)
     result = session.execute(statement.values(revoked_at=now, revoked_reason=reason))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def new_nonces(count: int) -> Iterator[str]:
+    """``count`` times ``new_nonce()``, the random bytes of all read from the system at once."""
+    pool = secrets.token_bytes(16 * count)
+    for start in range(0, 16 * count, 16):
+        yield base64.urlsafe_b64encode(pool[start : start + 16]).rstrip(b"=").decode("ascii")

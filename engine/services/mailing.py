@@ -33,7 +33,7 @@ from sxsh_flow.engine.message import (
 )
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, PlanRun, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import succession_registry
-from sxsh_flow.engine.services.links import LinkSigner, issue_links
+from sxsh_flow.engine.services.links import LinkSigner, LinkTarget, issue_links
 from sxsh_flow.engine.services.outbox import SMTP_POLICY, OutgoingMessage, queue_messages, queued_keys
 from sxsh_flow.engine.services.outbox_failures import record_unbuilt
 from sxsh_flow.engine.spec import PlanSpec, snapshot_spec
@@ -155,27 +155,38 @@ class RunMail:
         return self.reply_urls([(task_run, to)], now=now, actor=actor)[0]
 
     def reply_urls(
-        self, wanted: Sequence[tuple[TaskRun, Sequence[Address]]], *, now: datetime, actor: str
+        self, wanted: Sequence[tuple[TaskRun | LinkTarget, Sequence[Address]]], *, now: datetime, actor: str
     ) -> list[str | None]:
         """``reply_url`` of each (task run, recipients) of ``wanted``, the links issued together."""
         signer = self.mailing.signer
         contacts: list[ContactRecord | None] = [None] * len(wanted)
+        addressed: dict[tuple[int, str], ContactRecord | None] = {}  # an agency's tasks share their recipient
         for index, (task_run, to) in enumerate(wanted):
             if signer is not None and to:
-                agency = self.agencies[task_run.agency_id]
-                contacts[index] = next((c for c in agency.contacts if c.active and c.email == to[0].email), None)
+                key = (task_run.agency_id, to[0].email)
+                if key not in addressed:
+                    agency = self.agencies[task_run.agency_id]
+                    addressed[key] = next((c for c in agency.contacts if c.active and c.email == key[1]), None)
+                contacts[index] = addressed[key]
         asked = [(task_run, contact) for (task_run, _), contact in zip(wanted, contacts, strict=True) if contact]
         if signer is None or not asked:
             return [None] * len(wanted)
         urls = iter([signer.url(link) for link in issue_links(self.session, asked, now=now, actor=actor)])
         return [next(urls) if contact is not None else None for contact in contacts]
 
-    def linkable(self, task_run_ids: Sequence[int]) -> dict[int, TaskRun]:
-        """The task runs of ``task_run_ids`` that reply links are issued for, read a few hundred a query."""
-        found: dict[int, TaskRun] = {}
+    def linkable(self, task_run_ids: Sequence[int]) -> dict[int, LinkTarget]:
+        """The task runs of ``task_run_ids`` that reply links are issued for, read a few hundred a query.
+
+        As columns: a sweep links thousands, and issuing a link needs none of their ORM objects.
+        """
+        found: dict[int, LinkTarget] = {}
+        columns = TaskRun.id, TaskRun.plan_run_id, TaskRun.agency_id, TaskRun.cycle_id, TaskRun._state
         for start in range(0, len(task_run_ids), 500):
             chunk = task_run_ids[start : start + 500]
-            found.update((t.id, t) for t in self.session.scalars(select(TaskRun).where(TaskRun.id.in_(chunk))))
+            found.update(
+                (row[0], LinkTarget(*row))
+                for row in self.session.execute(select(*columns).where(TaskRun.id.in_(chunk)))
+            )
         return found
 
     def task_item(

@@ -7,14 +7,18 @@ from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.calendar import WorkingCalendar
 from sxsh_flow.engine.models import PlanRun
-from sxsh_flow.engine.spec import PlanSpec
+from sxsh_flow.engine.spec import snapshot_spec
 from sxsh_flow.engine.states import PlanRunState
 from sxsh_flow.engine.time_policy import NATIONAL, RunPolicies, TimePolicy
 
 
 def run_policy(run: PlanRun, calendar: WorkingCalendar | None = None) -> TimePolicy:
-    """The time policy of ``run``: the one its plan snapshot gives (a changed plan file changes nothing)."""
-    return TimePolicy.for_plan(PlanSpec.model_validate(run.spec), calendar=calendar)
+    """The time policy of ``run``: the one its plan snapshot gives (a changed plan file changes nothing).
+
+    The snapshot is validated once per content hash (``snapshot_spec``), not at each call: the
+    outbox and the idle jobs ask for the policy of every active run.
+    """
+    return TimePolicy.for_plan(snapshot_spec(run.spec, run.plan_hash), calendar=calendar)
 
 
 def run_policies(session: Session, calendar: WorkingCalendar | None = None) -> RunPolicies:

@@ -24,6 +24,10 @@ BODIES = [
     "x" * 75 + "=" + "y" * 80 + "\n" + "é" * 100 + " \n\n\n",
     "dòng\r\nkhác\rthứ ba\x0bvà\x0c\x1c\x85\u2028hết",
     "From đầu dòng\n.\n" + "=" * 200,
+    # Reply links: long runs kept as they are, beside quoted words, across the wrapping points.
+    "   Báo cáo trực tuyến: https://sxsh.example/r/WzI0MTgsIk9FV19OYlF3RVVKVXA1OWV4WkNsYWciXQ.FwgWK-3rkUbHAHCTh_w\n"
+    '<br><a href="https://sxsh.example/r/WzMyMDIsIllHMkV2NC1leUtzOFRMZzB2OER4WFEiXQ.94Ly-tDz">https://sxsh.example/r/'
+    "WzMyMDIsIllHMkV2NC1leUtzOFRMZzB2OER4WFEiXQ.94Ly-tDz</a> =é \n" + "a" * 70 + "é" + "b" * 30 + "=c" * 40,
 ]
 CALENDAR = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Kế hoạch SXSH\r\nEND:VCALENDAR\r\n"
 FILES = [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from itsdangerous import URLSafeSerializer
 
 from sxsh_flow.engine.models import ReplyLink
-from sxsh_flow.engine.services.links import LinkSigner
+from sxsh_flow.engine.services.links import LINK_SALT, LinkSigner, new_nonces
 
 SECRET = "property-tests-" + "k" * 40
 SIGNER = LinkSigner(SECRET, "https://sxsh.haiduong.example")
@@ -51,3 +52,12 @@ def test_a_token_changed_in_one_place_or_signed_elsewhere_is_not_read(
 @given(st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda raw: raw.decode("latin-1"))))
 def test_any_text_is_either_a_link_we_signed_or_none_and_never_an_error(token: str) -> None:
     assert SIGNER.read(token) is None
+
+
+@settings(max_examples=500)
+@given(IDS, st.one_of(NONCES, st.builds(lambda: next(new_nonces(1)))), st.sampled_from([SECRET, "x" * 48]))
+def test_a_token_is_the_very_token_itsdangerous_signs(link_id: int, nonce: str, secret: str) -> None:
+    # Links already sent were signed by URLSafeSerializer.dumps: LinkSigner signs the same bytes.
+    expected = URLSafeSerializer(secret, salt=LINK_SALT).dumps([link_id, nonce])
+
+    assert LinkSigner(secret, "https://sxsh.haiduong.example").token(link(link_id, nonce)) == expected

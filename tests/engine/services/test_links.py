@@ -8,6 +8,7 @@ portal shows one calm page and tells a prober nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -28,6 +29,8 @@ from sxsh_flow.engine.services.links import (
     LinkSigner,
     issue_link,
     link_expiry,
+    new_nonce,
+    new_nonces,
     resolve,
     revoke_links,
 )
@@ -225,3 +228,11 @@ def test_a_link_stops_working_once_no_report_is_awaited(opened: Opened) -> None:
 
     assert opened.task_run.state is TaskRunState.CANCELLED
     assert resolve(opened.session, SIGNER, token, now=NOW) is None
+
+
+def test_nonces_made_together_are_new_nonces_each() -> None:
+    made = list(new_nonces(1000))
+
+    assert len(set(made)) == 1000
+    assert {len(nonce) for nonce in made} == {len(new_nonce())}
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", nonce) for nonce in made)

@@ -224,7 +224,8 @@ def _checked_mailbox_words(address: Address, room: int, sender: bool) -> tuple[s
         except (HeaderParseError, ValueError) as exc:
             raise ValueError(f"'{address.email}' is not a mail address: {exc}") from exc
         display_name, addr_spec = mailbox.display_name, mailbox.addr_spec
-    if not display_name:
+    if not display_name.strip():
+        # Blanks alone are no name (and Python's parser reads an encoded word of them back changed).
         return (addr_spec,)
     return (*_display_name_words(display_name, room), f"<{addr_spec}>")
 

@@ -214,10 +214,12 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
     if carried is None:
         return None
     link_id, nonce = carried
-    link = session.get(ReplyLink, link_id)
-    if link is None or not secrets.compare_digest(link.nonce, nonce) or not link.works_at(now):
+    row = _link_with_duty(session, link_id)
+    if row is None:
         return None
-    task_run = link.task_run
+    link, task_run, agency = row
+    if not secrets.compare_digest(link.nonce, nonce) or not link.works_at(now):
+        return None
     # A guest's link lives on the forwarder's: it stops when theirs would (contact retired, task moved).
     holder = link.contact
     if holder is None:
@@ -229,7 +231,6 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
         return None
     if task_run.state not in REPORTABLE:
         return None
-    agency = session.get_one(AgencyRecord, task_run.agency_id)
     if _ended(agency, local_date(now)):
         return None  # its duties passed to its successors, even before the directory change was followed
     return LinkAccess(
@@ -256,11 +257,12 @@ def passed_on(session: Session, signer: LinkSigner, token: str, *, now: datetime
     carried = signer.read(token)
     if carried is None:
         return None
-    link = session.get(ReplyLink, carried[0])
-    if link is None or not secrets.compare_digest(link.nonce, carried[1]):
+    row = _link_with_duty(session, carried[0])
+    if row is None:
         return None
-    task_run = link.task_run
-    agency = session.get_one(AgencyRecord, task_run.agency_id)
+    link, task_run, agency = row
+    if not secrets.compare_digest(link.nonce, carried[1]):
+        return None
     today = local_date(now)
     if agency.valid_to is None or not (_ended(agency, today) or task_run.state is TaskRunState.HANDED_OVER):
         return None
@@ -297,3 +299,20 @@ def revoke_links(
         statement = statement.where(ReplyLink.contact_id == contact_id)
     result = session.execute(statement.values(revoked_at=now, revoked_reason=reason))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _link_with_duty(session: Session, link_id: int) -> tuple[ReplyLink, TaskRun, AgencyRecord] | None:
+    """A link with its task run and agency, in one query: the portal reads them on every request.
+
+    The link's contact and the task run's cycle come in the same query: the session then has them,
+    so ``link.contact`` and the form's ``task_run.cycle`` need no query of their own.
+    """
+    row = session.execute(
+        select(ReplyLink, TaskRun, AgencyRecord, ContactRecord, ReportingCycle)
+        .join(TaskRun, TaskRun.id == ReplyLink.task_run_id)
+        .join(AgencyRecord, AgencyRecord.id == TaskRun.agency_id)
+        .join(ReportingCycle, ReportingCycle.id == TaskRun.cycle_id)
+        .outerjoin(ContactRecord, ContactRecord.id == ReplyLink.contact_id)
+        .where(ReplyLink.id == link_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])

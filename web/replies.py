@@ -8,8 +8,8 @@ link whose duty passed to a successor (its agency ended) gets the same page, say
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -46,6 +46,7 @@ from sxsh_flow.web.forms import (
     stored_texts,
     typed_enterprises,
 )
+from sxsh_flow.web.link_work import LinkLocks, link_work
 from sxsh_flow.web.pages import LANGUAGES, Pages, text
 from sxsh_flow.web.security import CsrfTokens
 from sxsh_flow.words import words
@@ -78,20 +79,6 @@ class Forwarded:
     refused: SideForm | None
     email: str | None
     waits_for_coordinator: bool = False
-
-
-class LinkLocks:
-    """Serialises the POSTs of one link within this process.
-
-    A double press sends two requests at once; without this both could read "no submission with
-    this nonce yet" and submit twice (the engine does not lock the task run's row).
-    """
-
-    def __init__(self, stripes: int = 64) -> None:
-        self._locks = [threading.Lock() for _ in range(stripes)]
-
-    def of(self, link_id: int) -> threading.Lock:
-        return self._locks[link_id % len(self._locks)]
 
 
 class ReplyPortal:
@@ -293,9 +280,10 @@ class ReplyPortal:
             return self.expired_form(request, token)
         return posted
 
-    def _lock(self, token: str) -> threading.Lock:
+    def _work(self, token: str) -> AbstractContextManager[Session]:
+        """The POST's unit of work, under its link's lock (see ``link_work``)."""
         carried = self.signer.read(token)
-        return self.locks.of(carried[0] if carried else 0)
+        return link_work(self.store, self.locks.of(carried[0] if carried else 0))
 
     def _save(self, token: str, posted: PostedForm, submit: bool) -> Saved | None:
         try:
@@ -306,7 +294,7 @@ class ReplyPortal:
             return self._save_once(token, posted, submit)
 
     def _save_once(self, token: str, posted: PostedForm, submit: bool) -> Saved | None:
-        with self._lock(token), self.store.session() as session:
+        with self._work(token) as session:
             access = self._access(session, token)
             if access is None:
                 return None
@@ -336,7 +324,7 @@ class ReplyPortal:
     def _extend(self, token: str, posted: PostedForm) -> Extended | None:
         reason, asked = posted.get("reason"), posted.get("proposed_until")
         values = {"reason": reason, "proposed_until": asked}
-        with self._lock(token), self.store.session() as session:
+        with self._work(token) as session:
             access = self._access(session, token)
             if access is None:
                 return None
@@ -363,7 +351,7 @@ class ReplyPortal:
 
     def _forward(self, token: str, posted: PostedForm) -> Forwarded | None:
         values = {"name": posted.get("name"), "email": posted.get("email")}
-        with self._lock(token), self.store.session() as session:
+        with self._work(token) as session:
             access = self._access(session, token)
             if access is None:
                 return None

@@ -25,6 +25,7 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.services.extensions import request_extension
+from sxsh_flow.engine.services.form_reading import read_form_state
 from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, PassedOn, passed_on, resolve
 from sxsh_flow.engine.services.notices import Mailing
@@ -263,7 +264,7 @@ class ReplyPortal:
         with self.store.reading() as session:
             now = self.clock.now()
             access = resolve(session, self.signer, token, now=now)
-            return form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
+            return read_form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
 
     def _link_id(self, token: str) -> int | PassedOn | None:
         with self.store.reading() as session:

@@ -29,7 +29,7 @@ from sxsh_flow.engine.services.form_reading import read_form_state
 from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, PassedOn, passed_on, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.submissions import FormState, form_state, save_report, task_context
+from sxsh_flow.engine.services.submissions import FormState, save_report, task_context
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -320,7 +320,7 @@ class ReplyPortal:
                 receipt = Receipt(
                     submission.version, submission.submitted_at or self.clock.now(), bool(submission.on_time)
                 )
-            return Saved(form_state(session, access), dict(result.parsed.errors), receipt)
+            return Saved(read_form_state(session, access), dict(result.parsed.errors), receipt)
 
     def _extend(self, token: str, posted: PostedForm) -> Extended | None:
         reason, asked = posted.get("reason"), posted.get("proposed_until")
@@ -329,7 +329,7 @@ class ReplyPortal:
             access = self._access(session, token)
             if access is None:
                 return None
-            state = form_state(session, access)
+            state = read_form_state(session, access)
             if not state.can_submit:
                 # The engine would record a request for a report already sent; there is nothing to extend.
                 raise ReportNotExpected(state.access.task_run_id, state.task_state.value)
@@ -348,7 +348,7 @@ class ReplyPortal:
             except InvalidRequest as problem:
                 session.rollback()
                 return Extended(state, SideForm(values, {}, (problem.message("vi"), problem.message("en"))), None)
-            return Extended(form_state(session, access), None, until)
+            return Extended(read_form_state(session, access), None, until)
 
     def _forward(self, token: str, posted: PostedForm) -> Forwarded | None:
         values = {"name": posted.get("name"), "email": posted.get("email")}
@@ -356,7 +356,7 @@ class ReplyPortal:
             access = self._access(session, token)
             if access is None:
                 return None
-            state = form_state(session, access)
+            state = read_form_state(session, access)
             try:
                 outcome = forward_task(
                     session,

@@ -1,4 +1,4 @@
-"""The reply form's state as a link's page shows it, read in two queries: the portal's GET reads it every time.
+"""The reply form's state as a link's page shows it, read in two queries: every page of the portal reads it.
 
 The same ``FormState`` as ``submissions.form_state`` (a test compares the two), read with fewer
 round trips: the plan run with the pending extension beside it, then every version, of which the

@@ -8,7 +8,7 @@ apart). The task run and its cycle are already in the session after ``links.reso
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.models import ExtensionRequest, PlanRun, Submission, TaskRun
@@ -18,23 +18,32 @@ from sxsh_flow.engine.services.submissions import FormState, VersionInfo
 from sxsh_flow.engine.spec import snapshot_spec
 from sxsh_flow.engine.states import ExtensionState, SubmissionState, TaskRunState
 
+# Built once: putting a statement together cost about as much CPU as running it on SQLite.
+_PENDING = (
+    select(ExtensionRequest.proposed_until)
+    .where(
+        ExtensionRequest.task_run_id == bindparam("task_run_id"),
+        ExtensionRequest.state == ExtensionState.PENDING,
+    )
+    .order_by(ExtensionRequest.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_PLAN_RUN_AND_PENDING = select(PlanRun, _PENDING).where(PlanRun.id == bindparam("plan_run_id"))
+_VERSIONS = (
+    select(Submission).where(Submission.task_run_id == bindparam("task_run_id")).order_by(Submission.version)
+)
+
 
 def read_form_state(session: Session, access: LinkAccess) -> FormState:
     """What the page of a working link shows (see ``submissions.form_state``)."""
     task_run = session.get_one(TaskRun, access.task_run_id)
-    pending = (
-        select(ExtensionRequest.proposed_until)
-        .where(ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING)
-        .order_by(ExtensionRequest.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    run, pending_until = session.execute(select(PlanRun, pending).where(PlanRun.id == task_run.plan_run_id)).one()
+    run, pending_until = session.execute(
+        _PLAN_RUN_AND_PENDING, {"plan_run_id": task_run.plan_run_id, "task_run_id": task_run.id}
+    ).one()
     spec = snapshot_spec(run.spec, run.plan_hash)
     task = spec.task(task_run.task_key)
-    versions = session.scalars(
-        select(Submission).where(Submission.task_run_id == task_run.id).order_by(Submission.version)
-    ).all()
+    versions = session.scalars(_VERSIONS, {"task_run_id": task_run.id}).all()
     latest = versions[-1] if versions else None
     returned = next((v for v in reversed(versions) if v.state is SubmissionState.RETURNED), None)
     cycle = task_run.cycle

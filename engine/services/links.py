@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sxsh_flow.engine.clock import VIETNAM, local_date
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import load_registry
+from sxsh_flow.engine.services.link_rows import link_with_duty
 from sxsh_flow.engine.services.transitions import record_note
 from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, TaskRunState
 
@@ -214,7 +215,7 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
     if carried is None:
         return None
     link_id, nonce = carried
-    row = _link_with_duty(session, link_id)
+    row = link_with_duty(session, link_id)
     if row is None:
         return None
     link, task_run, agency = row
@@ -257,7 +258,7 @@ def passed_on(session: Session, signer: LinkSigner, token: str, *, now: datetime
     carried = signer.read(token)
     if carried is None:
         return None
-    row = _link_with_duty(session, carried[0])
+    row = link_with_duty(session, carried[0])
     if row is None:
         return None
     link, task_run, agency = row
@@ -299,20 +300,3 @@ def revoke_links(
         statement = statement.where(ReplyLink.contact_id == contact_id)
     result = session.execute(statement.values(revoked_at=now, revoked_reason=reason))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _link_with_duty(session: Session, link_id: int) -> tuple[ReplyLink, TaskRun, AgencyRecord] | None:
-    """A link with its task run and agency, in one query: the portal reads them on every request.
-
-    The link's contact and the task run's cycle come in the same query: the session then has them,
-    so ``link.contact`` and the form's ``task_run.cycle`` need no query of their own.
-    """
-    row = session.execute(
-        select(ReplyLink, TaskRun, AgencyRecord, ContactRecord, ReportingCycle)
-        .join(TaskRun, TaskRun.id == ReplyLink.task_run_id)
-        .join(AgencyRecord, AgencyRecord.id == TaskRun.agency_id)
-        .join(ReportingCycle, ReportingCycle.id == TaskRun.cycle_id)
-        .outerjoin(ContactRecord, ContactRecord.id == ReplyLink.contact_id)
-        .where(ReplyLink.id == link_id)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2])

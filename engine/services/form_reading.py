@@ -30,9 +30,7 @@ _PENDING = (
     .scalar_subquery()
 )
 _PLAN_RUN_AND_PENDING = select(PlanRun, _PENDING).where(PlanRun.id == bindparam("plan_run_id"))
-_VERSIONS = (
-    select(Submission).where(Submission.task_run_id == bindparam("task_run_id")).order_by(Submission.version)
-)
+_VERSIONS = select(Submission).where(Submission.task_run_id == bindparam("task_run_id")).order_by(Submission.version)
 
 
 def read_form_state(session: Session, access: LinkAccess) -> FormState:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -22,6 +23,7 @@ from sxsh_flow.engine.attachments import MAX_BYTES, IncomingFile
 from sxsh_flow.engine.report_form import (
     ENTERPRISE_ROWS,
     PARTICIPATION,
+    Bound,
     FieldDef,
     FormDefinition,
     form_label,
@@ -230,7 +232,7 @@ def report_form_view(
             spec_field.required,
             texts.get(spec_field.key, ""),
             message(spec_field.key),
-            spec_field.bound.hint(language) if spec_field.bound else None,
+            bound_hint(spec_field.bound, language) if spec_field.bound else None,
         )
 
     groups = [(name, [view(f) for f in definition.group(name)]) for name in GROUPS]
@@ -260,6 +262,12 @@ def report_form_view(
         attachment_error=attachment_error,
         errors=summary,
     )
+
+
+@cache
+def bound_hint(bound: Bound, language: str) -> str:
+    """A number field's bound in words, made once: Babel formats its figure, a tenth of a page's rendering."""
+    return bound.hint(language)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import HTMLResponse
 
 from sxsh_flow.engine.clock import VIETNAM
+from sxsh_flow.web.field_cache import FieldCache
 from sxsh_flow.words import NP_, words
 
 PORTAL = "portal"  # the context (pgettext) of every word the portal says: its own, apart from the report's
@@ -205,6 +206,7 @@ class Pages:
             auto_reload=False,
         )
         self.environment.filters["vn_date"] = words("vi").date
+        self.fields = FieldCache(self.environment)
 
     def language(self, connection: HTTPConnection) -> str:
         return language_of(connection, self.default_language)
@@ -230,6 +232,7 @@ class Pages:
                 "long_date": lambda day: long_date(day, language),
                 "moment": lambda instant: moment(instant, language),
                 "cycle_name": words(language).cycle_name,
+                "text_field": self.fields.text_field(language),
             }
         )
 

@@ -8,8 +8,8 @@ link whose duty passed to a successor (its agency ended) gets the same page, say
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,10 +25,11 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.services.extensions import request_extension
+from sxsh_flow.engine.services.form_reading import read_form_state
 from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, PassedOn, passed_on, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.submissions import FormState, form_state, save_report, task_context
+from sxsh_flow.engine.services.submissions import FormState, save_report, task_context
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -46,6 +47,7 @@ from sxsh_flow.web.forms import (
     stored_texts,
     typed_enterprises,
 )
+from sxsh_flow.web.link_work import LinkLocks, link_work
 from sxsh_flow.web.pages import LANGUAGES, Pages, text
 from sxsh_flow.web.security import CsrfTokens
 from sxsh_flow.words import words
@@ -78,20 +80,6 @@ class Forwarded:
     refused: SideForm | None
     email: str | None
     waits_for_coordinator: bool = False
-
-
-class LinkLocks:
-    """Serialises the POSTs of one link within this process.
-
-    A double press sends two requests at once; without this both could read "no submission with
-    this nonce yet" and submit twice (the engine does not lock the task run's row).
-    """
-
-    def __init__(self, stripes: int = 64) -> None:
-        self._locks = [threading.Lock() for _ in range(stripes)]
-
-    def of(self, link_id: int) -> threading.Lock:
-        return self._locks[link_id % len(self._locks)]
 
 
 class ReplyPortal:
@@ -276,7 +264,7 @@ class ReplyPortal:
         with self.store.reading() as session:
             now = self.clock.now()
             access = resolve(session, self.signer, token, now=now)
-            return form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
+            return read_form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
 
     def _link_id(self, token: str) -> int | PassedOn | None:
         with self.store.reading() as session:
@@ -293,9 +281,10 @@ class ReplyPortal:
             return self.expired_form(request, token)
         return posted
 
-    def _lock(self, token: str) -> threading.Lock:
+    def _work(self, token: str) -> AbstractContextManager[Session]:
+        """The POST's unit of work, under its link's lock (see ``link_work``)."""
         carried = self.signer.read(token)
-        return self.locks.of(carried[0] if carried else 0)
+        return link_work(self.store, self.locks.of(carried[0] if carried else 0))
 
     def _save(self, token: str, posted: PostedForm, submit: bool) -> Saved | None:
         try:
@@ -306,7 +295,7 @@ class ReplyPortal:
             return self._save_once(token, posted, submit)
 
     def _save_once(self, token: str, posted: PostedForm, submit: bool) -> Saved | None:
-        with self._lock(token), self.store.session() as session:
+        with self._work(token) as session:
             access = self._access(session, token)
             if access is None:
                 return None
@@ -331,16 +320,16 @@ class ReplyPortal:
                 receipt = Receipt(
                     submission.version, submission.submitted_at or self.clock.now(), bool(submission.on_time)
                 )
-            return Saved(form_state(session, access), dict(result.parsed.errors), receipt)
+            return Saved(read_form_state(session, access), dict(result.parsed.errors), receipt)
 
     def _extend(self, token: str, posted: PostedForm) -> Extended | None:
         reason, asked = posted.get("reason"), posted.get("proposed_until")
         values = {"reason": reason, "proposed_until": asked}
-        with self._lock(token), self.store.session() as session:
+        with self._work(token) as session:
             access = self._access(session, token)
             if access is None:
                 return None
-            state = form_state(session, access)
+            state = read_form_state(session, access)
             if not state.can_submit:
                 # The engine would record a request for a report already sent; there is nothing to extend.
                 raise ReportNotExpected(state.access.task_run_id, state.task_state.value)
@@ -359,15 +348,15 @@ class ReplyPortal:
             except InvalidRequest as problem:
                 session.rollback()
                 return Extended(state, SideForm(values, {}, (problem.message("vi"), problem.message("en"))), None)
-            return Extended(form_state(session, access), None, until)
+            return Extended(read_form_state(session, access), None, until)
 
     def _forward(self, token: str, posted: PostedForm) -> Forwarded | None:
         values = {"name": posted.get("name"), "email": posted.get("email")}
-        with self._lock(token), self.store.session() as session:
+        with self._work(token) as session:
             access = self._access(session, token)
             if access is None:
                 return None
-            state = form_state(session, access)
+            state = read_form_state(session, access)
             try:
                 outcome = forward_task(
                     session,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sxsh_flow.engine.clock import VIETNAM, local_date
 from sxsh_flow.engine.models import AgencyRecord, ContactRecord, HistoryEntry, ReplyLink, ReportingCycle, TaskRun
 from sxsh_flow.engine.services.agencies import load_registry
+from sxsh_flow.engine.services.link_rows import link_with_duty
 from sxsh_flow.engine.services.transitions import record_note
 from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, TaskRunState
 
@@ -286,10 +287,12 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
     if carried is None:
         return None
     link_id, nonce = carried
-    link = session.get(ReplyLink, link_id)
-    if link is None or not secrets.compare_digest(link.nonce, nonce) or not link.works_at(now):
+    row = link_with_duty(session, link_id)
+    if row is None:
         return None
-    task_run = link.task_run
+    link, task_run, agency = row
+    if not secrets.compare_digest(link.nonce, nonce) or not link.works_at(now):
+        return None
     # A guest's link lives on the forwarder's: it stops when theirs would (contact retired, task moved).
     holder = link.contact
     if holder is None:
@@ -301,7 +304,6 @@ def resolve(session: Session, signer: LinkSigner, token: str, *, now: datetime) 
         return None
     if task_run.state not in REPORTABLE:
         return None
-    agency = session.get_one(AgencyRecord, task_run.agency_id)
     if _ended(agency, local_date(now)):
         return None  # its duties passed to its successors, even before the directory change was followed
     return LinkAccess(
@@ -328,11 +330,12 @@ def passed_on(session: Session, signer: LinkSigner, token: str, *, now: datetime
     carried = signer.read(token)
     if carried is None:
         return None
-    link = session.get(ReplyLink, carried[0])
-    if link is None or not secrets.compare_digest(link.nonce, carried[1]):
+    row = link_with_duty(session, carried[0])
+    if row is None:
         return None
-    task_run = link.task_run
-    agency = session.get_one(AgencyRecord, task_run.agency_id)
+    link, task_run, agency = row
+    if not secrets.compare_digest(link.nonce, carried[1]):
+        return None
     today = local_date(now)
     if agency.valid_to is None or not (_ended(agency, today) or task_run.state is TaskRunState.HANDED_OVER):
         return None

@@ -147,7 +147,10 @@ def save_report(
 ) -> SaveResult:
     """Save a draft, or submit a new version; errors leave the typed values saved as a draft."""
     # Lock the task run: two saves at once (two tabs, two processes) take turns, on PostgreSQL too.
-    session.scalars(select(TaskRun).where(TaskRun.id == access.task_run_id).with_for_update()).one()
+    # populate_existing: the portal's session may hold the row already, read before the lock; the
+    # state to judge by is the one the lock waited for.
+    locking = select(TaskRun).where(TaskRun.id == access.task_run_id).with_for_update()
+    session.scalars(locking.execution_options(populate_existing=True)).one()
     if submit:
         earlier = session.scalars(
             select(Submission).where(Submission.form_nonce == form_nonce, Submission.task_run_id == access.task_run_id)

@@ -8,6 +8,7 @@ false. The envelope (sender and recipients) is read from the message's headers t
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.headerregistry import AddressHeader
 from email.message import EmailMessage
@@ -36,6 +37,12 @@ class Delivery:
     refused: tuple[Refusal, ...] = ()
 
 
+# Awaited by a transport just before it hands a message over (SMTP's DATA, a file written): until
+# then the message cannot arrive, so the dispatcher makes it wait there for the commit of the
+# outcome before it, and not before the envelope, which goes while that commit is written.
+BeforeHandOver = Callable[[], Awaitable[None]]
+
+
 @runtime_checkable
 class Transport(Protocol):
     """Delivers messages; ``send`` may be awaited concurrently (an SMTP transport up to its pool size)."""
@@ -44,8 +51,12 @@ class Transport(Protocol):
         """Deliver ``message``; every failure comes back as a ``Delivery``, never as an exception."""
         ...
 
-    async def send_raw(self, envelope: Envelope) -> Delivery:
-        """Deliver a message already serialised (the outbox stores each one as bytes)."""
+    async def send_raw(self, envelope: Envelope, *, before_hand_over: BeforeHandOver | None = None) -> Delivery:
+        """Deliver a message already serialised (the outbox stores each one as bytes).
+
+        ``before_hand_over`` is awaited after everything that cannot deliver the message yet, and
+        before what can (it may not be awaited at all when the message is refused before then).
+        """
         ...
 
     async def close(self) -> None:

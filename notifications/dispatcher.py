@@ -1,10 +1,11 @@
 """The dispatcher: take due rows from the outbox, send them, record what the server said.
 
 Rows are claimed in batches in one short transaction. One sender per connection the transport can
-use at once (``concurrency``) takes the batch's messages one after another, and takes the next only
-once the outcome of the last is committed. A crash therefore leaves unrecorded only the messages in
-flight at that instant (at most the pool's size): after the lease another dispatcher takes them and
-sends the same Message-IDs again, once each.
+use at once (``concurrency``) takes the batch's messages one after another. While the outcome of
+its last message is committed, it sends the next one's envelope (MAIL, RCPT), and it hands that
+message over (DATA) only once the commit is done. A crash therefore leaves unrecorded only the
+messages delivered at that instant (at most the pool's size, one per sender): after the lease
+another dispatcher takes them and sends the same Message-IDs again, once each.
 
 What keeps the pool busy while the store writes (``OutcomeRecorder``): outcomes are committed off
 the event loop, so the other connections go on sending during a commit, and every outcome that
@@ -30,7 +31,7 @@ from sxsh_flow.engine.services.outbox import DEFAULT_LEASE, ClaimedMessage, clai
 from sxsh_flow.engine.services.outbox_outcomes import Outcome, Recorded, record
 from sxsh_flow.engine.services.policies import run_policies
 from sxsh_flow.engine.time_policy import RunPolicies
-from sxsh_flow.notifications.delivery import concurrency
+from sxsh_flow.notifications.delivery import BeforeHandOver, concurrency
 from sxsh_flow.notifications.transports import Delivery, Transport
 
 
@@ -57,9 +58,9 @@ class DispatchSummary:
         self.errors.append(f"#{recorded.outbox_id}: {recorded.error}")
 
 
-async def _deliver(transport: Transport, item: ClaimedMessage) -> Outcome:
+async def _deliver(transport: Transport, item: ClaimedMessage, before_hand_over: BeforeHandOver) -> Outcome:
     try:
-        delivery: Delivery = await transport.send_raw(item.envelope)
+        delivery: Delivery = await transport.send_raw(item.envelope, before_hand_over=before_hand_over)
     except Exception as exc:  # a transport bug must not lose the row: it is retried later
         return Outcome(item.id, ok=False, permanent=False, code=None, response=f"{type(exc).__name__}: {exc}")
     return Outcome(
@@ -167,12 +168,25 @@ async def dispatch(
 
     async def sender(queue: list[ClaimedMessage]) -> None:
         nonlocal unwell, next_batch
+        # The outcome of this sender's last message, being committed while the next one's envelope
+        # goes; the next one is handed over only once it is (``settle``), so a crash finds at most
+        # one message per sender delivered and unrecorded.
+        recording: asyncio.Task[Recorded] | None = None
+
+        async def settle() -> None:
+            nonlocal recording
+            if recording is not None:
+                summary.add(await recording)  # a failed commit raises here, and again at the next call
+                recording = None
+
         while queue:
-            outcome = await _deliver(transport, queue.pop())
+            outcome = await _deliver(transport, queue.pop(), settle)
+            await settle()  # when the message was refused before its hand-over
             unwell = unwell or _server_unwell(outcome)
             if outcome.ok and not unwell and ahead_safe and next_batch is None:
                 next_batch = claim_ahead()  # the server takes mail: claim the next batch while this one goes
-            summary.add(await recorder.record(outcome))
+            recording = asyncio.create_task(recorder.record(outcome))
+        await settle()
 
     next_batch = claim_ahead()
     while True:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sxsh_flow.engine.message import Envelope
 from sxsh_flow.engine.private_files import private_folder
-from sxsh_flow.notifications.delivery import Delivery, envelope_of, malformed, transient
+from sxsh_flow.notifications.delivery import BeforeHandOver, Delivery, envelope_of, malformed, transient
 
 
 class EmlFolderTransport:
@@ -58,9 +58,11 @@ class EmlFolderTransport:
             return transient(None, f"cannot write to {self.folder}: {exc}")
         return Delivery(ok=True, permanent=False, code=None, response=f"written to {path}")
 
-    async def send_raw(self, envelope: Envelope) -> Delivery:
+    async def send_raw(self, envelope: Envelope, *, before_hand_over: BeforeHandOver | None = None) -> Delivery:
         """Write the bytes as they are; only the headers are read, to name the file."""
         headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(envelope.data)
+        if before_hand_over is not None:
+            await before_hand_over()
         try:
             path = await asyncio.to_thread(self._write, headers, envelope.data)
         except OSError as exc:

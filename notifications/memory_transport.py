@@ -9,7 +9,7 @@ from collections import deque
 from email.message import EmailMessage
 
 from sxsh_flow.engine.message import Envelope
-from sxsh_flow.notifications.delivery import Delivery, MalformedMessage, envelope_of, malformed
+from sxsh_flow.notifications.delivery import BeforeHandOver, Delivery, MalformedMessage, envelope_of, malformed
 
 
 class MemoryTransport:
@@ -52,8 +52,10 @@ class MemoryTransport:
             self.failed.append((message, delivery))
         return delivery
 
-    async def send_raw(self, envelope: Envelope) -> Delivery:
+    async def send_raw(self, envelope: Envelope, *, before_hand_over: BeforeHandOver | None = None) -> Delivery:
         message = email.message_from_bytes(envelope.data, policy=email.policy.default)
+        if before_hand_over is not None:
+            await before_hand_over()
         return await self.send(message)
 
     async def close(self) -> None:

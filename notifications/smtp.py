@@ -8,11 +8,20 @@ import copy
 import ssl
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 
 from sxsh_flow.engine.message import Envelope
-from sxsh_flow.notifications.delivery import Delivery, MalformedMessage, Refusal, envelope_of, malformed, transient
+from sxsh_flow.notifications.delivery import (
+    BeforeHandOver,
+    Delivery,
+    MalformedMessage,
+    Refusal,
+    envelope_of,
+    malformed,
+    transient,
+)
 from sxsh_flow.notifications.smtp_url import SmtpSettings
 
 _Deliver = Callable[[aiosmtplib.SMTP], Awaitable[tuple[dict[str, aiosmtplib.SMTPResponse], str]]]
@@ -70,12 +79,19 @@ class SmtpTransport:
             lambda client: client.send_message(outgoing, sender=sender, recipients=recipients)
         )
 
-    async def send_raw(self, envelope: Envelope) -> Delivery:
-        """Deliver serialised bytes as they are, to the envelope's recipients."""
+    async def send_raw(self, envelope: Envelope, *, before_hand_over: BeforeHandOver | None = None) -> Delivery:
+        """Deliver serialised bytes as they are, to the envelope's recipients.
+
+        ``before_hand_over`` is awaited after MAIL and RCPT, before DATA: the server has nothing to
+        deliver until DATA ends, so the envelope's round trips go while the caller waits for it.
+        """
         if not envelope.sender or not envelope.recipients:
             return malformed(MalformedMessage("a message needs a sender and at least one recipient"))
+        recipients = list(envelope.recipients)
+        if before_hand_over is None:
+            return await self._with_client(lambda client: client.sendmail(envelope.sender, recipients, envelope.data))
         return await self._with_client(
-            lambda client: client.sendmail(envelope.sender, list(envelope.recipients), envelope.data)
+            lambda client: _sendmail_after(client, before_hand_over, envelope.sender, recipients, envelope.data)
         )
 
     async def _with_client(self, deliver: _Deliver) -> Delivery:
@@ -173,6 +189,28 @@ class SmtpTransport:
         refused = tuple(Refusal(address, answer.code, answer.message) for address, answer in errors.items())
         detail = "; ".join(f"{r.address}: {r.code} {r.response}" for r in refused)
         return Delivery(ok=True, permanent=False, code=250, response=f"{reply} (refused {detail})", refused=refused)
+
+
+async def _sendmail_after(
+    client: aiosmtplib.SMTP, before_data: BeforeHandOver, sender: str, recipients: list[str], data: bytes
+) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+    """``client.sendmail``, with ``before_data`` awaited between the envelope and DATA.
+
+    aiosmtplib's ``sendmail`` sends DATA by calling the client's public ``data`` method: that one
+    call is wrapped, so the envelope, the SIZE option, SMTPUTF8 and the refusals stay aiosmtplib's
+    own. (tests/notifications/test_smtp_hand_over.py checks the order on a real server.)
+    """
+    data_command = client.data
+
+    async def data_when_ready(*args: Any, **kwargs: Any) -> aiosmtplib.SMTPResponse:
+        await before_data()
+        return await data_command(*args, **kwargs)
+
+    client.data = data_when_ready  # type: ignore[method-assign]
+    try:
+        return await client.sendmail(sender, recipients, data)
+    finally:
+        del client.data  # the instance attribute: the class's own method shows again
 
 
 def _failure(exc: Exception) -> tuple[Delivery, bool] | None:

@@ -21,6 +21,7 @@ from sxsh_flow.engine.services.outbox import OutgoingMessage, claim, queue_messa
 from sxsh_flow.engine.services.start import start_plan
 from sxsh_flow.engine.states import OutboxState
 from sxsh_flow.notifications import EMAIL_WRITER
+from sxsh_flow.notifications.delivery import BeforeHandOver
 from sxsh_flow.notifications.dispatcher import DispatchSummary, dispatch
 from sxsh_flow.notifications.smtp_url import parse_smtp_url
 from sxsh_flow.notifications.transports import Delivery, MemoryTransport, SmtpTransport, Transport
@@ -134,18 +135,22 @@ def test_a_dispatcher_that_dies_mid_batch_loses_nothing(queued: Store, clock: Fi
 
 
 class WatchingTransport(MemoryTransport):
-    """Notes, before each send, how many messages the store already records as sent."""
+    """Notes, as each message is handed over, how many messages the store already records as sent."""
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
         self.recorded_before: list[int] = []
 
-    async def send_raw(self, envelope: Envelope) -> Delivery:
-        with self.store.session() as session:
-            sent = select(func.count()).where(OutboxMessage._state == OutboxState.SENT)
-            self.recorded_before.append(session.scalar(sent) or 0)
-        return await super().send_raw(envelope)
+    async def send_raw(self, envelope: Envelope, *, before_hand_over: BeforeHandOver | None = None) -> Delivery:
+        async def hand_over() -> None:
+            if before_hand_over is not None:
+                await before_hand_over()
+            with self.store.session() as session:
+                sent = select(func.count()).where(OutboxMessage._state == OutboxState.SENT)
+                self.recorded_before.append(session.scalar(sent) or 0)
+
+        return await super().send_raw(envelope, before_hand_over=hand_over)
 
 
 def test_each_outcome_is_recorded_as_soon_as_the_server_answers(queued: Store, clock: FixedClock) -> None:
@@ -241,8 +246,8 @@ def test_the_office_hours_are_the_plans_not_eight_to_five(queued: Store) -> None
 
 
 class PooledTransport(MemoryTransport):
-    """Takes a while per message and carries ``pool_size`` at once, as an SMTP pool does; notes, at each
-    send, how many messages had gone out without their outcome recorded yet."""
+    """Takes a while per message and carries ``pool_size`` at once, as an SMTP pool does; notes, as each
+    message is handed over, how many handed over before it had no outcome recorded yet."""
 
     pool_size = 3
 
@@ -252,13 +257,17 @@ class PooledTransport(MemoryTransport):
         self.started = 0
         self.unrecorded_at_send: list[int] = []
 
-    async def send_raw(self, envelope: Envelope) -> Delivery:
-        with self.store.session() as session:
-            recorded = session.scalar(select(func.count()).select_from(DeliveryAttempt)) or 0
-        self.unrecorded_at_send.append(self.started - recorded)
-        self.started += 1
-        await asyncio.sleep(0.002)
-        return await super().send_raw(envelope)
+    async def send_raw(self, envelope: Envelope, *, before_hand_over: BeforeHandOver | None = None) -> Delivery:
+        async def hand_over() -> None:
+            if before_hand_over is not None:
+                await before_hand_over()
+            with self.store.session() as session:
+                recorded = session.scalar(select(func.count()).select_from(DeliveryAttempt)) or 0
+            self.unrecorded_at_send.append(self.started - recorded)
+            self.started += 1
+
+        await asyncio.sleep(0.002)  # the envelope's round trips
+        return await super().send_raw(envelope, before_hand_over=hand_over)
 
 
 def test_a_pooled_transport_never_has_more_than_its_pool_in_flight_unrecorded(queued: Store, clock: FixedClock) -> None:

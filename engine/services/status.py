@@ -118,6 +118,9 @@ def run_status(
         .order_by(_task_runs.c.due_on, _task_runs.c.agency_code, _task_runs.c.task_key)
     )
     runs_by_id = {run.id: run for run in runs}
+    cycles_of: dict[int, list[Row[Any]]] = {run.id: [] for run in runs}
+    for cycle_row in cycles_by_id.values():
+        cycles_of[cycle_row.plan_run_id].append(cycle_row)
     policies = {run.id: time_policy(run.spec, calendar=calendar) for run in runs}
     rows: dict[int, list[TaskRunStatus]] = {run.id: [] for run in runs}
     for task_run in task_runs:
@@ -172,9 +175,7 @@ def run_status(
                     c.due_on,
                     c.closes_on,
                 )
-                for c in sorted(
-                    (c for c in cycles_by_id.values() if c.plan_run_id == run.id), key=lambda c: (c.due_on, c.label)
-                )
+                for c in sorted(cycles_of[run.id], key=lambda c: (c.due_on, c.label))
             ),
             task_runs=tuple(rows[run.id]),
         )

@@ -115,6 +115,9 @@ def _wrap_cell(cell: str, width: int) -> list[str]:
     line, and one that starts with a bullet hangs its next lines under the text."""
     text = cell.lstrip(" ")
     lead = " " * (len(cell) - len(text))
+    if text and len(cell) <= width and text == text.rstrip():
+        # It fits as it is: what textwrap would give, without its work (status has thousands of cells).
+        return [cell]
     hang = lead + ("  " if text.startswith("• ") else "")
     return textwrap.wrap(text, width, initial_indent=lead, subsequent_indent=hang, break_on_hyphens=False) or [""]
 

@@ -6,8 +6,9 @@ fifth of ``status``'s start-up. A ``str``, ``int`` or ``bool`` parameter with no
 converter here that reads a plain value itself and gives anything else (``status x``, bytes, a
 list) to Typer's own conversion, so a mistake is refused and worded exactly as before.
 
-It relies on Typer's runtime-conversion hook (``_TyperParameter._runtime_param``, filled lazily by
-Typer); a Typer without that hook is left alone, and its values converted its own way.
+It relies on Typer's private runtime-conversion hook (``_TyperParameter._runtime_param``, filled
+lazily by Typer; pyproject.toml pins Typer to the minor version it was written for, as for
+``cli/speech.py``); a parameter without that hook is left to Typer's own conversion.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
 """How fast the everyday commands answer: `--help`, and `status` on a small database.
 
 Each command runs as a fresh process, as a coordinator runs it, a number of times; the figures are
-the median and the slowest wall-clock time. The database is the 2016–2020 plan started for Hải
-Dương (131 task runs) in a temporary SXSH_HOME.
+the median and the slowest wall-clock time, and the median CPU time (user + system) of the process,
+which other work on a shared machine disturbs far less than the wall clock. The database is the
+2016–2020 plan started for Hải Dương (131 task runs) in a temporary SXSH_HOME.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,15 +28,19 @@ def _command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "sxsh_flow.cli.main"]
 
 
-def _time(args: list[str], env: dict[str, str]) -> list[float]:
+def _time(args: list[str], env: dict[str, str]) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each run of the command."""
     # One untimed run first: it leaves the compiled bytecode an installed package has, and warms the disk cache.
     subprocess.run([*_command(), *args], env=env, check=True, stdout=subprocess.DEVNULL)
-    timings = []
+    timings, cpu = [], []
     for _ in range(RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run([*_command(), *args], env=env, check=True, stdout=subprocess.DEVNULL)
         timings.append(time.perf_counter() - started)
-    return timings
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return timings, cpu
 
 
 def measure(say: Say) -> Figures:
@@ -57,10 +63,14 @@ def measure(say: Say) -> Figures:
             ("status", "sxsh-flow status", ["--now", "2016-12-22", "status"]),
             ("status_json", "sxsh-flow status --json", ["--now", "2016-12-22", "status", "--json"]),
         ]:
-            timings = _time(args, env)
+            timings, cpu = _time(args, env)
             figures[f"{key}_ms"] = round(statistics.median(timings) * 1000, 1)
             figures[f"{key}_max_ms"] = round(max(timings) * 1000, 1)
-            say(f"  {label:<26} median {statistics.median(timings) * 1000:6.0f} ms   max {max(timings) * 1000:6.0f} ms")
+            figures[f"{key}_cpu_ms"] = round(statistics.median(cpu) * 1000, 1)
+            say(
+                f"  {label:<26} median {statistics.median(timings) * 1000:6.0f} ms   max {max(timings) * 1000:6.0f} ms"
+                f"   CPU {statistics.median(cpu) * 1000:6.0f} ms"
+            )
         probe = subprocess.run(
             [
                 sys.executable,

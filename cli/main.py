@@ -98,6 +98,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
     """
     from typer._click import exceptions as click_errors
 
+    from sxsh_flow.cli.plain_values import read_plain_values
     from sxsh_flow.cli.speech import prepare, show_usage_error
     from sxsh_flow.errors import SxshError
 
@@ -105,6 +106,7 @@ def execute(argv: Sequence[str] | None = None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
     command = typer.main.get_command(build_app(command_named(args)))
     prepare(command, language)
+    read_plain_values(command)
     try:
         result = command.main(args=args, prog_name="sxsh-flow", standalone_mode=False)
     except SystemExit as exit_:

@@ -5,7 +5,6 @@ Words, numbers and dates come from ``AppContext.words``.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import re
@@ -13,31 +12,19 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 
+from sxsh_flow.cli.json_text import json_text
 from sxsh_flow.problems import Saying
 from sxsh_flow.words import N_
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # One level: the encoder calls back here for a dataclass inside, so the document is what
-        # ``dataclasses.asdict`` gives, without its deep copy of every value (status has thousands of rows).
-        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, default=_default, ensure_ascii=False, indent=2))
+    sys.stdout.write(json_text(document))
     sys.stdout.write("\n")
 
 
@@ -128,6 +115,9 @@ def _wrap_cell(cell: str, width: int) -> list[str]:
     line, and one that starts with a bullet hangs its next lines under the text."""
     text = cell.lstrip(" ")
     lead = " " * (len(cell) - len(text))
+    if text and len(cell) <= width and text == text.rstrip():
+        # It fits as it is: what textwrap would give, without its work (status has thousands of cells).
+        return [cell]
     hang = lead + ("  " if text.startswith("• ") else "")
     return textwrap.wrap(text, width, initial_indent=lead, subsequent_indent=hang, break_on_hyphens=False) or [""]
 

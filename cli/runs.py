@@ -161,13 +161,14 @@ def status(
     now = app_context.now()
     today = local_date(now)
     code = agency.upper() if agency is not None else None
-    with app_context.store.session() as session:
-        runs: list[RunStatus] = run_status(session, today=today, run_id=run)
-        failing = failing_jobs(session)
-        refused = refused_recipients(session)
-        failed = failed_messages(session)
+    # It only reads, rows as columns: a bare connection, and neither the ORM nor the models are loaded.
+    with app_context.store.engine.connect() as connection:
+        runs: list[RunStatus] = run_status(connection, today=today, run_id=run)
+        failing = failing_jobs(connection)
+        refused = refused_recipients(connection)
+        failed = failed_messages(connection)
         holds_nothing = code is not None and not any(t.agency_code == code for r in runs for t in r.task_runs)
-        name = agency_name(session, code) if code is not None and holds_nothing else None
+        name = agency_name(connection, code) if code is not None and holds_nothing else None
     if code is not None and holds_nothing and name is None:
         raise UnknownAgency(code)
 

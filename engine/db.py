@@ -10,15 +10,17 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from sxsh_flow.engine.private_files import create_private_file, private_folder, tighten
 from sxsh_flow.errors import StoreUnavailable
+
+if TYPE_CHECKING:  # the ORM is loaded with the first session: a reader of rows as columns (status) never loads it
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -126,7 +128,7 @@ class Store:
         self.tightened = tighten([*private_folders, *database_files(url)])
         if migrate_schema:
             migrate(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._session_factory: sessionmaker[Session] | None = None
         # SQLite has one writer at a time, and its busy handler sleeps in coarse steps: threads of
         # one process (the portal's request threads) queue here instead, which keeps tails short.
         # Only units of work that may write take it; ``reading`` does not.
@@ -160,6 +162,14 @@ class Store:
                 yield session
             finally:
                 session.rollback()
+
+    def _sessions(self) -> Session:
+        # Made on first use (two threads may both make one: they are alike, and the last is kept).
+        if self._session_factory is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        return self._session_factory()
 
     @contextmanager
     def _serialised(self) -> Iterator[None]:

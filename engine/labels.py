@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from sxsh_flow.agencies.kinds import KIND_SELECTOR_PREFIX, AgencyKind
 from sxsh_flow.engine.message_kind import MessageKind
-from sxsh_flow.engine.spec import Aggregation, Cadence
+from sxsh_flow.engine.spec_terms import Aggregation, Cadence
 from sxsh_flow.engine.states import (
     CycleState,
     ExtensionState,

@@ -27,6 +27,9 @@ from pydantic import (
 )
 
 from sxsh_flow.agencies.kinds import AGENCY_CODE_PATTERN, KIND_SELECTOR_PREFIX, AgencyKind
+from sxsh_flow.engine.spec_terms import COUNT_WORKING_DAYS, OFFICE_HOURS
+from sxsh_flow.engine.spec_terms import Aggregation as Aggregation  # re-exported: the plan format's names
+from sxsh_flow.engine.spec_terms import Cadence as Cadence
 from sxsh_flow.problems import Saying
 from sxsh_flow.words import N_
 
@@ -97,12 +100,6 @@ class Period(_Frozen):
     last_year: int = Field(ge=2000, le=2100)
 
 
-class Cadence(StrEnum):
-    ONCE = "once"
-    ANNUAL = "annual"
-    SIX_MONTHLY = "six_monthly"
-
-
 class Cutoff(_Frozen):
     """The data cut-off period of the first report of a year, as month-day pairs.
 
@@ -156,12 +153,6 @@ class Reporting(_Frozen):
     @classmethod
     def _recipient(cls, value: str) -> str:
         return _check_selector(value)
-
-
-class Aggregation(StrEnum):
-    SUM = "sum"  # counts add up across agencies and years
-    RATIO = "ratio"  # sum of numerators over sum of denominators, never an average of percentages
-    LATEST = "latest"  # a level, not a flow: the latest report counts
 
 
 class TargetStage(_Frozen):
@@ -277,7 +268,7 @@ class Task(_Frozen):
 class ReminderPolicy(_Frozen):
     """When agencies hear about a deadline; counted in working days unless told otherwise."""
 
-    working_days: bool = True
+    working_days: bool = COUNT_WORKING_DAYS
     before_due: tuple[int, ...] = (14, 7, 3, 1)
     on_due: bool = True
     overdue_every: int = Field(default=3, ge=1, le=60)
@@ -286,7 +277,7 @@ class ReminderPolicy(_Frozen):
     # A unit that never reports is not told every few days for the rest of the plan: after this many
     # (working) days overdue the notices stop, and the unit stays on the consolidated report's late list.
     overdue_notices_until: int = Field(default=20, ge=1, le=366, description="Overdue days after which notices stop")
-    office_hours: tuple[int, int] = (8, 17)
+    office_hours: tuple[int, int] = OFFICE_HOURS
     source: str = ""
 
 

@@ -13,10 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
-from sxsh_flow.engine.spec import PlanSpec, ReminderPolicy
 from sxsh_flow.words import words
+
+if TYPE_CHECKING:  # only named: ``status`` reads a run's policy without loading pydantic
+    from sxsh_flow.engine.spec import PlanSpec, ReminderPolicy
 
 DEFAULT_OFFICE_HOURS = (8, 17)
 

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, ColumnElement, Date, ForeignKey, Integer, String, U
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sxsh_flow.engine.deadlines import effective_due_on, is_overdue
 from sxsh_flow.engine.models.agency import AgencyRecord
 from sxsh_flow.engine.models.base import Base, UTCDateTime, state_column
 from sxsh_flow.engine.states import TASK_RUN_AWAITING_REPORT, CycleState, PlanRunState, TaskRunState
@@ -115,14 +116,3 @@ class TaskRun(Base):
 
     def is_overdue(self, today: date) -> bool:
         return is_overdue(self._state, self.effective_due_on, today)
-
-
-# The deadline rules as functions of the columns, for readers that take rows as columns (``status``).
-def effective_due_on(due_on: date, extended_until: date | None) -> date:
-    """The deadline that counts: an approved extension replaces the plan's date."""
-    return extended_until or due_on
-
-
-def is_overdue(state: TaskRunState, deadline: date, today: date) -> bool:
-    """The agency still owes the report and ``deadline`` (the one that counts) has passed."""
-    return state.awaits_report and today > deadline

@@ -6,18 +6,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, func, select
 
 from sxsh_flow.engine.calendar import WorkingCalendar
-from sxsh_flow.engine.models import AgencyRecord, OutboxMessage, PlanRun, ReportingCycle, ScheduledRun, TaskRun
-from sxsh_flow.engine.models.plan_run import effective_due_on, is_overdue
-from sxsh_flow.engine.spec import snapshot_spec
+from sxsh_flow.engine.deadlines import effective_due_on, is_overdue
+from sxsh_flow.engine.read_tables import agencies as _agencies
+from sxsh_flow.engine.read_tables import outbox_messages as _outbox
+from sxsh_flow.engine.read_tables import plan_runs as _runs
+from sxsh_flow.engine.read_tables import reporting_cycles as _cycles
+from sxsh_flow.engine.read_tables import scheduled_runs as _ledger
+from sxsh_flow.engine.read_tables import task_runs as _task_runs
+from sxsh_flow.engine.spec_terms import DayCounting
 from sxsh_flow.engine.states import CycleState, OutboxState, PlanRunState, ScheduledRunState, TaskRunState
 from sxsh_flow.engine.time_policy import DayUnit, TimePolicy
 from sxsh_flow.errors import UnknownRun
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# Each function here takes a session (the portal, the alarm) or a bare connection (``status``, which
+# loads no ORM: its tables are ``engine.read_tables``); they only read, through what both offer.
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,7 @@ _OVER = frozenset({CycleState.CLOSED, CycleState.NOT_COLLECTED, CycleState.CANCE
 
 
 def run_status(
-    session: Session, *, today: date, run_id: int | None = None, calendar: WorkingCalendar | None = None
+    session: Session | Connection, *, today: date, run_id: int | None = None, calendar: WorkingCalendar | None = None
 ) -> list[RunStatus]:
     """Every run (or the one asked for), in three queries whatever its size.
 
@@ -108,7 +118,10 @@ def run_status(
         .order_by(_task_runs.c.due_on, _task_runs.c.agency_code, _task_runs.c.task_key)
     )
     runs_by_id = {run.id: run for run in runs}
-    policies = {run.id: TimePolicy.for_plan(snapshot_spec(run.spec, run.plan_hash), calendar=calendar) for run in runs}
+    cycles_of: dict[int, list[Row[Any]]] = {run.id: [] for run in runs}
+    for cycle_row in cycles_by_id.values():
+        cycles_of[cycle_row.plan_run_id].append(cycle_row)
+    policies = {run.id: time_policy(run.spec, calendar=calendar) for run in runs}
     rows: dict[int, list[TaskRunStatus]] = {run.id: [] for run in runs}
     for task_run in task_runs:
         run = runs_by_id[task_run.plan_run_id]
@@ -162,9 +175,7 @@ def run_status(
                     c.due_on,
                     c.closes_on,
                 )
-                for c in sorted(
-                    (c for c in cycles_by_id.values() if c.plan_run_id == run.id), key=lambda c: (c.due_on, c.label)
-                )
+                for c in sorted(cycles_of[run.id], key=lambda c: (c.due_on, c.label))
             ),
             task_runs=tuple(rows[run.id]),
         )
@@ -172,13 +183,21 @@ def run_status(
     ]
 
 
-# The tables behind the models, read as columns (see ``run_status``); a column's type still gives
-# the state enums and dates.
-_runs = PlanRun.__table__
-_cycles = ReportingCycle.__table__
-_task_runs = TaskRun.__table__
-_outbox = OutboxMessage.__table__
-_ledger = ScheduledRun.__table__
+def time_policy(snapshot: dict[str, Any], *, calendar: WorkingCalendar | None = None) -> TimePolicy:
+    """The time policy of a run of the plan ``snapshot``, as ``TimePolicy.for_plan`` makes it.
+
+    Read from the snapshot's reminder rules (a validated plan, as stored) without validating the
+    whole plan again: that needs pydantic, whose import alone was a tenth of ``status``'s start-up.
+    """
+    counting = DayCounting.of_snapshot(snapshot)
+    return TimePolicy(
+        calendar=calendar or WorkingCalendar(),
+        unit=DayUnit.WORKING if counting.working_days else DayUnit.CALENDAR,
+        office_hours=counting.office_hours,
+    )
+
+
+# The columns read (see ``run_status``); a column's type still gives the state enums and dates.
 _RUN_COLUMNS = [
     _runs.c[name]
     for name in ("id", "plan_key", "plan_version", "plan_hash", "plan_title", "province_code", "state", "spec")
@@ -217,12 +236,12 @@ _TASK_RUN_COLUMNS = [
 ]
 
 
-def failed_messages(session: Session) -> int:
+def failed_messages(session: Session | Connection) -> int:
     """How many messages failed for good and wait for the coordinator (refused, or never built)."""
     return session.scalar(select(func.count()).where(_outbox.c.state == OutboxState.FAILED)) or 0
 
 
-def refused_recipients(session: Session) -> int:
+def refused_recipients(session: Session | Connection) -> int:
     """How many recipients of messages not yet delivered to all a mail server refused (for now or for good)."""
     waiting = session.scalars(
         select(_outbox.c.refused).where(_outbox.c.state.in_([OutboxState.RETRY, OutboxState.FAILED]))
@@ -230,10 +249,9 @@ def refused_recipients(session: Session) -> int:
     return sum(len(refused) for refused in waiting)
 
 
-def agency_name(session: Session, code: str) -> str | None:
+def agency_name(session: Session | Connection, code: str) -> str | None:
     """The name of the agency ``code`` in any province's directory; None when no directory has it."""
-    agencies = AgencyRecord.__table__
-    return session.scalar(select(agencies.c.name).where(agencies.c.code == code).limit(1))
+    return session.scalar(select(_agencies.c.name).where(_agencies.c.code == code).limit(1))
 
 
 @dataclass(frozen=True)
@@ -247,7 +265,7 @@ class FailingJob:
     error: str  # the last error, as the scheduler recorded it (may name people: not for /health)
 
 
-def failing_jobs(session: Session) -> list[FailingJob]:
+def failing_jobs(session: Session | Connection) -> list[FailingJob]:
     """Every job whose latest slots failed, by job; a job whose later slot ran is not failing.
 
     A failed slot stays FAILED once its day leaves the scheduler's lookback, so what counts is

@@ -60,6 +60,9 @@ NOT_FOR_STATUS = [
     "prefect",
     "holidays",  # Vietnam's days come from engine/vietnam_days.py
     "alembic",  # the schema is current: its revision is known without alembic
+    "pydantic",  # plain values are read directly (cli/plain_values.py); the plan is not validated again
+    "sqlalchemy.orm",  # status reads rows as columns (engine/read_tables.py) on a bare connection
+    "sxsh_flow.engine.models",
     "fastapi",
     "jinja2",
     "yaml",

@@ -25,11 +25,10 @@ from sxsh_flow.engine.db import Store
 from sxsh_flow.engine.labels import state_label
 from sxsh_flow.engine.report_form import form_definition
 from sxsh_flow.engine.services.extensions import request_extension
-from sxsh_flow.engine.services.form_reading import read_form_state
 from sxsh_flow.engine.services.forwards import MAX_FORWARDS_PER_TASK_RUN, forward_task
 from sxsh_flow.engine.services.links import LinkAccess, LinkSigner, PassedOn, passed_on, resolve
 from sxsh_flow.engine.services.notices import Mailing
-from sxsh_flow.engine.services.submissions import FormState, save_report, task_context
+from sxsh_flow.engine.services.submissions import FormState, form_state, save_report, task_context
 from sxsh_flow.engine.settings import Settings
 from sxsh_flow.errors import InvalidRequest, ReportNotExpected
 from sxsh_flow.notifications import EMAIL_WRITER
@@ -264,7 +263,7 @@ class ReplyPortal:
         with self.store.reading() as session:
             now = self.clock.now()
             access = resolve(session, self.signer, token, now=now)
-            return read_form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
+            return form_state(session, access) if access else passed_on(session, self.signer, token, now=now)
 
     def _link_id(self, token: str) -> int | PassedOn | None:
         with self.store.reading() as session:
@@ -320,7 +319,7 @@ class ReplyPortal:
                 receipt = Receipt(
                     submission.version, submission.submitted_at or self.clock.now(), bool(submission.on_time)
                 )
-            return Saved(read_form_state(session, access), dict(result.parsed.errors), receipt)
+            return Saved(form_state(session, access), dict(result.parsed.errors), receipt)
 
     def _extend(self, token: str, posted: PostedForm) -> Extended | None:
         reason, asked = posted.get("reason"), posted.get("proposed_until")
@@ -329,7 +328,7 @@ class ReplyPortal:
             access = self._access(session, token)
             if access is None:
                 return None
-            state = read_form_state(session, access)
+            state = form_state(session, access)
             if not state.can_submit:
                 # The engine would record a request for a report already sent; there is nothing to extend.
                 raise ReportNotExpected(state.access.task_run_id, state.task_state.value)
@@ -348,7 +347,7 @@ class ReplyPortal:
             except InvalidRequest as problem:
                 session.rollback()
                 return Extended(state, SideForm(values, {}, (problem.message("vi"), problem.message("en"))), None)
-            return Extended(read_form_state(session, access), None, until)
+            return Extended(form_state(session, access), None, until)
 
     def _forward(self, token: str, posted: PostedForm) -> Forwarded | None:
         values = {"name": posted.get("name"), "email": posted.get("email")}
@@ -356,7 +355,7 @@ class ReplyPortal:
             access = self._access(session, token)
             if access is None:
                 return None
-            state = read_form_state(session, access)
+            state = form_state(session, access)
             try:
                 outcome = forward_task(
                     session,

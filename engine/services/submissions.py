@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from sxsh_flow.engine.attachments import (
@@ -100,19 +100,36 @@ def _latest(session: Session, task_run_id: int) -> Submission | None:
     ).first()
 
 
+# Built once: putting a statement together cost about as much CPU as running it on SQLite.
+_PENDING = (
+    select(ExtensionRequest.proposed_until)
+    .where(
+        ExtensionRequest.task_run_id == bindparam("task_run_id"),
+        ExtensionRequest.state == ExtensionState.PENDING,
+    )
+    .order_by(ExtensionRequest.id)
+    .limit(1)
+    .scalar_subquery()
+)
+_PLAN_RUN_AND_PENDING = select(PlanRun, _PENDING).where(PlanRun.id == bindparam("plan_run_id"))
+_VERSIONS = select(Submission).where(Submission.task_run_id == bindparam("task_run_id")).order_by(Submission.version)
+
+
 def form_state(session: Session, access: LinkAccess) -> FormState:
-    task_run, spec = task_context(session, access)
+    """What the page of a working link shows, in two queries: every page of the portal reads it.
+
+    The plan run with the pending extension beside it, then every version, of which the last is the
+    one the form shows. The task run and its cycle are already in the session after ``links.resolve``.
+    """
+    task_run = session.get_one(TaskRun, access.task_run_id)
+    run, pending_until = session.execute(
+        _PLAN_RUN_AND_PENDING, {"plan_run_id": task_run.plan_run_id, "task_run_id": task_run.id}
+    ).one()
+    spec = snapshot_spec(run.spec, run.plan_hash)
     task = spec.task(task_run.task_key)
-    latest = _latest(session, task_run.id)
-    versions = session.scalars(
-        select(Submission).where(Submission.task_run_id == task_run.id).order_by(Submission.version)
-    ).all()
+    versions = session.scalars(_VERSIONS, {"task_run_id": task_run.id}).all()
+    latest = versions[-1] if versions else None
     returned = next((v for v in reversed(versions) if v.state is SubmissionState.RETURNED), None)
-    pending = session.scalars(
-        select(ExtensionRequest).where(
-            ExtensionRequest.task_run_id == task_run.id, ExtensionRequest.state == ExtensionState.PENDING
-        )
-    ).first()
     cycle = task_run.cycle
     return FormState(
         access=access,
@@ -129,7 +146,7 @@ def form_state(session: Session, access: LinkAccess) -> FormState:
         attachments=tuple((a.filename, a.size) for a in latest.attachments) if latest else (),
         versions=tuple(VersionInfo(v.version, v.state, v.submitted_at, v.on_time) for v in versions),
         review_comment=returned.review_comment if returned and task_run.state is TaskRunState.RETURNED else None,
-        pending_extension=pending.proposed_until if pending else None,
+        pending_extension=pending_until,
     )
 
 

@@ -93,7 +93,7 @@ def test_a_real_bug_still_answers_500_and_is_logged_without_the_link(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(replies, "read_form_state", broken)
+    monkeypatch.setattr(replies, "form_state", broken)
     with caplog.at_level(logging.ERROR, logger="sxsh_flow.web"):
         answer = httpx.get(portal.url())  # not the fixture's client: it rejects every 5xx
     assert answer.status_code == 500

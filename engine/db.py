@@ -77,6 +77,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def hold_loaded_rows(session: Session) -> None:
+    """Keep every row ``session`` loads for as long as it lives.
+
+    A session forgets a row once nothing refers to it, and services often load one, drop it and ask
+    for it again (the link's task run, then the form's): held, it is read once.
+    """
+    held = session.info.setdefault("held", [])
+    event.listen(session, "loaded_as_persistent", lambda _session, instance: held.append(instance))
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; cheap when it already is there."""
     try:
@@ -150,10 +160,7 @@ class Store:
         block, taken without the writer's lock. It ends with a rollback, on every backend.
         """
         with self._sessions() as session:
-            # The session forgets a row once nothing refers to it, and services often load one, drop it
-            # and ask for it again (the link's task run, then the form's): held here, it is read once.
-            held = session.info.setdefault("held", [])
-            event.listen(session, "loaded_as_persistent", lambda _session, instance: held.append(instance))
+            hold_loaded_rows(session)
             if self._serial is not None:
                 # pysqlite begins a transaction only before a write: without this, each SELECT would
                 # see its own moment, and a report committed in between could show half-saved.

@@ -16,12 +16,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sxsh_flow.engine.calendar import WorkingCalendar, next_office_instant
+from sxsh_flow.engine.spec_terms import OFFICE_HOURS, DayCounting
 from sxsh_flow.words import words
 
 if TYPE_CHECKING:  # only named: ``status`` reads a run's policy without loading pydantic
     from sxsh_flow.engine.spec import PlanSpec, ReminderPolicy
 
-DEFAULT_OFFICE_HOURS = (8, 17)
+DEFAULT_OFFICE_HOURS = OFFICE_HOURS
 
 # Retrying a message the server refused for now: 5 minutes after the first failure, doubling, at
 # most 2 hours, so a long outage is waited out without hammering the server.
@@ -75,8 +76,14 @@ class TimePolicy:
         )
 
     @classmethod
-    def for_reminders(cls, reminders: ReminderPolicy, *, calendar: WorkingCalendar | None = None) -> TimePolicy:
-        """The policy a plan's reminder rules imply: their unit of days and their office hours."""
+    def for_reminders(
+        cls, reminders: ReminderPolicy | DayCounting, *, calendar: WorkingCalendar | None = None
+    ) -> TimePolicy:
+        """The policy a plan's reminder rules imply: their unit of days and their office hours.
+
+        ``reminders`` is a validated plan's rules, or only how they count days as a snapshot says it
+        (``DayCounting.of_snapshot``: ``status`` reads it without loading pydantic).
+        """
         return cls(
             calendar=calendar or WorkingCalendar(),
             unit=DayUnit.WORKING if reminders.working_days else DayUnit.CALENDAR,

@@ -12,10 +12,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from sxsh_flow.engine.db import Store
+from sxsh_flow.engine.db import Store, hold_loaded_rows
 
 
 class LinkLocks:
@@ -36,6 +35,5 @@ class LinkLocks:
 def link_work(store: Store, lock: threading.Lock) -> Iterator[Session]:
     """A unit of work under the link's lock, keeping every row it loads until it ends."""
     with lock, store.session() as session:
-        held: list[object] = []
-        event.listen(session, "loaded_as_persistent", lambda _session, instance: held.append(instance))
+        hold_loaded_rows(session)
         yield session

@@ -189,12 +189,7 @@ def time_policy(snapshot: dict[str, Any], *, calendar: WorkingCalendar | None = 
     Read from the snapshot's reminder rules (a validated plan, as stored) without validating the
     whole plan again: that needs pydantic, whose import alone was a tenth of ``status``'s start-up.
     """
-    counting = DayCounting.of_snapshot(snapshot)
-    return TimePolicy(
-        calendar=calendar or WorkingCalendar(),
-        unit=DayUnit.WORKING if counting.working_days else DayUnit.CALENDAR,
-        office_hours=counting.office_hours,
-    )
+    return TimePolicy.for_reminders(DayCounting.of_snapshot(snapshot), calendar=calendar)
 
 
 # The columns read (see ``run_status``); a column's type still gives the state enums and dates.
